@@ -1,0 +1,72 @@
+package dev.arcpgateway.agent;
+
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.protocol.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one Java agent ({@code name@version}) on its own event loop: announces it to the registry, takes
+ * dispatches on {@link Addresses#agent(String, String)}, runs each job through a {@link LocalJobContext}, reports
+ * every running job alive each heartbeat interval, and withdraws the agent when undeployed.
+ */
+public final class AgentHostVerticle extends VerticleBase {
+
+  private final AgentRegistration registration;
+  private final GatewayOptions options;
+  private final String providerId = "host_" + Ids.message();
+  private final Map<String, LocalJobContext> running = new HashMap<>();
+
+  public AgentHostVerticle(AgentRegistration registration, GatewayOptions options) {
+    this.registration = registration;
+    this.options = options;
+  }
+
+  @Override
+  public Future<?> start() {
+    long heartbeatMs = TimeUnit.SECONDS.toMillis(options.jobHeartbeatSec());
+    vertx.setPeriodic(heartbeatMs, heartbeatMs, t -> running.values().forEach(LocalJobContext::heartbeat));
+    return vertx.eventBus()
+        .<JsonObject>consumer(Addresses.agent(registration.name(), registration.version()), this::onDispatch)
+        .completion()
+        .compose(v -> vertx.eventBus().request(Addresses.AGENT_REGISTRY, new JsonObject()
+            .put("op", "announce")
+            .put("provider", providerId)
+            .put("name", registration.name())
+            .put("version", registration.version())
+            .put("default", registration.isDefault()), Bus.OPTIONS));
+  }
+
+  @Override
+  public Future<?> stop() {
+    running.values().forEach(job -> job.cancelled("agent host stopped"));
+    return vertx.eventBus().request(Addresses.AGENT_REGISTRY,
+            new JsonObject().put("op", "withdraw").put("provider", providerId), Bus.withTimeout(1_000))
+        .recover(registryGone -> Future.succeededFuture()); // Vert.x closing: the registry may be gone first
+  }
+
+  private void onDispatch(Message<JsonObject> message) {
+    if (registration.maxConcurrent() > 0 && running.size() >= registration.maxConcurrent()) {
+      BusErrors.fail(message, new ArcpException(ErrorCode.INTERNAL_ERROR,
+          registration.ref() + " is running its maximum of " + registration.maxConcurrent() + " jobs"));
+      return;
+    }
+    LocalJobContext job = new LocalJobContext(vertx, message.body(), () -> running.remove(
+        message.body().getString("job_id")));
+    running.put(job.jobId(), job);
+    job.listen().onComplete(ready -> {
+      message.reply(new JsonObject().put("provider", providerId), Bus.OPTIONS);
+      job.run(registration.agent());
+    });
+  }
+}

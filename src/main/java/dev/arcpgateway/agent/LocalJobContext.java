@@ -1,0 +1,334 @@
+package dev.arcpgateway.agent;
+
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.EventBodies;
+import dev.arcpgateway.protocol.EventKind;
+import dev.arcpgateway.protocol.Timestamps;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+
+/**
+ * The {@link JobContext} of a Java agent running in an agent host. Events are checked here (so the agent's
+ * future fails at once on a bad body) and sent to the job's owner, which checks them again like anything an
+ * agent sends; every message carries the job token.
+ */
+final class LocalJobContext implements JobContext {
+
+  private final Vertx vertx;
+  private final JsonObject dispatch;
+  private final String jobId;
+  private final String jobToken;
+  private final String jobAddress;
+  private final Runnable onDone;
+  private final Promise<Void> cancelled = Promise.promise();
+  private MessageConsumer<JsonObject> orders;
+  private LocalResultStream resultStream;
+  private boolean done;
+
+  LocalJobContext(Vertx vertx, JsonObject dispatch, Runnable onDone) {
+    this.vertx = vertx;
+    this.dispatch = dispatch;
+    this.jobId = dispatch.getString("job_id");
+    this.jobToken = dispatch.getString("job_token");
+    this.jobAddress = Addresses.job(jobId);
+    this.onDone = onDone;
+  }
+
+  /** Starts listening for the job runner's orders (cancel) before the agent runs. */
+  Future<Void> listen() {
+    orders = vertx.eventBus().consumer(Addresses.agentJob(jobId), message -> {
+      if ("cancel".equals(message.body().getString("op"))) {
+        cancelled(message.body().getString("reason", "cancelled"));
+      }
+    });
+    return orders.completion();
+  }
+
+  void run(Agent agent) {
+    Future<?> outcome;
+    try {
+      outcome = agent.run(this);
+      if (outcome == null) {
+        outcome = Future.succeededFuture();
+      }
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
+    }
+    outcome.onComplete(result -> {
+      if (!done) {
+        if (result.succeeded()) {
+          JsonObject message = envelope("result");
+          Object value = result.result();
+          if (resultStream != null && resultStream.started()) {
+            if (value instanceof String summary) {
+              message.put("summary", summary);
+            }
+          } else {
+            message.put("result", value);
+          }
+          send(message);
+        } else {
+          send(envelope("fail").put("error", ArcpException.from(result.cause()).toPayload()));
+        }
+      }
+      finish();
+    });
+  }
+
+  void heartbeat() {
+    if (!done) {
+      send(envelope("heartbeat"));
+    }
+  }
+
+  /** The job ended from outside (cancel, timeout, lease expiry, host stopping). */
+  void cancelled(String reason) {
+    if (!done) {
+      done = true;
+      cancelled.tryComplete();
+    }
+  }
+
+  private void finish() {
+    done = true;
+    cancelled.tryComplete();
+    if (orders != null) {
+      orders.unregister();
+    }
+    onDone.run();
+  }
+
+  private JsonObject envelope(String op) {
+    return new JsonObject().put("op", op).put("job_token", jobToken);
+  }
+
+  private void send(JsonObject message) {
+    vertx.eventBus().send(jobAddress, message, Bus.OPTIONS);
+  }
+
+  private Future<Void> event(String kind, JsonObject body) {
+    if (done) {
+      return Future.failedFuture(ArcpException.invalid("job " + jobId + " has ended"));
+    }
+    try {
+      EventBodies.validate(kind, body);
+    } catch (ArcpException e) {
+      return Future.failedFuture(e);
+    }
+    send(envelope("event").put("kind", kind).put("ts", Timestamps.now()).put("body", body));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public String jobId() {
+    return jobId;
+  }
+
+  @Override
+  public String agentName() {
+    String agent = dispatch.getString("agent");
+    return agent.substring(0, agent.indexOf('@'));
+  }
+
+  @Override
+  public String agentVersion() {
+    String agent = dispatch.getString("agent");
+    return agent.substring(agent.indexOf('@') + 1);
+  }
+
+  @Override
+  public String principal() {
+    return dispatch.getString("principal");
+  }
+
+  @Override
+  public String traceId() {
+    return dispatch.getString("trace_id");
+  }
+
+  @Override
+  public String parentJobId() {
+    return dispatch.getString("parent_job_id");
+  }
+
+  @Override
+  public Object input() {
+    return dispatch.getValue("input");
+  }
+
+  @Override
+  public JsonObject lease() {
+    return dispatch.getJsonObject("lease", new JsonObject());
+  }
+
+  @Override
+  public JsonObject leaseConstraints() {
+    return dispatch.getJsonObject("lease_constraints", new JsonObject());
+  }
+
+  @Override
+  public JsonObject extensions() {
+    return dispatch.getJsonObject("extensions", new JsonObject());
+  }
+
+  @Override
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public Future<Void> log(String level, String message) {
+    return event(EventKind.LOG.wire(), new JsonObject().put("level", level).put("message", message));
+  }
+
+  @Override
+  public Future<Void> thought(String text) {
+    return event(EventKind.THOUGHT.wire(), new JsonObject().put("text", text));
+  }
+
+  @Override
+  public Future<Void> status(String phase, String message) {
+    JsonObject body = new JsonObject().put("phase", phase);
+    if (message != null) {
+      body.put("message", message);
+    }
+    return event(EventKind.STATUS.wire(), body);
+  }
+
+  @Override
+  public Future<Void> progress(long current, Long total, String units, String message) {
+    JsonObject body = new JsonObject().put("current", current);
+    putIfSet(body, "total", total);
+    putIfSet(body, "units", units);
+    putIfSet(body, "message", message);
+    return event(EventKind.PROGRESS.wire(), body);
+  }
+
+  @Override
+  public Future<Void> metric(String name, Number value, String unit, JsonObject dimensions) {
+    JsonObject body = new JsonObject().put("name", name).put("value", value);
+    putIfSet(body, "unit", unit);
+    putIfSet(body, "dimensions", dimensions);
+    return event(EventKind.METRIC.wire(), body);
+  }
+
+  @Override
+  public Future<Void> toolCall(String tool, JsonObject args, String callId) {
+    return event(EventKind.TOOL_CALL.wire(), new JsonObject().put("tool", tool)
+        .put("args", args == null ? new JsonObject() : args).put("call_id", callId));
+  }
+
+  @Override
+  public Future<Void> toolResult(String callId, Object result) {
+    return event(EventKind.TOOL_RESULT.wire(), new JsonObject().put("call_id", callId).put("result", result));
+  }
+
+  @Override
+  public Future<Void> toolError(String callId, ArcpException error) {
+    return event(EventKind.TOOL_RESULT.wire(), new JsonObject().put("call_id", callId)
+        .put("error", error.toPayload()));
+  }
+
+  @Override
+  public Future<Void> artifactRef(String uri, String contentType, Long byteSize, String sha256) {
+    JsonObject body = new JsonObject().put("uri", uri).put("content_type", contentType);
+    putIfSet(body, "byte_size", byteSize);
+    putIfSet(body, "sha256", sha256);
+    return event(EventKind.ARTIFACT_REF.wire(), body);
+  }
+
+  @Override
+  public Future<Void> emit(String kind, JsonObject body) {
+    if (EventKind.RESULT_CHUNK.wire().equals(kind)) {
+      return Future.failedFuture(ArcpException.invalid("stream results through resultStream()"));
+    }
+    return event(kind, body == null ? null : body.copy());
+  }
+
+  @Override
+  public ResultStream resultStream() {
+    if (resultStream == null) {
+      resultStream = new LocalResultStream();
+    }
+    return resultStream;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled.future().isComplete() && done;
+  }
+
+  @Override
+  public Future<Void> whenCancelled() {
+    return cancelled.future();
+  }
+
+  @Override
+  public Future<Void> authorize(String capability, String resource) {
+    if (done) {
+      return Future.failedFuture(ArcpException.invalid("job " + jobId + " has ended"));
+    }
+    JsonObject request = new JsonObject().put("op", "authorize").put("job_id", jobId).put("job_token", jobToken)
+        .put("capability", capability).put("resource", resource);
+    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, request, Bus.OPTIONS)
+        .<Void>map(reply -> null)
+        .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)));
+  }
+
+  private static void putIfSet(JsonObject body, String field, Object value) {
+    if (value != null) {
+      body.put(field, value);
+    }
+  }
+
+  /** Chunks numbered here; the result id is minted by the runtime on the first chunk. */
+  private final class LocalResultStream implements ResultStream {
+    private final String resultId = dev.arcpgateway.protocol.Ids.result();
+    private long chunkSeq;
+    private long size;
+
+    boolean started() {
+      return chunkSeq > 0;
+    }
+
+    @Override
+    public String resultId() {
+      return started() ? resultId : null;
+    }
+
+    @Override
+    public Future<Void> write(String text) {
+      size += text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      return chunk(text, "utf8");
+    }
+
+    @Override
+    public Future<Void> write(Buffer bytes) {
+      size += bytes.length();
+      return chunk(Base64.getEncoder().encodeToString(bytes.getBytes()), "base64");
+    }
+
+    private Future<Void> chunk(String data, String encoding) {
+      if (done) {
+        return Future.failedFuture(ArcpException.invalid("job " + jobId + " has ended"));
+      }
+      send(envelope("event").put("kind", EventKind.RESULT_CHUNK.wire()).put("ts", Timestamps.now())
+          .put("body", new JsonObject().put("result_id", resultId).put("chunk_seq", chunkSeq++).put("data", data)
+              .put("encoding", encoding).put("more", true)));
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.arcpgateway.bus;
+
+import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.ErrorCode;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * ARCP errors across the event bus: a refusing handler fails the message with the §12 payload as JSON text,
+ * and the requester gets the same {@link ArcpException} back from its failed future.
+ */
+public final class BusErrors {
+
+  /** The failure code put on every ARCP refusal (bridged agents use it too). */
+  public static final int ARCP_FAILURE = 4000;
+
+  private BusErrors() {
+  }
+
+  /** Fails {@code message} with {@code failure} as an ARCP error. */
+  public static void fail(Message<?> message, Throwable failure) {
+    message.fail(ARCP_FAILURE, ArcpException.from(failure).toPayload().encode());
+  }
+
+  /**
+   * The ARCP error behind a failed request: the refusal a handler sent, or INTERNAL_ERROR for a timeout, a
+   * missing handler or anything unexpected.
+   */
+  public static ArcpException toArcp(Throwable failure) {
+    if (failure instanceof ArcpException arcp) {
+      return arcp;
+    }
+    if (failure instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE && reply.getMessage() != null
+          && reply.getMessage().startsWith("{")) {
+        try {
+          return ArcpException.fromPayload(new JsonObject(reply.getMessage()));
+        } catch (RuntimeException notJson) {
+          // fall through to the generic mapping
+        }
+      }
+      return new ArcpException(ErrorCode.INTERNAL_ERROR, switch (reply.failureType()) {
+        case TIMEOUT -> "no answer in time";
+        case NO_HANDLERS -> "no handler for the request";
+        default -> reply.getMessage() == null ? "request failed" : reply.getMessage();
+      });
+    }
+    return ArcpException.from(failure);
+  }
+
+  /** True when the request failed because nobody consumes the address. */
+  public static boolean noHandlers(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.arcpgateway.cli;
+
+import dev.arcpgateway.Gateway;
+import dev.arcpgateway.agent.demo.DemoAgents;
+import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.protocol.Secrets;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: runs the gateway with the in-memory store and the demo agents until SIGTERM. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Serve ARCP over WebSocket at ws://HOST:PORT/arcp.")
+final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--config", description = "settings file shaped like conf/gateway.json")
+  Path config;
+
+  @Option(names = "--host", description = "bind address (default 127.0.0.1)")
+  String host;
+
+  @Option(names = "--port", description = "port (default 8080; 0 picks a free one)")
+  Integer port;
+
+  @Option(names = "--token", description = "NAME:TOKEN; bearer TOKEN authenticates principal NAME (repeatable)")
+  List<String> tokens = List.of();
+
+  @Option(names = "--heartbeat-sec", description = "heartbeat interval advertised in session.welcome")
+  Integer heartbeatSec;
+
+  @Option(names = "--resume-window-sec", description = "resume window advertised in session.welcome")
+  Integer resumeWindowSec;
+
+  @Option(names = "--max-frame-bytes", description = "largest accepted frame (default 1 MiB)")
+  Integer maxFrameBytes;
+
+  @Option(names = "--instances", description = "instances of the transport, session and job-runner verticles")
+  Integer instances;
+
+  @Override
+  public Integer call() throws Exception {
+    GatewayOptions options = load();
+    if (options.tokens().isEmpty()) {
+      if (!isLoopback(options.host())) {
+        System.err.println("refusing to serve on " + options.host() + " without a token: pass --token NAME:TOKEN"
+            + " or list tokens in the config file");
+        return 2;
+      }
+      String token = Secrets.token("");
+      options.addToken("local", token);
+      System.out.println("No token configured: generated one for principal 'local': " + token);
+    }
+    Vertx vertx = Vertx.vertx();
+    Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all()).build();
+    try {
+      gateway.deploy(vertx).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("the gateway did not start: " + e.getMessage());
+      vertx.close();
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        gateway.undeploy().compose(v -> vertx.close()).await(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // the JVM is exiting anyway
+      }
+    }, "arcp-shutdown"));
+    String shownHost = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+    System.out.println("ARCP gateway listening on ws://" + shownHost + ":" + gateway.port() + options.path());
+    System.out.flush();
+    return 0; // event-loop threads keep the JVM alive until SIGTERM
+  }
+
+  private GatewayOptions load() throws IOException {
+    GatewayOptions options = config == null ? new GatewayOptions()
+        : new GatewayOptions(new JsonObject(Files.readString(config)));
+    if (host != null) {
+      options.setHost(host);
+    }
+    if (port != null) {
+      options.setPort(port);
+    }
+    tokens.forEach(options::addToken);
+    if (heartbeatSec != null) {
+      options.setHeartbeatIntervalSec(heartbeatSec);
+    }
+    if (resumeWindowSec != null) {
+      options.setResumeWindowSec(resumeWindowSec);
+    }
+    if (maxFrameBytes != null) {
+      options.setMaxFrameBytes(maxFrameBytes);
+    }
+    if (instances != null) {
+      options.setTransportInstances(instances).setSessionInstances(instances).setJobRunnerInstances(instances);
+    }
+    return options.validate();
+  }
+
+  static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,355 @@
+package dev.arcpgateway.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of the gateway, read from {@code conf/gateway.json}-shaped JSON and adjustable with fluent
+ * setters (command-line flags are applied on top of the file this way). Treat an instance as read-only once the
+ * gateway is deployed with it.
+ */
+public class GatewayOptions {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final int MIB = 1024 * 1024;
+
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private String path = "/arcp";
+  private final Map<String, String> tokens = new LinkedHashMap<>();
+  private int maxFrameBytes = MIB;
+  private List<String> allowedHosts = new ArrayList<>();
+  private List<String> allowedOrigins = new ArrayList<>();
+  private int heartbeatIntervalSec = 30;
+  private int resumeWindowSec = 600;
+  private int transportInstances = 1;
+  private int sessionInstances = 1;
+  private int jobRunnerInstances = 1;
+  private int resultChunkMaxBytes = MIB;
+  private long resultMaxBytes = 256L * MIB;
+  private int resumeBufferMaxEvents = 131_072;
+  private long resumeBufferMaxBytes = 64L * MIB;
+  private int backPressureLag = 1_000;
+  private long idempotencyTtlSec = 24 * 3600;
+  private long requestTimeoutMs = 30_000;
+  private int jobHeartbeatSec = 5;
+  private int jobLivenessTimeoutSec = 15;
+  private String runtimeName = "arcp-gateway";
+  private String runtimeVersion = GatewayVersion.current();
+
+  public GatewayOptions() {
+  }
+
+  /** Reads {@code conf/gateway.json}-shaped settings; absent keys keep their defaults. */
+  public GatewayOptions(JsonObject json) {
+    host = json.getString("host", host);
+    port = json.getInteger("port", port);
+    path = json.getString("path", path);
+    JsonArray tokenList = json.getJsonArray("tokens");
+    if (tokenList != null) {
+      for (Object entry : tokenList) {
+        if (entry instanceof JsonObject token) {
+          addToken(token.getString("principal"), token.getString("token"));
+        } else if (entry instanceof String spec) {
+          addToken(spec);
+        } else {
+          throw new IllegalArgumentException("tokens entries are {\"principal\", \"token\"} objects or NAME:TOKEN");
+        }
+      }
+    }
+    maxFrameBytes = json.getInteger("max_frame_bytes", maxFrameBytes);
+    allowedHosts = strings(json.getJsonArray("allowed_hosts"), allowedHosts);
+    allowedOrigins = strings(json.getJsonArray("allowed_origins"), allowedOrigins);
+    heartbeatIntervalSec = json.getInteger("heartbeat_sec", heartbeatIntervalSec);
+    resumeWindowSec = json.getInteger("resume_window_sec", resumeWindowSec);
+    JsonObject instances = json.getJsonObject("instances", new JsonObject());
+    transportInstances = instances.getInteger("transport", transportInstances);
+    sessionInstances = instances.getInteger("session", sessionInstances);
+    jobRunnerInstances = instances.getInteger("job_runner", jobRunnerInstances);
+    JsonObject limits = json.getJsonObject("limits", new JsonObject());
+    resultChunkMaxBytes = limits.getInteger("result_chunk_max_bytes", resultChunkMaxBytes);
+    resultMaxBytes = limits.getLong("result_max_bytes", resultMaxBytes);
+    resumeBufferMaxEvents = limits.getInteger("resume_buffer_max_events", resumeBufferMaxEvents);
+    resumeBufferMaxBytes = limits.getLong("resume_buffer_max_bytes", resumeBufferMaxBytes);
+    backPressureLag = limits.getInteger("back_pressure_lag", backPressureLag);
+    idempotencyTtlSec = limits.getLong("idempotency_ttl_sec", idempotencyTtlSec);
+    requestTimeoutMs = limits.getLong("request_timeout_ms", requestTimeoutMs);
+    jobHeartbeatSec = limits.getInteger("job_heartbeat_sec", jobHeartbeatSec);
+    jobLivenessTimeoutSec = limits.getInteger("job_liveness_timeout_sec", jobLivenessTimeoutSec);
+    JsonObject runtime = json.getJsonObject("runtime", new JsonObject());
+    runtimeName = runtime.getString("name", runtimeName);
+    runtimeVersion = runtime.getString("version", runtimeVersion);
+    validate();
+  }
+
+  /** Refuses settings that cannot work, naming the setting. */
+  public GatewayOptions validate() {
+    requirePositive("port", port + 1);
+    requirePositive("max_frame_bytes", maxFrameBytes);
+    requirePositive("heartbeat_sec", heartbeatIntervalSec);
+    requirePositive("resume_window_sec", resumeWindowSec);
+    requirePositive("instances.transport", transportInstances);
+    requirePositive("instances.session", sessionInstances);
+    requirePositive("instances.job_runner", jobRunnerInstances);
+    requirePositive("limits.result_chunk_max_bytes", resultChunkMaxBytes);
+    requirePositive("limits.result_max_bytes", resultMaxBytes);
+    requirePositive("limits.resume_buffer_max_events", resumeBufferMaxEvents);
+    requirePositive("limits.resume_buffer_max_bytes", resumeBufferMaxBytes);
+    requirePositive("limits.back_pressure_lag", backPressureLag);
+    requirePositive("limits.request_timeout_ms", requestTimeoutMs);
+    requirePositive("limits.job_heartbeat_sec", jobHeartbeatSec);
+    if (jobLivenessTimeoutSec <= jobHeartbeatSec) {
+      throw new IllegalArgumentException("limits.job_liveness_timeout_sec must exceed limits.job_heartbeat_sec");
+    }
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path must start with /");
+    }
+    return this;
+  }
+
+  private static void requirePositive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+  }
+
+  private static List<String> strings(JsonArray array, List<String> fallback) {
+    if (array == null) {
+      return fallback;
+    }
+    List<String> out = new ArrayList<>();
+    array.forEach(item -> out.add(String.valueOf(item)));
+    return out;
+  }
+
+  /** Adds a static bearer token from {@code NAME:TOKEN}. */
+  public GatewayOptions addToken(String spec) {
+    int colon = spec == null ? -1 : spec.indexOf(':');
+    if (colon <= 0 || colon == spec.length() - 1) {
+      throw new IllegalArgumentException("a token is NAME:TOKEN, got " + spec);
+    }
+    return addToken(spec.substring(0, colon), spec.substring(colon + 1));
+  }
+
+  /** Bearer {@code token} authenticates {@code principal}. */
+  public GatewayOptions addToken(String principal, String token) {
+    if (principal == null || principal.isEmpty() || token == null || token.isEmpty()) {
+      throw new IllegalArgumentException("a token needs a principal and a non-empty token");
+    }
+    tokens.put(token, principal);
+    return this;
+  }
+
+  /** Token → principal. */
+  public Map<String, String> tokens() {
+    return Collections.unmodifiableMap(tokens);
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public GatewayOptions setHost(String host) {
+    this.host = host;
+    return this;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public GatewayOptions setPort(int port) {
+    this.port = port;
+    return this;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public GatewayOptions setPath(String path) {
+    this.path = path;
+    return this;
+  }
+
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  public GatewayOptions setMaxFrameBytes(int maxFrameBytes) {
+    this.maxFrameBytes = maxFrameBytes;
+    return this;
+  }
+
+  /** Host header values allowed on the upgrade request; empty means loopback names plus the bind host. */
+  public List<String> allowedHosts() {
+    return allowedHosts;
+  }
+
+  public GatewayOptions setAllowedHosts(List<String> allowedHosts) {
+    this.allowedHosts = new ArrayList<>(allowedHosts);
+    return this;
+  }
+
+  /** Origin header values allowed when a client sends one; empty means loopback origins only. */
+  public List<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
+  public GatewayOptions setAllowedOrigins(List<String> allowedOrigins) {
+    this.allowedOrigins = new ArrayList<>(allowedOrigins);
+    return this;
+  }
+
+  public int heartbeatIntervalSec() {
+    return heartbeatIntervalSec;
+  }
+
+  public GatewayOptions setHeartbeatIntervalSec(int heartbeatIntervalSec) {
+    this.heartbeatIntervalSec = heartbeatIntervalSec;
+    return this;
+  }
+
+  public int resumeWindowSec() {
+    return resumeWindowSec;
+  }
+
+  public GatewayOptions setResumeWindowSec(int resumeWindowSec) {
+    this.resumeWindowSec = resumeWindowSec;
+    return this;
+  }
+
+  public int transportInstances() {
+    return transportInstances;
+  }
+
+  public GatewayOptions setTransportInstances(int transportInstances) {
+    this.transportInstances = transportInstances;
+    return this;
+  }
+
+  public int sessionInstances() {
+    return sessionInstances;
+  }
+
+  public GatewayOptions setSessionInstances(int sessionInstances) {
+    this.sessionInstances = sessionInstances;
+    return this;
+  }
+
+  public int jobRunnerInstances() {
+    return jobRunnerInstances;
+  }
+
+  public GatewayOptions setJobRunnerInstances(int jobRunnerInstances) {
+    this.jobRunnerInstances = jobRunnerInstances;
+    return this;
+  }
+
+  public int resultChunkMaxBytes() {
+    return resultChunkMaxBytes;
+  }
+
+  public GatewayOptions setResultChunkMaxBytes(int resultChunkMaxBytes) {
+    this.resultChunkMaxBytes = resultChunkMaxBytes;
+    return this;
+  }
+
+  public long resultMaxBytes() {
+    return resultMaxBytes;
+  }
+
+  public GatewayOptions setResultMaxBytes(long resultMaxBytes) {
+    this.resultMaxBytes = resultMaxBytes;
+    return this;
+  }
+
+  public int resumeBufferMaxEvents() {
+    return resumeBufferMaxEvents;
+  }
+
+  public GatewayOptions setResumeBufferMaxEvents(int resumeBufferMaxEvents) {
+    this.resumeBufferMaxEvents = resumeBufferMaxEvents;
+    return this;
+  }
+
+  public long resumeBufferMaxBytes() {
+    return resumeBufferMaxBytes;
+  }
+
+  public GatewayOptions setResumeBufferMaxBytes(long resumeBufferMaxBytes) {
+    this.resumeBufferMaxBytes = resumeBufferMaxBytes;
+    return this;
+  }
+
+  public int backPressureLag() {
+    return backPressureLag;
+  }
+
+  public GatewayOptions setBackPressureLag(int backPressureLag) {
+    this.backPressureLag = backPressureLag;
+    return this;
+  }
+
+  public long idempotencyTtlSec() {
+    return idempotencyTtlSec;
+  }
+
+  public GatewayOptions setIdempotencyTtlSec(long idempotencyTtlSec) {
+    this.idempotencyTtlSec = idempotencyTtlSec;
+    return this;
+  }
+
+  public long requestTimeoutMs() {
+    return requestTimeoutMs;
+  }
+
+  public GatewayOptions setRequestTimeoutMs(long requestTimeoutMs) {
+    this.requestTimeoutMs = requestTimeoutMs;
+    return this;
+  }
+
+  /** How often agent hosts report that each running job's agent is alive. */
+  public int jobHeartbeatSec() {
+    return jobHeartbeatSec;
+  }
+
+  public GatewayOptions setJobHeartbeatSec(int jobHeartbeatSec) {
+    this.jobHeartbeatSec = jobHeartbeatSec;
+    return this;
+  }
+
+  /** A running job whose agent has not reported for this long ends with INTERNAL_ERROR. */
+  public int jobLivenessTimeoutSec() {
+    return jobLivenessTimeoutSec;
+  }
+
+  public GatewayOptions setJobLivenessTimeoutSec(int jobLivenessTimeoutSec) {
+    this.jobLivenessTimeoutSec = jobLivenessTimeoutSec;
+    return this;
+  }
+
+  public String runtimeName() {
+    return runtimeName;
+  }
+
+  public GatewayOptions setRuntimeName(String runtimeName) {
+    this.runtimeName = runtimeName;
+    return this;
+  }
+
+  public String runtimeVersion() {
+    return runtimeVersion;
+  }
+
+  public GatewayOptions setRuntimeVersion(String runtimeVersion) {
+    this.runtimeVersion = runtimeVersion;
+    return this;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.arcpgateway.job;
+
+import dev.arcpgateway.protocol.AgentRef;
+import dev.arcpgateway.protocol.JobStatus;
+import dev.arcpgateway.store.JobSnapshot;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** One live job, owned by the job-runner instance that accepted it and touched only on its event loop. */
+final class Job {
+
+  final String id;
+  final String token;
+  final String principal;
+  final String sessionId;
+  final String traceId;
+  final AgentRef agent;
+  final SubmitRequest request;
+  final JsonObject grant;
+  final JsonObject accepted;
+  final ResultChunks chunks;
+  /** Sessions that receive this job's frames: the submitter's, then subscribers'. */
+  final Set<String> observers = new LinkedHashSet<>();
+
+  JobStatus status = JobStatus.PENDING;
+  JobSnapshot snapshot;
+  /** Job-scoped count of emitted seq-bearing frames; the event log's index. */
+  long eventIndex;
+  long lastHeartbeatNanos = System.nanoTime();
+  long maxRuntimeTimer = -1;
+  MessageConsumer<JsonObject> consumer;
+
+  Job(String id, String token, String principal, String sessionId, String traceId, AgentRef agent,
+      SubmitRequest request, JsonObject grant, JsonObject accepted, ResultChunks chunks, Instant createdAt) {
+    this.id = id;
+    this.token = token;
+    this.principal = principal;
+    this.sessionId = sessionId;
+    this.traceId = traceId;
+    this.agent = agent;
+    this.request = request;
+    this.grant = grant;
+    this.accepted = accepted;
+    this.chunks = chunks;
+    this.snapshot = new JobSnapshot(id, principal, sessionId, agent.toString(), JobStatus.PENDING,
+        grant.getJsonObject("lease"), grant.getJsonObject("lease_constraints"), grant.getJsonObject("budget"),
+        request.parentJobId(), traceId, createdAt, accepted, createdAt);
+    observers.add(sessionId);
+  }
+
+  boolean live() {
+    return !status.terminal();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.arcpgateway.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An ARCP error: a code from §12, a human message, the retryable flag and optional details.
+ *
+ * <p>Thrown or used to fail futures wherever a request or an agent operation is refused; whoever answers the
+ * client turns it into the right carrier with {@link #toPayload()}.
+ */
+public class ArcpException extends RuntimeException {
+
+  private final ErrorCode code;
+  private final boolean retryable;
+  private final JsonObject details;
+
+  public ArcpException(ErrorCode code, String message) {
+    this(code, message, code.defaultRetryable(), null);
+  }
+
+  public ArcpException(ErrorCode code, String message, JsonObject details) {
+    this(code, message, code.defaultRetryable(), details);
+  }
+
+  public ArcpException(ErrorCode code, String message, boolean retryable, JsonObject details) {
+    super(message, null, false, false);
+    this.code = code;
+    this.retryable = code.retryable(retryable);
+    this.details = details;
+  }
+
+  public static ArcpException invalid(String message) {
+    return new ArcpException(ErrorCode.INVALID_REQUEST, message);
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** Details object, or null. */
+  public JsonObject details() {
+    return details;
+  }
+
+  /** The §12 error payload {@code {code, message, retryable, details?}}. */
+  public JsonObject toPayload() {
+    JsonObject payload = new JsonObject()
+        .put("code", code.name())
+        .put("message", getMessage())
+        .put("retryable", retryable);
+    if (details != null && !details.isEmpty()) {
+      payload.put("details", details);
+    }
+    return payload;
+  }
+
+  /** Reads an error payload back; unknown codes become INTERNAL_ERROR, as the Java and Python SDKs do. */
+  public static ArcpException fromPayload(JsonObject payload) {
+    ErrorCode code = ErrorCode.fromWire(payload.getString("code")).orElse(ErrorCode.INTERNAL_ERROR);
+    String message = payload.getString("message");
+    Object retryable = payload.getValue("retryable");
+    Object details = payload.getValue("details");
+    return new ArcpException(code, message == null || message.isEmpty() ? code.name() : message,
+        retryable instanceof Boolean b ? b : code.defaultRetryable(),
+        details instanceof JsonObject d ? d : null);
+  }
+
+  /** Any failure as an ARCP error: ARCP errors stay as they are, everything else is an internal error. */
+  public static ArcpException from(Throwable failure) {
+    if (failure instanceof ArcpException arcp) {
+      return arcp;
+    }
+    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    return new ArcpException(ErrorCode.INTERNAL_ERROR, message);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.arcpgateway.protocol;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+/** ISO 8601 UTC timestamps: emitted with millisecond precision and {@code Z}; parsed strictly (§9.5). */
+public final class Timestamps {
+
+  private static final DateTimeFormatter MILLIS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final Pattern STRICT_UTC =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
+
+  private Timestamps() {
+  }
+
+  public static String now() {
+    return format(Instant.now());
+  }
+
+  public static String format(Instant instant) {
+    return MILLIS.format(instant);
+  }
+
+  /**
+   * Parses {@code YYYY-MM-DDThh:mm:ss[.f…]Z}; offsets other than the literal {@code Z} are refused, as the
+   * spec requires UTC and the TypeScript and Java SDKs accept nothing else.
+   */
+  public static Instant parseStrictUtc(String field, String value) {
+    if (value == null || !STRICT_UTC.matcher(value).matches()) {
+      throw ArcpException.invalid(field + " must be an ISO 8601 UTC timestamp ending in Z, got " + quote(value));
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw ArcpException.invalid(field + " is not a valid timestamp: " + quote(value));
+    }
+  }
+
+  private static String quote(String value) {
+    return value == null ? "nothing" : '"' + value + '"';
+  }
+}

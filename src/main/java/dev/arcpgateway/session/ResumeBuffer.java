@@ -1,0 +1,103 @@
+package dev.arcpgateway.session;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The encoded seq-bearing frames of one session, kept so that a reconnecting client can be replayed everything
+ * after its {@code last_event_seq} (§6.3, §6.5). Bounded by a count and a byte budget: when either is exceeded
+ * the oldest frames go first, and a resume that would need them gets RESUME_WINDOW_EXPIRED rather than a gap.
+ */
+final class ResumeBuffer {
+
+  private record Entry(long seq, String frame, long bornNanos) {
+  }
+
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final int maxEvents;
+  private final long maxBytes;
+  private long bytes;
+  /** Seq of the newest frame ever appended (0 before the first). */
+  private long lastSeq;
+  /** Every seq ≤ this has been dropped (acked, expired or evicted). */
+  private long droppedThrough;
+  /** Every seq ≤ this was dropped because the client acknowledged it. */
+  private long ackedThrough;
+
+  ResumeBuffer(int maxEvents, long maxBytes) {
+    this.maxEvents = maxEvents;
+    this.maxBytes = maxBytes;
+  }
+
+  void append(long seq, String frame) {
+    entries.addLast(new Entry(seq, frame, System.nanoTime()));
+    bytes += frame.length();
+    lastSeq = seq;
+    while (entries.size() > maxEvents || bytes > maxBytes) {
+      drop();
+    }
+  }
+
+  /** Frees frames with seq ≤ {@code seq} (the client processed them). */
+  void ack(long seq) {
+    long upTo = Math.min(seq, lastSeq);
+    while (!entries.isEmpty() && entries.peekFirst().seq() <= upTo) {
+      drop();
+    }
+    ackedThrough = Math.max(ackedThrough, upTo);
+    droppedThrough = Math.max(droppedThrough, upTo);
+  }
+
+  /** Frees frames older than {@code ageNanos}, unless the client acknowledges frames (then they stay). */
+  void expire(long ageNanos) {
+    long now = System.nanoTime();
+    while (!entries.isEmpty() && now - entries.peekFirst().bornNanos() > ageNanos) {
+      drop();
+    }
+  }
+
+  private void drop() {
+    Entry dropped = entries.removeFirst();
+    bytes -= dropped.frame().length();
+    droppedThrough = Math.max(droppedThrough, dropped.seq());
+  }
+
+  /**
+   * True when every frame after {@code lastSeenSeq} is still here: nothing the client has not seen was
+   * dropped, and the client does not claim frames that were never sent.
+   */
+  boolean covers(long lastSeenSeq) {
+    return lastSeenSeq >= droppedThrough && lastSeenSeq <= lastSeq;
+  }
+
+  /** The frames after {@code lastSeenSeq}, in order. */
+  List<String> after(long lastSeenSeq) {
+    List<String> out = new ArrayList<>();
+    Iterator<Entry> it = entries.iterator();
+    while (it.hasNext()) {
+      Entry entry = it.next();
+      if (entry.seq() > lastSeenSeq) {
+        out.add(entry.frame());
+      }
+    }
+    return out;
+  }
+
+  long lastSeq() {
+    return lastSeq;
+  }
+
+  long ackedThrough() {
+    return ackedThrough;
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  long bytes() {
+    return bytes;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.arcpgateway.session;
+
+import dev.arcpgateway.agent.LiveInventory;
+import dev.arcpgateway.auth.Authenticator;
+import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.store.GatewayStore;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the sessions of one session-verticle instance share: collaborators, settings, and the instance's table
+ * of its own sessions. Used on that instance's event loop only.
+ *
+ * @param vertx            the Vert.x instance
+ * @param context          the verticle's context (sessions run on it)
+ * @param options          gateway settings
+ * @param store            durable state
+ * @param inventory        the instance's copy of the agent inventory
+ * @param authenticator    who may open sessions
+ * @param runtimeFeatures  the feature flags this runtime offers, in order
+ * @param sessions         this instance's live and parked sessions by id
+ */
+record SessionEnvironment(Vertx vertx, Context context, GatewayOptions options, GatewayStore store,
+                          LiveInventory inventory, Authenticator authenticator, List<String> runtimeFeatures,
+                          Map<String, Session> sessions) {
+}

@@ -1,0 +1,176 @@
+package dev.arcpgateway.session;
+
+import dev.arcpgateway.agent.LiveInventory;
+import dev.arcpgateway.auth.Authenticator;
+import dev.arcpgateway.auth.Credentials;
+import dev.arcpgateway.auth.Principal;
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.Envelope;
+import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.protocol.Fields;
+import dev.arcpgateway.protocol.Hello;
+import dev.arcpgateway.protocol.MessageType;
+import dev.arcpgateway.protocol.Secrets;
+import dev.arcpgateway.store.GatewayStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Opens sessions: takes the first frame of every new connection on {@link Addresses#SESSION_CONNECT} (shared by
+ * all instances), authenticates a {@code session.hello} and welcomes it, or routes a resume to the instance that
+ * owns the session. Each session then lives on the instance that opened it; see {@link Session}.
+ *
+ * <p>Connect messages are {@code {connection_id, text}} or {@code {connection_id, oversize: bytes}}; the reply is
+ * {@code {session_id}} once a session took the connection, {@code {}} when the frame was ignorable and the
+ * next one should come here again, or {@code {refused: true}} after the refusal was sent and the close ordered.
+ */
+public final class SessionVerticle extends VerticleBase {
+
+  private final GatewayOptions options;
+  private final GatewayStore store;
+  private final Authenticator authenticator;
+  private final List<String> runtimeFeatures;
+  private final Map<String, Session> sessions = new HashMap<>();
+  private final LiveInventory inventory = new LiveInventory();
+  private SessionEnvironment environment;
+
+  public SessionVerticle(GatewayOptions options, GatewayStore store, Authenticator authenticator,
+                         List<String> runtimeFeatures) {
+    this.options = options;
+    this.store = store;
+    this.authenticator = authenticator;
+    this.runtimeFeatures = List.copyOf(runtimeFeatures);
+  }
+
+  @Override
+  public Future<?> start() {
+    environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, runtimeFeatures,
+        sessions);
+    return inventory.start(vertx)
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_CONNECT, this::onConnect).completion());
+  }
+
+  private void onConnect(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String connectionId = body.getString("connection_id");
+    if (body.containsKey("oversize")) {
+      refuse(message, connectionId, null, ArcpException.invalid("frame of " + body.getLong("oversize")
+          + " bytes exceeds the limit of " + options.maxFrameBytes() + " bytes"));
+      return;
+    }
+    Hello hello;
+    try {
+      Optional<Envelope> envelope = Envelope.parse(body.getString("text"));
+      if (envelope.isEmpty()) {
+        message.reply(new JsonObject(), Bus.OPTIONS);
+        return;
+      }
+      MessageType type = envelope.get().type();
+      if (type != MessageType.SESSION_HELLO && type != MessageType.SESSION_RESUME) {
+        throw new Envelope.InvalidFrameException(envelope.get().id(),
+            "the first frame must be session.hello, got " + type.wire());
+      }
+      try {
+        hello = Hello.parse(envelope.get());
+      } catch (ArcpException e) {
+        throw new Envelope.InvalidFrameException(envelope.get().id(), e.getMessage());
+      }
+    } catch (Envelope.InvalidFrameException e) {
+      refuse(message, connectionId, e.requestId(), e);
+      return;
+    }
+    Future<JsonObject> outcome = hello.resume() == null ? open(hello, connectionId) : resume(hello, connectionId);
+    outcome.onComplete(result -> {
+      if (result.succeeded()) {
+        message.reply(result.result(), Bus.OPTIONS);
+      } else {
+        refuse(message, connectionId, hello.id(), BusErrors.toArcp(result.cause()));
+      }
+    });
+  }
+
+  private Future<JsonObject> open(Hello hello, String connectionId) {
+    if (hello.auth() == null) {
+      return Future.failedFuture(Authenticator.refused("session.hello needs auth {scheme, token}"));
+    }
+    return authenticate(hello.auth())
+        .compose(principal -> Session.open(environment, principal, hello.features(), connectionId))
+        .map(session -> new JsonObject().put("session_id", session.id));
+  }
+
+  /** Finds the session (by id, or by token for the Java SDK's flat form) and asks its owner to resume. */
+  private Future<JsonObject> resume(Hello hello, String connectionId) {
+    Hello.ResumeRequest resume = hello.resume();
+    Future<Principal> who = hello.auth() != null ? authenticate(hello.auth())
+        : Future.succeededFuture(null); // the resume token alone proves the session
+    return who.compose(principal -> locate(resume).compose(sessionId -> {
+      JsonObject request = new JsonObject()
+          .put("op", "resume")
+          .put("connection_id", connectionId)
+          .put("resume_token", resume.token())
+          .put("last_event_seq", resume.lastEventSeq())
+          .put("principal", principal == null ? null : principal.name());
+      if (hello.featuresSent()) {
+        request.put("features", new JsonArray(new ArrayList<>(hello.features())));
+      }
+      return vertx.eventBus().<JsonObject>request(Addresses.session(sessionId), request,
+              Bus.withTimeout(options.requestTimeoutMs()))
+          .map(reply -> reply.body())
+          .recover(failure -> Future.failedFuture(BusErrors.noHandlers(failure)
+              ? new ArcpException(ErrorCode.RESUME_WINDOW_EXPIRED, "session " + sessionId + " is no longer resumable")
+              : BusErrors.toArcp(failure)));
+    }));
+  }
+
+  private Future<String> locate(Hello.ResumeRequest resume) {
+    if (resume.sessionId() != null) {
+      return Future.succeededFuture(resume.sessionId());
+    }
+    return store.sessions().findByResumeToken(Secrets.hash(resume.token())).compose(session -> session == null
+        ? Future.failedFuture(new ArcpException(ErrorCode.RESUME_WINDOW_EXPIRED, "unknown or expired resume token"))
+        : Future.succeededFuture(session.sessionId()));
+  }
+
+  private Future<Principal> authenticate(JsonObject auth) {
+    Credentials credentials;
+    try {
+      credentials = new Credentials(Fields.optString(auth, "scheme"), Fields.optString(auth, "token"), auth);
+    } catch (ArcpException e) {
+      return Future.failedFuture(e);
+    }
+    Future<Principal> attempt;
+    try {
+      attempt = authenticator.authenticate(credentials);
+    } catch (RuntimeException e) {
+      attempt = Future.failedFuture(e);
+    }
+    Promise<Principal> onOwnLoop = Promise.promise();
+    attempt.onComplete(result -> context.runOnContext(v -> {
+      if (result.succeeded() && result.result() != null) {
+        onOwnLoop.complete(result.result());
+      } else {
+        Throwable failure = result.cause();
+        onOwnLoop.fail(failure instanceof ArcpException arcp ? arcp : Authenticator.refused("authentication failed"));
+      }
+    })); // a custom authenticator may complete on any thread; sessions must be created on this loop
+    return onOwnLoop.future();
+  }
+
+  private void refuse(Message<JsonObject> message, String connectionId, String requestId, ArcpException error) {
+    PreWelcome.refuse(vertx.eventBus(), connectionId, requestId, error);
+    message.reply(new JsonObject().put("refused", true), Bus.OPTIONS);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.arcpgateway.store.memory;
+
+import dev.arcpgateway.store.JobPage;
+import dev.arcpgateway.store.JobQuery;
+import dev.arcpgateway.store.JobSnapshot;
+import dev.arcpgateway.store.JobStore;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/** Jobs in concurrent maps, with a newest-first index per principal for keyset paging. */
+final class MemoryJobStore implements JobStore {
+
+  /** Newest first, ties broken by job id (descending), matching {@link JobQuery.Position}. */
+  private static final Comparator<JobQuery.Position> NEWEST_FIRST =
+      Comparator.comparing(JobQuery.Position::createdAt).thenComparing(JobQuery.Position::jobId).reversed();
+
+  private final Map<String, JobSnapshot> byId = new ConcurrentHashMap<>();
+  private final Map<String, ConcurrentNavigableMap<JobQuery.Position, String>> byPrincipal =
+      new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<String> finished = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger finishedCount = new AtomicInteger();
+  private final int maxFinished;
+  private final Consumer<String> onForget;
+
+  MemoryJobStore(int maxFinished, Consumer<String> onForget) {
+    this.maxFinished = maxFinished;
+    this.onForget = onForget;
+  }
+
+  @Override
+  public Future<Void> put(JobSnapshot job) {
+    JobSnapshot previous = byId.put(job.jobId(), job);
+    if (previous == null) {
+      byPrincipal.computeIfAbsent(job.principal(), p -> new ConcurrentSkipListMap<>(NEWEST_FIRST))
+          .put(position(job), job.jobId());
+    }
+    if (job.status().terminal() && (previous == null || !previous.status().terminal())) {
+      finished.add(job.jobId());
+      if (finishedCount.incrementAndGet() > maxFinished) {
+        forgetOldestFinished();
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  private void forgetOldestFinished() {
+    String oldest = finished.poll();
+    if (oldest == null) {
+      return;
+    }
+    finishedCount.decrementAndGet();
+    JobSnapshot job = byId.remove(oldest);
+    if (job != null) {
+      Map<JobQuery.Position, String> index = byPrincipal.get(job.principal());
+      if (index != null) {
+        index.remove(position(job));
+      }
+    }
+    onForget.accept(oldest);
+  }
+
+  @Override
+  public Future<JobSnapshot> get(String jobId) {
+    return Future.succeededFuture(byId.get(jobId));
+  }
+
+  @Override
+  public Future<JobPage> list(JobQuery query) {
+    ConcurrentNavigableMap<JobQuery.Position, String> index = byPrincipal.get(query.principal());
+    if (index == null) {
+      return Future.succeededFuture(new JobPage(List.of(), null));
+    }
+    Map<JobQuery.Position, String> range = query.after() == null ? index : index.tailMap(query.after(), false);
+    List<JobSnapshot> page = new ArrayList<>();
+    JobQuery.Position last = null;
+    boolean more = false;
+    for (Map.Entry<JobQuery.Position, String> entry : range.entrySet()) {
+      if (query.createdAfter() != null && !entry.getKey().createdAt().isAfter(query.createdAfter())) {
+        break; // newest first: everything further is older still
+      }
+      JobSnapshot job = byId.get(entry.getValue());
+      if (job == null || !matches(job, query)) {
+        continue;
+      }
+      if (page.size() == query.limit()) {
+        more = true;
+        break;
+      }
+      page.add(job);
+      last = entry.getKey();
+    }
+    return Future.succeededFuture(new JobPage(page, more ? last : null));
+  }
+
+  private static boolean matches(JobSnapshot job, JobQuery query) {
+    if (!query.statuses().isEmpty() && !query.statuses().contains(job.status())) {
+      return false;
+    }
+    if (query.agentName() != null) {
+      String agent = job.agent();
+      int at = agent.indexOf('@');
+      String name = at < 0 ? agent : agent.substring(0, at);
+      return name.equals(query.agentName()) || agent.equals(query.agentName());
+    }
+    return true;
+  }
+
+  private static JobQuery.Position position(JobSnapshot job) {
+    Instant created = job.createdAt();
+    return new JobQuery.Position(created, job.jobId());
+  }
+}

@@ -1,0 +1,59 @@
+package dev.arcpgateway.store.memory;
+
+import dev.arcpgateway.store.EventLog;
+import dev.arcpgateway.store.GatewayStore;
+import dev.arcpgateway.store.IdempotencyStore;
+import dev.arcpgateway.store.JobStore;
+import dev.arcpgateway.store.SessionStore;
+
+/**
+ * The default store: everything in this JVM's memory, nothing to install, nothing survives a restart.
+ * Finished jobs (and their event logs) are kept up to a count, so that a long-running gateway does not grow
+ * without bound.
+ */
+public final class MemoryStore implements GatewayStore {
+
+  public static final int DEFAULT_FINISHED_JOBS = 100_000;
+  public static final int DEFAULT_EVENTS_PER_JOB = 131_072;
+  public static final int DEFAULT_IDEMPOTENCY_KEYS = 1_000_000;
+
+  private final MemoryEventLog events;
+  private final MemoryJobStore jobs;
+  private final MemorySessionStore sessions = new MemorySessionStore();
+  private final MemoryIdempotencyStore idempotency;
+
+  public MemoryStore() {
+    this(DEFAULT_FINISHED_JOBS, DEFAULT_EVENTS_PER_JOB, DEFAULT_IDEMPOTENCY_KEYS);
+  }
+
+  /**
+   * @param finishedJobs    finished jobs kept for listing and replay before the oldest are forgotten
+   * @param eventsPerJob    events kept per job; older ones are dropped from the log
+   * @param idempotencyKeys idempotency keys kept before the oldest are forgotten
+   */
+  public MemoryStore(int finishedJobs, int eventsPerJob, int idempotencyKeys) {
+    this.events = new MemoryEventLog(eventsPerJob);
+    this.jobs = new MemoryJobStore(finishedJobs, events::forget);
+    this.idempotency = new MemoryIdempotencyStore(idempotencyKeys);
+  }
+
+  @Override
+  public JobStore jobs() {
+    return jobs;
+  }
+
+  @Override
+  public EventLog events() {
+    return events;
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  @Override
+  public IdempotencyStore idempotency() {
+    return idempotency;
+  }
+}

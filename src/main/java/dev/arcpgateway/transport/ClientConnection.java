@@ -1,0 +1,162 @@
+package dev.arcpgateway.transport;
+
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.protocol.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * One client connection, whatever carries it. Until a session takes the connection, frames go to
+ * {@link Addresses#SESSION_CONNECT}; afterwards to the session's own address. Frames to write arrive at
+ * {@link Addresses#connection(String)}; when the socket's write queue fills, the session is told to hold back,
+ * and told again when it drains. Oversize frames are not forwarded, only reported, so the session can answer
+ * them and carry on.
+ */
+final class ClientConnection {
+
+  /** Frames that may wait while the first frame is being answered; a client that sends more is not ARCP. */
+  private static final int MAX_EARLY_FRAMES = 256;
+
+  private final Vertx vertx;
+  private final FrameSocket socket;
+  private final int maxFrameBytes;
+  private final String id = Ids.connection();
+  private final ArrayDeque<String> early = new ArrayDeque<>();
+  private MessageConsumer<JsonObject> consumer;
+  private String sessionId;
+  private boolean connecting;
+  private boolean refused;
+  private boolean pauseReported;
+  private boolean closed;
+
+  ClientConnection(Vertx vertx, FrameSocket socket, int maxFrameBytes) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  Future<Void> start() {
+    consumer = vertx.eventBus().consumer(Addresses.connection(id), this::onOrder);
+    socket.onDrain(() -> {
+      if (pauseReported) {
+        pauseReported = false;
+        toSession("drained");
+      }
+    });
+    return consumer.completion();
+  }
+
+  /** A whole text frame from the client. */
+  void onText(String text) {
+    if (refused || closed) {
+      return;
+    }
+    if (sessionId != null) {
+      long oversize = oversize(text);
+      JsonObject message = oversize > 0
+          ? new JsonObject().put("op", "oversize").put("connection_id", id).put("bytes", oversize)
+          : new JsonObject().put("op", "frame").put("connection_id", id).put("text", text);
+      vertx.eventBus().send(Addresses.session(sessionId), message, Bus.OPTIONS);
+    } else if (connecting) {
+      if (early.size() == MAX_EARLY_FRAMES) {
+        socket.close(1008, "too many frames before session.welcome");
+        return;
+      }
+      early.addLast(text);
+    } else {
+      connect(text);
+    }
+  }
+
+  private void connect(String text) {
+    connecting = true;
+    long oversize = oversize(text);
+    JsonObject request = new JsonObject().put("connection_id", id);
+    if (oversize > 0) {
+      request.put("oversize", oversize);
+    } else {
+      request.put("text", text);
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.SESSION_CONNECT, request, Bus.OPTIONS).onComplete(answer -> {
+      connecting = false;
+      if (answer.failed()) {
+        socket.close(1011, "the gateway could not open a session");
+        return;
+      }
+      JsonObject reply = answer.result().body();
+      if (reply.getBoolean("refused", false)) {
+        refused = true; // the refusal and the close order are on their way
+        early.clear();
+        return;
+      }
+      sessionId = reply.getString("session_id");
+      if (closed && sessionId != null) {
+        toSession("detached");
+        return;
+      }
+      while (!early.isEmpty() && !connecting && !refused) {
+        onText(early.pollFirst());
+      }
+    });
+  }
+
+  /** The decoded size when it exceeds the limit, else 0 (cheap unless the text is near the limit). */
+  private long oversize(String text) {
+    if ((long) text.length() * 3 <= maxFrameBytes) {
+      return 0;
+    }
+    long bytes = text.length() > maxFrameBytes ? text.length() : text.getBytes(StandardCharsets.UTF_8).length;
+    return bytes > maxFrameBytes ? bytes : 0;
+  }
+
+  private void onOrder(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    switch (body.getString("op", "")) {
+      case "frames" -> {
+        if (closed) {
+          return;
+        }
+        JsonArray frames = body.getJsonArray("frames");
+        for (int i = 0; i < frames.size(); i++) {
+          socket.write(frames.getString(i));
+        }
+        if (!pauseReported && socket.writeQueueFull() && sessionId != null) {
+          pauseReported = true;
+          toSession("paused");
+        }
+      }
+      case "close" -> {
+        if (!closed) {
+          socket.close(body.getInteger("code", 1000), body.getString("reason", ""));
+        }
+      }
+      default -> {
+        // nothing else is sent to connections
+      }
+    }
+  }
+
+  /** The transport is gone (either side closed it). */
+  void onClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    consumer.unregister();
+    if (sessionId != null) {
+      toSession("detached");
+    }
+  }
+
+  private void toSession(String op) {
+    vertx.eventBus().send(Addresses.session(sessionId), new JsonObject().put("op", op).put("connection_id", id),
+        Bus.OPTIONS);
+  }
+}
