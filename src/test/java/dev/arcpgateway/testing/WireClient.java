@@ -1,0 +1,202 @@
+package dev.arcpgateway.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A raw ARCP WebSocket client for conformance tests: sends frames exactly as given and hands back every frame
+ * the gateway sends, in order. Blocking methods are for the test thread only.
+ */
+public final class WireClient implements AutoCloseable {
+
+  public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+
+  private final WebSocketClient client;
+  private final WebSocket ws;
+  private final LinkedBlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private volatile Short closeStatus;
+  private volatile String closeReason;
+  private String sessionId;
+  private JsonObject welcome;
+
+  private WireClient(WebSocketClient client, WebSocket ws) {
+    this.client = client;
+    this.ws = ws;
+    ws.textMessageHandler(text -> inbox.add(new JsonObject(text)));
+    ws.closeHandler(v -> {
+      closeStatus = ws.closeStatusCode();
+      closeReason = ws.closeReason();
+      closed.countDown();
+    });
+  }
+
+  public static WireClient connect(Vertx vertx, int port) {
+    return connect(vertx, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/arcp"));
+  }
+
+  public static WireClient connect(Vertx vertx, WebSocketConnectOptions options) {
+    WebSocketClient client = vertx.createWebSocketClient(
+        new WebSocketClientOptions().setMaxFrameSize(64 << 20).setMaxMessageSize(64 << 20));
+    try {
+      return new WireClient(client, client.connect(options).await(10, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      throw new IllegalStateException("could not connect", e);
+    }
+  }
+
+  /** Says hello with every feature and returns the welcome. */
+  public JsonObject hello(String token) {
+    send(Wire.hello(token));
+    return welcomed(expect("session.welcome"));
+  }
+
+  /** Records the session of a welcome this client received. */
+  public JsonObject welcomed(JsonObject welcome) {
+    this.welcome = welcome;
+    this.sessionId = welcome.getString("session_id");
+    return welcome;
+  }
+
+  public String sessionId() {
+    return sessionId;
+  }
+
+  public JsonObject welcome() {
+    return welcome;
+  }
+
+  public WireClient send(JsonObject frame) {
+    return sendText(frame.encode());
+  }
+
+  public WireClient sendText(String text) {
+    ws.writeTextMessage(text).await();
+    return this;
+  }
+
+  /** Sends {@code job.submit} in this session and returns the request id. */
+  public String submit(String agent, Object input) {
+    JsonObject frame = Wire.submit(sessionId, agent, input);
+    send(frame);
+    return frame.getString("id");
+  }
+
+  /** The next frame, failing the test after the default wait. */
+  public JsonObject next() {
+    return next(DEFAULT_WAIT);
+  }
+
+  public JsonObject next(Duration wait) {
+    try {
+      JsonObject frame = inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      if (frame == null) {
+        throw new AssertionError("no frame within " + wait);
+      }
+      return frame;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The next frame, which must be of {@code type}. */
+  public JsonObject expect(String type) {
+    JsonObject frame = next();
+    if (!type.equals(frame.getString("type"))) {
+      throw new AssertionError("expected " + type + " but got " + frame.encode());
+    }
+    return frame;
+  }
+
+  /** Skips frames until one of {@code type} arrives; returns it. */
+  public JsonObject nextOfType(String type) {
+    return nextMatching(f -> type.equals(f.getString("type")), type);
+  }
+
+  public JsonObject nextMatching(Predicate<JsonObject> match, String what) {
+    long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonObject frame = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      if (match.test(frame)) {
+        return frame;
+      }
+    }
+    throw new AssertionError("no " + what + " within " + DEFAULT_WAIT);
+  }
+
+  /** Every frame up to and including the first terminal frame ({@code job.result}/{@code job.error}) of a job. */
+  public List<JsonObject> untilTerminal(String jobId) {
+    List<JsonObject> frames = new ArrayList<>();
+    while (true) {
+      JsonObject frame = next();
+      frames.add(frame);
+      String type = frame.getString("type");
+      if (jobId.equals(frame.getString("job_id")) && ("job.result".equals(type) || "job.error".equals(type))
+          && frame.containsKey("event_seq")) {
+        return frames;
+      }
+    }
+  }
+
+  /** Nothing arrives for {@code wait}. */
+  public void expectSilence(Duration wait) {
+    try {
+      JsonObject frame = inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      if (frame != null) {
+        throw new AssertionError("expected silence, got " + frame.encode());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for the gateway to close the connection and returns the close status code. */
+  public short awaitClose() {
+    try {
+      if (!closed.await(DEFAULT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("connection still open after " + DEFAULT_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return closeStatus == null ? -1 : closeStatus;
+  }
+
+  public boolean isClosed() {
+    return closed.getCount() == 0;
+  }
+
+  public String closeReason() {
+    return closeReason;
+  }
+
+  /** Drops the connection without a session.close, like a network failure. */
+  public void drop() {
+    ws.close();
+    try {
+      closed.await(DEFAULT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!isClosed()) {
+      ws.close();
+    }
+    client.close();
+  }
+}
