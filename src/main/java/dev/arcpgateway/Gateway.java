@@ -5,6 +5,7 @@ import dev.arcpgateway.agent.AgentHostVerticle;
 import dev.arcpgateway.agent.AgentRegistration;
 import dev.arcpgateway.agent.AgentRegistryVerticle;
 import dev.arcpgateway.auth.Authenticator;
+import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.auth.StaticTokenAuthenticator;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.config.GatewayOptions;
@@ -15,11 +16,14 @@ import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.session.SessionVerticle;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.memory.MemoryStore;
+import dev.arcpgateway.transport.StdioTransportVerticle;
 import dev.arcpgateway.transport.WebSocketTransportVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,7 +53,9 @@ public final class Gateway {
   private final Authenticator authenticator;
   private final GatewayStore store;
   private final LeasePolicy leasePolicy;
+  private final ObservePolicy observePolicy;
   private final List<AgentRegistration> agents;
+  private final Supplier<? extends Deployable> stdio;
   private final List<String> deployments = new ArrayList<>();
   private Vertx vertx;
   private volatile int port = -1;
@@ -66,7 +72,11 @@ public final class Gateway {
     this.authenticator = Authenticator.firstOf(authenticators);
     this.store = builder.store != null ? builder.store : new MemoryStore();
     this.leasePolicy = builder.leasePolicy;
+    this.observePolicy = builder.observePolicy != null ? builder.observePolicy
+        : options.observers().isEmpty() ? ObservePolicy.SAME_PRINCIPAL : ObservePolicy.fromJson(options.observers());
     this.agents = List.copyOf(builder.agents);
+    this.stdio = builder.stdio == null ? null
+        : () -> new StdioTransportVerticle(options, builder.stdio.in(), builder.stdio.out(), builder.stdio.onEnd());
   }
 
   public static Builder builder() {
@@ -75,8 +85,8 @@ public final class Gateway {
 
   /** The feature flags this gateway offers in {@code session.welcome}. */
   public static List<String> features() {
-    return List.of(Feature.ACK, Feature.LEASE_EXPIRES_AT, Feature.PROGRESS, Feature.RESULT_CHUNK,
-        Feature.AGENT_VERSIONS);
+    return List.of(Feature.HEARTBEAT, Feature.ACK, Feature.LIST_JOBS, Feature.SUBSCRIBE, Feature.LEASE_EXPIRES_AT,
+        Feature.PROGRESS, Feature.RESULT_CHUNK, Feature.AGENT_VERSIONS);
   }
 
   /** Deploys every verticle into {@code vertx}; the future fails (and nothing stays deployed) if any fails. */
@@ -92,11 +102,12 @@ public final class Gateway {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options), 1));
     }
     return chain
-        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store), options.jobRunnerInstances()))
-        .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator, features()),
+        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy), options.jobRunnerInstances()))
+        .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator, observePolicy, features()),
             options.sessionInstances()))
-        .compose(v -> deploy(() -> new WebSocketTransportVerticle(options, bound -> port = bound),
-            options.transportInstances()))
+        .compose(v -> stdio != null ? deploy(stdio, 1)
+            : deploy(() -> new WebSocketTransportVerticle(options, bound -> port = bound),
+                options.transportInstances()))
         .map(this)
         .recover(failure -> undeploy().transform(ignored -> Future.failedFuture(failure)));
   }
@@ -130,12 +141,17 @@ public final class Gateway {
     return options;
   }
 
+  private record StdioStreams(InputStream in, OutputStream out, Runnable onEnd) {
+  }
+
   /** Builds a {@link Gateway}. */
   public static final class Builder {
     private GatewayOptions options = new GatewayOptions();
     private Authenticator authenticator;
     private GatewayStore store;
     private LeasePolicy leasePolicy = LeasePolicy.GRANT_REQUESTED;
+    private ObservePolicy observePolicy;
+    private StdioStreams stdio;
     private final List<AgentRegistration> agents = new ArrayList<>();
 
     private Builder() {
@@ -164,6 +180,15 @@ public final class Gateway {
       return this;
     }
 
+    /**
+     * Who may list and subscribe to whose jobs; by default the {@code observers} grants of the options, else
+     * same principal only.
+     */
+    public Builder observePolicy(ObservePolicy observePolicy) {
+      this.observePolicy = Objects.requireNonNull(observePolicy);
+      return this;
+    }
+
     public Builder agent(AgentRegistration registration) {
       agents.add(Objects.requireNonNull(registration));
       return this;
@@ -172,6 +197,15 @@ public final class Gateway {
     /** Registers {@code agent} as {@code name@version}. */
     public Builder agent(String name, String version, Agent agent) {
       return agent(AgentRegistration.of(name, version, agent));
+    }
+
+    /**
+     * Serves one session over newline-delimited JSON on {@code in}/{@code out} instead of WebSocket;
+     * {@code onEnd} runs when input ends or the session closes the transport.
+     */
+    public Builder stdio(InputStream in, OutputStream out, Runnable onEnd) {
+      this.stdio = new StdioStreams(in, out, onEnd);
+      return this;
     }
 
     public Builder agents(List<AgentRegistration> registrations) {

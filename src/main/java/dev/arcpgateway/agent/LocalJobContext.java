@@ -32,6 +32,9 @@ final class LocalJobContext implements JobContext {
   private MessageConsumer<JsonObject> orders;
   private LocalResultStream resultStream;
   private boolean done;
+  private boolean endedFromOutside;
+  /** Set while the job's client is not keeping up: event futures complete when it is resumed. */
+  private Promise<Void> paused;
 
   LocalJobContext(Vertx vertx, JsonObject dispatch, Runnable onDone) {
     this.vertx = vertx;
@@ -45,8 +48,17 @@ final class LocalJobContext implements JobContext {
   /** Starts listening for the job runner's orders (cancel) before the agent runs. */
   Future<Void> listen() {
     orders = vertx.eventBus().consumer(Addresses.agentJob(jobId), message -> {
-      if ("cancel".equals(message.body().getString("op"))) {
-        cancelled(message.body().getString("reason", "cancelled"));
+      switch (message.body().getString("op", "")) {
+        case "cancel" -> cancelled(message.body().getString("reason", "cancelled"));
+        case "pause" -> {
+          if (paused == null) {
+            paused = Promise.promise();
+          }
+        }
+        case "resume" -> resumeEvents();
+        default -> {
+          // nothing else is sent to running jobs
+        }
       }
     });
     return orders.completion();
@@ -93,13 +105,24 @@ final class LocalJobContext implements JobContext {
   void cancelled(String reason) {
     if (!done) {
       done = true;
+      endedFromOutside = true;
       cancelled.tryComplete();
+      resumeEvents();
+    }
+  }
+
+  private void resumeEvents() {
+    Promise<Void> waiting = paused;
+    paused = null;
+    if (waiting != null) {
+      waiting.tryComplete();
     }
   }
 
   private void finish() {
     done = true;
     cancelled.tryComplete();
+    resumeEvents();
     if (orders != null) {
       orders.unregister();
     }
@@ -124,7 +147,12 @@ final class LocalJobContext implements JobContext {
       return Future.failedFuture(e);
     }
     send(envelope("event").put("kind", kind).put("ts", Timestamps.now()).put("body", body));
-    return Future.succeededFuture();
+    return taken();
+  }
+
+  /** Completes when the gateway can take more: at once, or when a paused client catches up. */
+  private Future<Void> taken() {
+    return paused == null ? Future.succeededFuture() : paused.future();
   }
 
   @Override
@@ -263,7 +291,7 @@ final class LocalJobContext implements JobContext {
 
   @Override
   public boolean isCancelled() {
-    return cancelled.future().isComplete() && done;
+    return endedFromOutside;
   }
 
   @Override
@@ -323,7 +351,7 @@ final class LocalJobContext implements JobContext {
       send(envelope("event").put("kind", EventKind.RESULT_CHUNK.wire()).put("ts", Timestamps.now())
           .put("body", new JsonObject().put("result_id", resultId).put("chunk_seq", chunkSeq++).put("data", data)
               .put("encoding", encoding).put("more", true)));
-      return Future.succeededFuture();
+      return taken();
     }
 
     @Override

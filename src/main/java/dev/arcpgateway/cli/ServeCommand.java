@@ -46,9 +46,15 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--instances", description = "instances of the transport, session and job-runner verticles")
   Integer instances;
 
+  @Option(names = "--stdio", description = "serve one session as newline-delimited JSON on stdin/stdout instead")
+  boolean stdio;
+
   @Override
   public Integer call() throws Exception {
     GatewayOptions options = load();
+    if (stdio) {
+      return serveStdio(options);
+    }
     if (options.tokens().isEmpty()) {
       if (!isLoopback(options.host())) {
         System.err.println("refusing to serve on " + options.host() + " without a token: pass --token NAME:TOKEN"
@@ -79,6 +85,38 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("ARCP gateway listening on ws://" + shownHost + ":" + gateway.port() + options.path());
     System.out.flush();
     return 0; // event-loop threads keep the JVM alive until SIGTERM
+  }
+
+  /**
+   * Stdio: stdout carries only ARCP frames (everything else goes to stderr) and the process ends when stdin
+   * ends or the session closes. The parent owns the pipes, so no token is required: a token still must be
+   * presented, and without configured tokens one is generated and printed on stderr.
+   */
+  private Integer serveStdio(GatewayOptions options) throws Exception {
+    java.io.PrintStream protocolOut = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),
+        false, java.nio.charset.StandardCharsets.UTF_8);
+    System.setOut(System.err); // nothing but frames may reach the real stdout
+    if (options.tokens().isEmpty()) {
+      String token = Secrets.token("");
+      options.addToken("local", token);
+      System.err.println("No token configured: generated one for principal 'local': " + token);
+    }
+    Vertx vertx = Vertx.vertx();
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all())
+        .stdio(System.in, protocolOut, ended::countDown).build();
+    try {
+      gateway.deploy(vertx).await(60, TimeUnit.SECONDS);
+      System.err.println("ARCP gateway serving one session on stdio");
+      ended.await();
+    } finally {
+      try {
+        gateway.undeploy().compose(v -> vertx.close()).await(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+    }
+    return 0;
   }
 
   private GatewayOptions load() throws IOException {

@@ -38,6 +38,9 @@ public class GatewayOptions {
   private int backPressureLag = 1_000;
   private long idempotencyTtlSec = 24 * 3600;
   private long requestTimeoutMs = 30_000;
+  private int maxSessionsPerPrincipal = 1_000;
+  private int idleSessionEvictSec = 3_600;
+  private JsonObject observers = new JsonObject();
   private int jobHeartbeatSec = 5;
   private int jobLivenessTimeoutSec = 15;
   private String runtimeName = "arcp-gateway";
@@ -80,6 +83,9 @@ public class GatewayOptions {
     backPressureLag = limits.getInteger("back_pressure_lag", backPressureLag);
     idempotencyTtlSec = limits.getLong("idempotency_ttl_sec", idempotencyTtlSec);
     requestTimeoutMs = limits.getLong("request_timeout_ms", requestTimeoutMs);
+    maxSessionsPerPrincipal = limits.getInteger("max_sessions_per_principal", maxSessionsPerPrincipal);
+    idleSessionEvictSec = limits.getInteger("idle_session_evict_sec", idleSessionEvictSec);
+    observers = json.getJsonObject("observers", observers);
     jobHeartbeatSec = limits.getInteger("job_heartbeat_sec", jobHeartbeatSec);
     jobLivenessTimeoutSec = limits.getInteger("job_liveness_timeout_sec", jobLivenessTimeoutSec);
     JsonObject runtime = json.getJsonObject("runtime", new JsonObject());
@@ -104,6 +110,10 @@ public class GatewayOptions {
     requirePositive("limits.back_pressure_lag", backPressureLag);
     requirePositive("limits.request_timeout_ms", requestTimeoutMs);
     requirePositive("limits.job_heartbeat_sec", jobHeartbeatSec);
+    requirePositive("limits.max_sessions_per_principal", maxSessionsPerPrincipal);
+    if (idleSessionEvictSec < 0) {
+      throw new IllegalArgumentException("limits.idle_session_evict_sec must not be negative (0 disables it)");
+    }
     if (jobLivenessTimeoutSec <= jobHeartbeatSec) {
       throw new IllegalArgumentException("limits.job_liveness_timeout_sec must exceed limits.job_heartbeat_sec");
     }
@@ -312,6 +322,39 @@ public class GatewayOptions {
 
   public GatewayOptions setRequestTimeoutMs(long requestTimeoutMs) {
     this.requestTimeoutMs = requestTimeoutMs;
+    return this;
+  }
+
+  /** Sessions (attached or parked) one principal may hold; a further hello is refused. */
+  public int maxSessionsPerPrincipal() {
+    return maxSessionsPerPrincipal;
+  }
+
+  public GatewayOptions setMaxSessionsPerPrincipal(int maxSessionsPerPrincipal) {
+    this.maxSessionsPerPrincipal = maxSessionsPerPrincipal;
+    return this;
+  }
+
+  /**
+   * A session that has had no job traffic and no requests (only heartbeats) for this long is closed and
+   * forgotten (§14 heartbeat amplification); 0 disables eviction.
+   */
+  public int idleSessionEvictSec() {
+    return idleSessionEvictSec;
+  }
+
+  public GatewayOptions setIdleSessionEvictSec(int idleSessionEvictSec) {
+    this.idleSessionEvictSec = idleSessionEvictSec;
+    return this;
+  }
+
+  /** Observe grants: {@code {"observer": ["principal" | "*"]}} (see {@code ObservePolicy.fromJson}). */
+  public JsonObject observers() {
+    return observers;
+  }
+
+  public GatewayOptions setObservers(JsonObject observers) {
+    this.observers = observers.copy();
     return this;
   }
 

@@ -6,8 +6,6 @@ import dev.arcpgateway.store.JobSnapshot;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /** One live job, owned by the job-runner instance that accepted it and touched only on its event loop. */
 final class Job {
@@ -23,7 +21,9 @@ final class Job {
   final JsonObject accepted;
   final ResultChunks chunks;
   /** Sessions that receive this job's frames: the submitter's, then subscribers'. */
-  final Set<String> observers = new LinkedHashSet<>();
+  final Observers observers = new Observers();
+  /** The submitting session cannot keep up: the agent was asked to pause. */
+  boolean throttled;
 
   JobStatus status = JobStatus.PENDING;
   JobSnapshot snapshot;

@@ -1,6 +1,8 @@
 package dev.arcpgateway.job;
 
 import dev.arcpgateway.agent.LiveInventory;
+import dev.arcpgateway.auth.Audit;
+import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
@@ -17,6 +19,7 @@ import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.protocol.Timestamps;
+import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
 import io.vertx.core.Future;
@@ -45,13 +48,15 @@ public final class JobRunnerVerticle extends VerticleBase {
 
   private final GatewayOptions options;
   private final GatewayStore store;
+  private final ObservePolicy observePolicy;
   private final LiveInventory inventory = new LiveInventory();
   private final Map<String, Job> jobs = new HashMap<>();
   private Lifecycle lifecycle;
 
-  public JobRunnerVerticle(GatewayOptions options, GatewayStore store) {
+  public JobRunnerVerticle(GatewayOptions options, GatewayStore store, ObservePolicy observePolicy) {
     this.options = options;
     this.store = store;
+    this.observePolicy = observePolicy;
   }
 
   @Override
@@ -212,6 +217,11 @@ public final class JobRunnerVerticle extends VerticleBase {
       switch (op) {
         case "event", "result", "fail", "heartbeat" -> onAgentMessage(job, op, body);
         case "cancel" -> cancel(job, body);
+        case "subscribe" -> {
+          subscribe(job, body);
+        }
+        case "unsubscribe" -> job.observers.remove(body.getString("session_id"));
+        case "throttle" -> throttle(job, body);
         case "lease_expired" -> end(job, new ArcpException(ErrorCode.LEASE_EXPIRED,
             "the lease expired at " + body.getString("expires_at")), "lease expired");
         default -> throw ArcpException.invalid("unknown job op " + op);
@@ -302,10 +312,16 @@ public final class JobRunnerVerticle extends VerticleBase {
     finish(job, JobStatus.SUCCESS, MessageType.JOB_RESULT, payload, Lifecycle.COMPLETED, null, null);
   }
 
-  /** {@code job.cancel} from a session: only the submitting principal may cancel (§7.4, §14). */
+  /**
+   * {@code job.cancel} from a session: only the submitting principal may cancel (§7.4, §14). Observers of other
+   * principals are told so; anyone else cannot know the job exists.
+   */
   private void cancel(Job job, JsonObject body) {
-    if (!job.principal.equals(body.getString("principal"))) {
-      throw new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + job.id);
+    String principal = body.getString("principal");
+    if (!job.principal.equals(principal)) {
+      throw observePolicy.mayObserve(principal, job.principal)
+          ? new ArcpException(ErrorCode.PERMISSION_DENIED, "only the submitting principal may cancel " + job.id)
+          : new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + job.id);
     }
     String reason = body.getString("reason");
     JsonObject ack = new JsonObject().put("op", "cancelled").put("job_id", job.id)
@@ -318,6 +334,67 @@ public final class JobRunnerVerticle extends VerticleBase {
     finish(job, JobStatus.CANCELLED, MessageType.JOB_ERROR,
         Frames.errorPayload(JobStatus.CANCELLED.wire(), new ArcpException(ErrorCode.CANCELLED, message)),
         Lifecycle.CANCELLED, ErrorCode.CANCELLED.name(), message);
+  }
+
+  /**
+   * {@code job.subscribe} (§7.6): checks the observe policy (every decision audited), then sends the subscriber
+   * the requested history, the {@code subscribed} descriptor, and from then on the live frames.
+   */
+  private void subscribe(Job job, JsonObject body) {
+    String subscriber = body.getString("principal");
+    boolean allowed = observePolicy.mayObserve(subscriber, job.principal);
+    Audit.subscribe(subscriber, job.id, job.principal, allowed);
+    if (!allowed) {
+      throw new ArcpException(ErrorCode.PERMISSION_DENIED, "principal " + subscriber + " may not observe " + job.id);
+    }
+    String session = body.getString("session_id");
+    boolean history = body.getBoolean("history", false);
+    long from = Math.max(0, body.getLong("from_event_seq", 0L));
+    long upTo = job.eventIndex;
+    job.observers.catchUp(session);
+    Future<List<EventLog.LoggedEvent>> replay = history && from < upTo
+        ? store.events().read(job.id, from, (int) Math.min(Integer.MAX_VALUE, upTo - from))
+        : Future.succeededFuture(List.of());
+    Future<JsonObject> budget = currentBudget(job);
+    Future.all(replay, budget).onComplete(done -> {
+      List<EventLog.LoggedEvent> events = replay.succeeded() ? replay.result() : List.of();
+      String address = Addresses.session(session);
+      int replayed = 0;
+      for (EventLog.LoggedEvent event : events) {
+        if (event.index() <= upTo) {
+          vertx.eventBus().send(address, event.event(), Bus.OPTIONS);
+          replayed++;
+        }
+      }
+      JsonObject descriptor = job.snapshot.withStatus(job.status, Instant.now())
+          .descriptor(budget.succeeded() ? budget.result() : null);
+      vertx.eventBus().send(address, new JsonObject().put("op", "subscribed").put("job_id", job.id)
+          .put("request_id", body.getString("request_id")).put("descriptor", descriptor)
+          .put("replayed", replayed), Bus.OPTIONS);
+      job.observers.caughtUp(session).forEach(frame -> vertx.eventBus().send(address, frame, Bus.OPTIONS));
+    });
+  }
+
+  private Future<JsonObject> currentBudget(Job job) {
+    if (!job.grant.containsKey("budget")) {
+      return Future.succeededFuture(null);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, new JsonObject().put("op", "budget")
+            .put("job_id", job.id), Bus.withTimeout(options.requestTimeoutMs()))
+        .map(reply -> reply.body().getJsonObject("budget"));
+  }
+
+  /** The submitting session is (no longer) falling behind: pause (resume) the agent's event stream. */
+  private void throttle(Job job, JsonObject body) {
+    if (!job.sessionId.equals(body.getString("session_id"))) {
+      return; // slow subscribers are never allowed to slow the job for everyone else
+    }
+    boolean slow = body.getBoolean("slow", false);
+    if (slow != job.throttled) {
+      job.throttled = slow;
+      vertx.eventBus().send(Addresses.agentJob(job.id), new JsonObject().put("op", slow ? "pause" : "resume"),
+          Bus.OPTIONS);
+    }
   }
 
   // ---- ending jobs ----------------------------------------------------------------------------------------
@@ -373,9 +450,7 @@ public final class JobRunnerVerticle extends VerticleBase {
         .put("index", ++job.eventIndex)
         .put("payload", payload);
     store.events().append(job.id, job.eventIndex, frame);
-    for (String session : job.observers) {
-      vertx.eventBus().send(Addresses.session(session), frame, Bus.OPTIONS);
-    }
+    job.observers.send(vertx.eventBus(), frame);
   }
 
   private void saveSnapshot(Job job) {

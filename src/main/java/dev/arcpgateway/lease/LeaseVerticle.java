@@ -30,6 +30,7 @@ import java.util.Map;
  *   <li>{@code authorize {job_id, job_token, capability, resource}} → {@code {}}</li>
  *   <li>{@code charge {job_id, job_token, currency, amount}} → {@code {currency, remaining}} or {@code {}}</li>
  *   <li>{@code release {job_id}} → {@code {}}</li>
+ *   <li>{@code budget {job_id}} → {@code {budget}}: the current counters (null once the job ended)</li>
  * </ul>
  */
 public final class LeaseVerticle extends VerticleBase {
@@ -58,6 +59,10 @@ public final class LeaseVerticle extends VerticleBase {
         case "authorize" -> authorize(body);
         case "charge" -> charge(body);
         case "release" -> release(body);
+        case "budget" -> {
+          LeaseRecord record = leases.get(Fields.string(body, "job_id"));
+          yield new JsonObject().put("budget", record == null ? null : record.budget.toJson());
+        }
         default -> throw ArcpException.invalid("unknown lease op " + body.getString("op"));
       };
       message.reply(reply, Bus.OPTIONS);

@@ -9,32 +9,45 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 
 /**
- * Delivery of one session's encoded frames to its current transport connection. Frames written during one
- * event-loop turn travel as one batch; while the transport reports its socket's write queue full, frames wait
- * here (paused, never dropped) and go out once it drains. Frames are dropped only when no transport is attached:
- * seq-bearing ones stay in the resume buffer for replay.
+ * Delivery of one session's encoded frames to its current transport connection.
+ *
+ * <p>Frames written during one event-loop turn travel as one batch. Delivery can be held back two ways, and in
+ * both the frames wait here, in order, never dropped: while the transport reports its socket's write queue full
+ * ({@link #socketPaused}), and, for clients that acknowledge, from a point in the stream on until they catch up
+ * ({@link #holdNew}). Frames are dropped only when no transport is attached; seq-bearing ones stay in the resume
+ * buffer for replay.
  */
 final class Outbox {
 
   private static final int MAX_BATCH = 512;
 
+  private record Pending(long seq, String text) {
+  }
+
   private final EventBus bus;
   private final Context context;
-  private final ArrayDeque<String> pending = new ArrayDeque<>();
+  private final Runnable afterFlush;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private long pendingChars;
+  /** When ≥ 0: frames beyond this many pending ones are held until {@link #releaseHold()}. */
+  private int sendableBeforeHold = -1;
+  private long lastSentSeq;
   private String connectionId;
-  private boolean paused;
+  private boolean socketPaused;
   private boolean flushScheduled;
 
-  Outbox(EventBus bus, Context context) {
+  /** @param afterFlush told after frames left, so that the session can re-check its backlog */
+  Outbox(EventBus bus, Context context, Runnable afterFlush) {
     this.bus = bus;
     this.context = context;
+    this.afterFlush = afterFlush;
   }
 
   /** Sends to {@code connectionId} from now on (null: parked, nothing is sent). */
   void attach(String connectionId) {
     this.connectionId = connectionId;
-    this.paused = false;
+    this.socketPaused = false;
+    this.sendableBeforeHold = -1;
     pending.clear();
     pendingChars = 0;
   }
@@ -47,19 +60,31 @@ final class Outbox {
     return connectionId != null;
   }
 
-  void write(String frame) {
+  /** Queues a frame; {@code seq} is its {@code event_seq}, or 0. */
+  void write(long seq, String frame) {
     if (connectionId == null) {
       return;
     }
-    pending.addLast(frame);
+    pending.addLast(new Pending(seq, frame));
     pendingChars += frame.length();
-    if (!flushScheduled && !paused) {
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled && sendable() > 0) {
       flushScheduled = true;
       context.runOnContext(v -> flush());
     }
   }
 
-  /** Frames waiting because the socket is slow, and their size. */
+  private int sendable() {
+    if (socketPaused) {
+      return 0;
+    }
+    return sendableBeforeHold < 0 ? pending.size() : Math.min(sendableBeforeHold, pending.size());
+  }
+
+  /** Frames waiting (slow socket, held, or not flushed yet). */
   int backlog() {
     return pending.size();
   }
@@ -68,42 +93,78 @@ final class Outbox {
     return pendingChars;
   }
 
-  void pause() {
-    paused = true;
+  /** The highest {@code event_seq} handed to the transport. */
+  long lastSentSeq() {
+    return lastSentSeq;
   }
 
-  void resume() {
-    paused = false;
-    flush();
+  /** The transport's socket cannot take more for now. */
+  void socketPaused(boolean paused) {
+    socketPaused = paused;
+    scheduleFlush();
   }
 
-  boolean paused() {
-    return paused;
+  /** What is queued now may still go; anything written later waits for {@link #releaseHold()}. */
+  void holdNew() {
+    sendableBeforeHold = pending.size();
+  }
+
+  boolean holding() {
+    return sendableBeforeHold >= 0;
+  }
+
+  void releaseHold() {
+    sendableBeforeHold = -1;
+    scheduleFlush();
   }
 
   private void flush() {
     flushScheduled = false;
-    while (connectionId != null && !paused && !pending.isEmpty()) {
+    int budget = sendable();
+    if (connectionId == null || budget == 0) {
+      return;
+    }
+    while (budget > 0) {
       JsonArray batch = new JsonArray();
-      while (!pending.isEmpty() && batch.size() < MAX_BATCH) {
-        String frame = pending.pollFirst();
-        pendingChars -= frame.length();
-        batch.add(frame);
+      while (budget > 0 && batch.size() < MAX_BATCH) {
+        Pending frame = pending.pollFirst();
+        pendingChars -= frame.text().length();
+        if (frame.seq() > 0) {
+          lastSentSeq = frame.seq();
+        }
+        batch.add(frame.text());
+        budget--;
+        if (sendableBeforeHold > 0) {
+          sendableBeforeHold--;
+        }
       }
       bus.send(Addresses.connection(connectionId), new JsonObject().put("op", "frames").put("frames", batch),
           Bus.OPTIONS);
     }
+    afterFlush.run();
   }
 
-  /** Sends what is pending (even when paused), then orders the transport to close with {@code code}. */
+  /** Sends what is pending (held or not), then orders the transport to close with {@code code}. */
   void close(int code, String reason) {
     if (connectionId == null) {
       return;
     }
-    paused = false;
+    socketPaused = false;
+    sendableBeforeHold = -1;
     flush();
     bus.send(Addresses.connection(connectionId), new JsonObject().put("op", "close").put("code", code)
         .put("reason", reason), Bus.OPTIONS);
     connectionId = null;
+  }
+
+  /** Orders the transport to close at once, dropping what is pending (the client is not reading). */
+  void abort(int code, String reason) {
+    if (connectionId == null) {
+      return;
+    }
+    String connection = connectionId;
+    attach(null);
+    bus.send(Addresses.connection(connection), new JsonObject().put("op", "close").put("code", code)
+        .put("reason", reason), Bus.OPTIONS);
   }
 }

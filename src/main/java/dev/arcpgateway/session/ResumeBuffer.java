@@ -2,6 +2,7 @@ package dev.arcpgateway.session;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
@@ -12,7 +13,8 @@ import java.util.List;
  */
 final class ResumeBuffer {
 
-  private record Entry(long seq, String frame, long bornNanos) {
+  /** One buffered frame. */
+  record Entry(long seq, String frame, long bornNanos) {
   }
 
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
@@ -73,15 +75,17 @@ final class ResumeBuffer {
   }
 
   /** The frames after {@code lastSeenSeq}, in order. */
-  List<String> after(long lastSeenSeq) {
-    List<String> out = new ArrayList<>();
-    Iterator<Entry> it = entries.iterator();
+  List<Entry> after(long lastSeenSeq) {
+    List<Entry> out = new ArrayList<>();
+    Iterator<Entry> it = entries.descendingIterator();
     while (it.hasNext()) {
       Entry entry = it.next();
-      if (entry.seq() > lastSeenSeq) {
-        out.add(entry.frame());
+      if (entry.seq() <= lastSeenSeq) {
+        break;
       }
+      out.add(entry);
     }
+    Collections.reverse(out);
     return out;
   }
 

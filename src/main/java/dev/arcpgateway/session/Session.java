@@ -29,16 +29,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One ARCP session (§6): its negotiated features, its {@code event_seq} counter, the resume buffer and token,
- * and the dispatch of everything its client sends. Lives on its session verticle's event loop and is reached at
- * {@link Addresses#session(String)} by the transport (client frames, connection state), the job runner (job
- * frames) and reconnecting transports (resume).
+ * liveness, flow control, and the dispatch of everything its client sends. Lives on its session verticle's event
+ * loop and is reached at {@link Addresses#session(String)} by the transport (client frames, connection state),
+ * the job runner (job frames) and reconnecting transports (resume).
  *
- * <p>A session outlives its transport: when the connection drops (or the client closes), it is parked, keeps
- * numbering and buffering its jobs' frames, and can be resumed until the resume window passes.
+ * <p>A session outlives its transport: when the connection drops, the heartbeat is lost, or the client closes,
+ * it is parked, keeps numbering and buffering its jobs' frames, and can be resumed until the resume window
+ * passes.
  */
 final class Session {
 
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
+  /** Close code when a client stops answering heartbeats (4000-4999: application codes). */
+  static final int CLOSE_HEARTBEAT_LOST = 4002;
+  /** Close code when a client reads so slowly that its backlog outgrew the buffer caps. */
+  static final int CLOSE_TOO_SLOW = 4008;
+  /** Close code when another connection resumed this session. */
+  static final int CLOSE_TAKEN_OVER = 4001;
 
   private final SessionEnvironment env;
   private final EventBus bus;
@@ -48,11 +55,19 @@ final class Session {
   private final ResumeBuffer buffer;
   private final Outbox outbox;
   private final SubmitQueue submits = new SubmitQueue();
+  private final JobViews jobs = new JobViews();
+  private final Subscriptions subscriptions;
   private Set<String> features;
   private long nextSeq = 1;
   private String tokenHash;
   private MessageConsumer<JsonObject> consumer;
   private long expiryTimer = -1;
+  private long lastInboundNanos = System.nanoTime();
+  private long lastOutboundNanos = System.nanoTime();
+  private long lastActivityNanos = System.nanoTime();
+  private boolean congested;
+  private long ackHoldSeq = -1;
+  private String newestJobId;
 
   private Session(SessionEnvironment env, String id, Principal principal, Set<String> features) {
     this.env = env;
@@ -61,7 +76,8 @@ final class Session {
     this.principal = principal;
     this.features = features;
     this.buffer = new ResumeBuffer(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes());
-    this.outbox = new Outbox(bus, env.context());
+    this.outbox = new Outbox(bus, env.context(), this::checkBacklog);
+    this.subscriptions = new Subscriptions(env, this);
   }
 
   /** Opens a new session on {@code connectionId} and welcomes its client. */
@@ -78,6 +94,10 @@ final class Session {
         .map(session);
   }
 
+  boolean has(String feature) {
+    return features.contains(feature);
+  }
+
   // ---- transport attachment, resume, parking -----------------------------------------------------------
 
   /** Attaches a connection, rotates the token, welcomes, and replays everything after {@code lastSeenSeq}. */
@@ -87,10 +107,14 @@ final class Session {
       expiryTimer = -1;
     }
     outbox.attach(connectionId);
+    ackHoldSeq = -1;
+    lastInboundNanos = lastActivityNanos = System.nanoTime();
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
-    outbox.write(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()).encode());
-    buffer.after(lastSeenSeq).forEach(outbox::write);
+    write(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()));
+    for (ResumeBuffer.Entry entry : buffer.after(lastSeenSeq)) {
+      outbox.write(entry.seq(), entry.frame());
+    }
     return env.store().sessions().put(new SessionSnapshot(id, principal.name(), tokenHash, createdAt, null));
   }
 
@@ -110,7 +134,7 @@ final class Session {
           + " are no longer buffered (this session has sent up to " + buffer.lastSeq() + ")"));
     }
     if (outbox.attached()) {
-      outbox.close(4001, "session resumed on another connection");
+      outbox.close(CLOSE_TAKEN_OVER, "session resumed on another connection");
     }
     JsonArray requested = request.getJsonArray("features");
     if (requested != null) {
@@ -128,17 +152,57 @@ final class Session {
   /** The transport is gone: keep running and buffering until the resume window passes. */
   private void park() {
     outbox.attach(null);
+    setCongested(false);
     if (expiryTimer < 0) {
       expiryTimer = env.vertx().setTimer(TimeUnit.SECONDS.toMillis(env.options().resumeWindowSec()),
           t -> destroy());
     }
   }
 
-  private void destroy() {
+  /** Forgets the session: it can no longer be resumed; its jobs carry on. */
+  void destroy() {
+    if (expiryTimer >= 0) {
+      env.vertx().cancelTimer(expiryTimer);
+    }
     expiryTimer = -1;
     env.sessions().remove(id);
     consumer.unregister();
     env.store().sessions().remove(id);
+  }
+
+  // ---- liveness (called by the verticle's sweep) ---------------------------------------------------------
+
+  /**
+   * Heartbeats (§6.4): ping when nothing was sent for an interval, drop the transport (never the jobs) when
+   * nothing came in for two; and evict sessions that only ever heartbeat (§14).
+   */
+  void tick(long now) {
+    if (!outbox.attached()) {
+      return;
+    }
+    long interval = TimeUnit.SECONDS.toNanos(env.options().heartbeatIntervalSec());
+    if (has(Feature.HEARTBEAT)) {
+      if (now - lastInboundNanos > 2 * interval) {
+        write(Frames.sessionError(id, new ArcpException(ErrorCode.HEARTBEAT_LOST,
+            "no message from the client for two heartbeat intervals"), null));
+        outbox.close(CLOSE_HEARTBEAT_LOST, ErrorCode.HEARTBEAT_LOST.name());
+        park();
+        return;
+      }
+      if (now - lastOutboundNanos >= interval) {
+        write(Frames.frame(MessageType.SESSION_PING, id, new JsonObject()
+            .put("nonce", Ids.nonce()).put("sent_at", Timestamps.now())));
+      }
+    }
+    long idleLimit = TimeUnit.SECONDS.toNanos(env.options().idleSessionEvictSec());
+    if (idleLimit > 0 && !jobs.anyLive() && submits.size() == 0 && now - lastActivityNanos > idleLimit) {
+      LOG.log(System.Logger.Level.INFO, "evicting session {0} of {1}: no throughput for {2} s", id,
+          principal.name(), env.options().idleSessionEvictSec());
+      write(Frames.sessionError(id, new ArcpException(ErrorCode.INVALID_REQUEST,
+          "session closed after " + env.options().idleSessionEvictSec() + " s without jobs or requests"), null));
+      outbox.close(1000, "idle session evicted");
+      destroy();
+    }
   }
 
   // ---- the session's address ----------------------------------------------------------------------------
@@ -155,24 +219,21 @@ final class Session {
       }
       case "oversize" -> {
         if (fromCurrent(body)) {
+          lastInboundNanos = System.nanoTime();
           refuse(null, ArcpException.invalid("frame of " + body.getLong("bytes")
               + " bytes exceeds the limit of " + env.options().maxFrameBytes() + " bytes"));
         }
       }
       case "cancelled" -> onCancelled(body);
+      case "subscribed" -> subscriptions.onSubscribed(body);
       case "detached" -> {
         if (fromCurrent(body)) {
           park();
         }
       }
-      case "paused" -> {
+      case "paused", "drained" -> {
         if (fromCurrent(body)) {
-          outbox.pause();
-        }
-      }
-      case "drained" -> {
-        if (fromCurrent(body)) {
-          outbox.resume();
+          outbox.socketPaused("paused".equals(op));
         }
       }
       case "resume" -> resume(body).onComplete(result -> {
@@ -193,6 +254,7 @@ final class Session {
   // ---- client frames -----------------------------------------------------------------------------------
 
   private void onClientFrame(String text) {
+    lastInboundNanos = System.nanoTime();
     Optional<Envelope> parsed;
     try {
       parsed = Envelope.parse(text);
@@ -215,7 +277,11 @@ final class Session {
   }
 
   private void dispatch(Envelope envelope) {
-    switch (envelope.type()) {
+    MessageType type = envelope.type();
+    if (type != MessageType.SESSION_PING && type != MessageType.SESSION_PONG && type != MessageType.SESSION_ACK) {
+      lastActivityNanos = lastInboundNanos;
+    }
+    switch (type) {
       case JOB_SUBMIT -> submit(envelope);
       case JOB_CANCEL -> cancel(envelope);
       case SESSION_PING -> write(Frames.frame(MessageType.SESSION_PONG, id, new JsonObject()
@@ -226,21 +292,35 @@ final class Session {
       }
       case SESSION_ACK -> ack(envelope);
       case SESSION_CLOSE -> close(envelope);
+      case SESSION_LIST_JOBS -> listJobs(envelope);
+      case JOB_SUBSCRIBE -> subscriptions.subscribe(envelope);
+      case JOB_UNSUBSCRIBE -> subscriptions.unsubscribe(envelope);
       case SESSION_HELLO, SESSION_RESUME -> throw ArcpException.invalid("this connection already has session " + id);
-      case SESSION_LIST_JOBS, JOB_SUBSCRIBE, JOB_UNSUBSCRIBE ->
-          throw ArcpException.invalid(envelope.type().wire() + " is not offered by this runtime");
       case SESSION_WELCOME, SESSION_ERROR, SESSION_JOBS, SESSION_CLOSED, JOB_ACCEPTED, JOB_EVENT, JOB_RESULT,
            JOB_ERROR, JOB_CANCELLED, JOB_SUBSCRIBED ->
-          throw ArcpException.invalid(envelope.type().wire() + " is sent by runtimes, not clients");
+          throw ArcpException.invalid(type.wire() + " is sent by runtimes, not clients");
     }
   }
 
+  /** Fails the request unless {@code feature} was negotiated (§6.2: nobody uses a feature outside it). */
+  void require(String feature, Envelope envelope) {
+    if (!has(feature)) {
+      throw ArcpException.invalid(envelope.type().wire() + " needs the " + feature
+          + " feature, which this session did not negotiate");
+    }
+  }
+
+  /** {@code session.ack} (§6.5): frees the acknowledged frames and lets held-back delivery go on. */
   private void ack(Envelope envelope) {
     Long seq = Fields.optLong(envelope.payload(), "last_processed_seq");
     if (seq == null || seq < 0) {
       throw ArcpException.invalid("last_processed_seq must be a non-negative integer");
     }
     buffer.ack(seq);
+    if (ackHoldSeq >= 0 && ackHoldSeq - buffer.ackedThrough() <= env.options().backPressureLag() / 2) {
+      ackHoldSeq = -1;
+      outbox.releaseHold();
+    }
   }
 
   private void close(Envelope envelope) {
@@ -252,6 +332,17 @@ final class Session {
     write(Frames.frame(MessageType.SESSION_CLOSED, id, payload));
     outbox.close(1000, "session closed");
     park();
+  }
+
+  private void listJobs(Envelope envelope) {
+    require(Feature.LIST_JOBS, envelope);
+    JobListing.list(env.store().jobs(), env.observePolicy(), principal.name(), envelope.id(), envelope.payload(),
+            jobId -> {
+              JobViews.View view = jobs.get(jobId);
+              return view == null ? 0 : view.lastSeq;
+            })
+        .onSuccess(payload -> write(Frames.frame(MessageType.SESSION_JOBS, id, payload)))
+        .onFailure(failure -> refuse(envelope.id(), BusErrors.toArcp(failure)));
   }
 
   // ---- jobs --------------------------------------------------------------------------------------------
@@ -286,6 +377,9 @@ final class Session {
     }
     JsonObject accepted = pending.reply.getJsonObject("accepted").copy().put("request_id", pending.requestId);
     String jobId = pending.reply.getString("job_id");
+    if (!pending.reply.getBoolean("replayed", false)) {
+      jobs.getOrCreate(jobId).submitted = true;
+    }
     write(Frames.jobFrame(MessageType.JOB_ACCEPTED, id, jobId, accepted.getString("trace_id"), 0, accepted));
     pending.held.forEach(this::deliverJobFrame);
   }
@@ -311,7 +405,7 @@ final class Session {
   /** Nobody owns the job any more: it ended (cancel is too late) or never existed for this principal. */
   private <T> Future<T> finishedOrUnknown(String jobId) {
     return env.store().jobs().get(jobId).compose(job -> {
-      if (job == null || !job.principal().equals(principal.name())) {
+      if (job == null || !env.observePolicy().mayObserve(principal.name(), job.principal())) {
         return Future.failedFuture(new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + jobId));
       }
       return Future.failedFuture(ArcpException.invalid("job " + jobId + " already ended (" + job.status().wire()
@@ -334,35 +428,115 @@ final class Session {
     }
   }
 
-  private void deliverJobFrame(JsonObject frame) {
+  /** Writes a job frame from the job runner, unless the session stopped observing the job. */
+  void deliverJobFrame(JsonObject frame) {
+    String jobId = frame.getString("job_id");
+    JobViews.View view = jobs.getOrCreate(jobId);
+    if (!view.observing()) {
+      return; // unsubscribed while the frame was on its way
+    }
     JsonObject payload = frame.getJsonObject("payload");
-    if ("progress".equals(payload.getValue("kind")) && !features.contains(Feature.PROGRESS)) {
+    if ("progress".equals(payload.getValue("kind")) && !has(Feature.PROGRESS)) {
       return; // not negotiated: the client did not ask for progress events (§6.2)
     }
-    writeSequenced(MessageType.fromWire(frame.getString("type")), frame.getString("job_id"),
-        frame.getString("trace_id"), payload);
+    MessageType type = MessageType.fromWire(frame.getString("type"));
+    lastActivityNanos = System.nanoTime();
+    newestJobId = jobId;
+    long seq = writeSequenced(type, jobId, frame.getString("trace_id"), payload);
+    jobs.delivered(jobId, seq, type != MessageType.JOB_EVENT);
   }
 
-  // ---- writing -----------------------------------------------------------------------------------------
+  JobViews jobs() {
+    return jobs;
+  }
+
+  long lastSeq() {
+    return nextSeq - 1;
+  }
+
+  // ---- writing and flow control ------------------------------------------------------------------------
 
   /** Writes a frame that carries no {@code event_seq}. */
-  private void write(JsonObject frame) {
-    outbox.write(frame.encode());
+  void write(JsonObject frame) {
+    lastOutboundNanos = System.nanoTime();
+    outbox.write(0, frame.encode());
+    checkBacklog();
   }
 
   /** Numbers, buffers and writes a {@code job.event}, {@code job.result} or {@code job.error} (§8.3). */
-  private void writeSequenced(MessageType type, String jobId, String traceId, JsonObject payload) {
+  long writeSequenced(MessageType type, String jobId, String traceId, JsonObject payload) {
     long seq = nextSeq++;
     String text = Frames.jobFrame(type, id, jobId, traceId, seq, payload).encode();
     buffer.append(seq, text);
-    outbox.write(text);
+    lastOutboundNanos = System.nanoTime();
+    outbox.write(seq, text);
+    if (ackHoldSeq < 0 && has(Feature.ACK) && seq - buffer.ackedThrough() > env.options().backPressureLag()) {
+      holdForAcks(jobId, traceId);
+    }
+    checkBacklog();
+    return seq;
+  }
+
+  /**
+   * The client acknowledges, but lags too far behind (§6.5): tell it with a {@code back_pressure} status
+   * event, which still goes out, and hold everything after it until its acknowledgements catch up.
+   */
+  private void holdForAcks(String jobId, String traceId) {
+    long seq = nextSeq++;
+    JsonObject status = new JsonObject().put("kind", "status").put("ts", Timestamps.now())
+        .put("body", new JsonObject().put("phase", "back_pressure").put("message",
+            "acknowledge up to event_seq " + seq + "; delivery resumes when the client catches up"));
+    String text = Frames.jobFrame(MessageType.JOB_EVENT, id, jobId != null ? jobId : newestJobId, traceId, seq,
+        status).encode();
+    buffer.append(seq, text);
+    outbox.write(seq, text);
+    outbox.holdNew();
+    ackHoldSeq = seq;
+  }
+
+  /**
+   * Keeps memory bounded however slow the client reads: past a high-water mark the session's own jobs are asked
+   * to pause (their agents wait), below a low-water mark to go on; a backlog beyond the buffer caps means the
+   * client cannot keep up at all, so its transport is closed (it can resume, or learns RESUME_WINDOW_EXPIRED).
+   */
+  private void checkBacklog() {
+    if (!outbox.attached()) {
+      return;
+    }
+    int backlog = outbox.backlog();
+    long chars = outbox.backlogChars();
+    if (backlog > env.options().resumeBufferMaxEvents() || chars > env.options().resumeBufferMaxBytes()) {
+      LOG.log(System.Logger.Level.WARNING, "session {0}: client too slow ({1} frames waiting); closing its transport",
+          id, backlog);
+      outbox.abort(CLOSE_TOO_SLOW, ErrorCode.INTERNAL_ERROR.name() + ": client too slow; resume to continue");
+      park();
+      return;
+    }
+    int highWater = Math.max(64, env.options().resumeBufferMaxEvents() / 32);
+    long highChars = Math.max(64 * 1024, env.options().resumeBufferMaxBytes() / 32);
+    if (!congested && (backlog > highWater || chars > highChars)) {
+      setCongested(true);
+    } else if (congested && backlog < highWater / 4 && chars < highChars / 4) {
+      setCongested(false);
+    }
+  }
+
+  private void setCongested(boolean slow) {
+    if (slow == congested) {
+      return;
+    }
+    congested = slow;
+    for (String jobId : jobs.submittedLive()) {
+      bus.send(Addresses.job(jobId), new JsonObject().put("op", "throttle").put("session_id", id).put("slow", slow),
+          Bus.OPTIONS);
+    }
   }
 
   /**
    * Answers a request this session refuses: {@code session.error} with {@code details.request_id} (TypeScript,
    * Python), plus the jobless {@code job.error} echoing the request id that the Java client waits for.
    */
-  private void refuse(String requestId, ArcpException error) {
+  void refuse(String requestId, ArcpException error) {
     write(Frames.sessionError(id, error, requestId));
     if (requestId != null) {
       write(Frames.requestError(id, requestId, null, null, error));

@@ -2,6 +2,7 @@ package dev.arcpgateway.session;
 
 import dev.arcpgateway.agent.LiveInventory;
 import dev.arcpgateway.auth.Authenticator;
+import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.store.GatewayStore;
 import io.vertx.core.Context;
@@ -19,10 +20,12 @@ import java.util.Map;
  * @param store            durable state
  * @param inventory        the instance's copy of the agent inventory
  * @param authenticator    who may open sessions
+ * @param observePolicy    who may observe whose jobs
  * @param runtimeFeatures  the feature flags this runtime offers, in order
  * @param sessions         this instance's live and parked sessions by id
  */
 record SessionEnvironment(Vertx vertx, Context context, GatewayOptions options, GatewayStore store,
-                          LiveInventory inventory, Authenticator authenticator, List<String> runtimeFeatures,
+                          LiveInventory inventory, Authenticator authenticator, ObservePolicy observePolicy,
+                          List<String> runtimeFeatures,
                           Map<String, Session> sessions) {
 }

@@ -3,6 +3,7 @@ package dev.arcpgateway.session;
 import dev.arcpgateway.agent.LiveInventory;
 import dev.arcpgateway.auth.Authenticator;
 import dev.arcpgateway.auth.Credentials;
+import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.auth.Principal;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
@@ -39,26 +40,31 @@ import java.util.Optional;
  */
 public final class SessionVerticle extends VerticleBase {
 
+  private static final long SWEEP_MS = 1_000;
+
   private final GatewayOptions options;
   private final GatewayStore store;
   private final Authenticator authenticator;
+  private final ObservePolicy observePolicy;
   private final List<String> runtimeFeatures;
   private final Map<String, Session> sessions = new HashMap<>();
   private final LiveInventory inventory = new LiveInventory();
   private SessionEnvironment environment;
 
   public SessionVerticle(GatewayOptions options, GatewayStore store, Authenticator authenticator,
-                         List<String> runtimeFeatures) {
+                         ObservePolicy observePolicy, List<String> runtimeFeatures) {
     this.options = options;
     this.store = store;
     this.authenticator = authenticator;
+    this.observePolicy = observePolicy;
     this.runtimeFeatures = List.copyOf(runtimeFeatures);
   }
 
   @Override
   public Future<?> start() {
-    environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, runtimeFeatures,
-        sessions);
+    environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, observePolicy,
+        runtimeFeatures, sessions);
+    vertx.setPeriodic(SWEEP_MS, SWEEP_MS, t -> sweep());
     return inventory.start(vertx)
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_CONNECT, this::onConnect).completion());
   }
@@ -102,12 +108,25 @@ public final class SessionVerticle extends VerticleBase {
     });
   }
 
+  /** Heartbeats and idle eviction of this instance's sessions; one timer for all of them. */
+  private void sweep() {
+    long now = System.nanoTime();
+    for (Session session : List.copyOf(sessions.values())) {
+      session.tick(now);
+    }
+  }
+
   private Future<JsonObject> open(Hello hello, String connectionId) {
     if (hello.auth() == null) {
       return Future.failedFuture(Authenticator.refused("session.hello needs auth {scheme, token}"));
     }
     return authenticate(hello.auth())
-        .compose(principal -> Session.open(environment, principal, hello.features(), connectionId))
+        .compose(principal -> store.sessions().countByPrincipal(principal.name()).compose(count -> count
+            >= options.maxSessionsPerPrincipal()
+            ? Future.failedFuture(new ArcpException(ErrorCode.PERMISSION_DENIED, "principal " + principal.name()
+                + " already holds " + count + " sessions, the most allowed; close or let some expire",
+                new JsonObject().put("max_sessions_per_principal", options.maxSessionsPerPrincipal())))
+            : Session.open(environment, principal, hello.features(), connectionId)))
         .map(session -> new JsonObject().put("session_id", session.id));
   }
 

@@ -26,6 +26,26 @@ public record JobSnapshot(String jobId, String principal, String sessionId, Stri
                           JsonObject lease, JsonObject leaseConstraints, JsonObject budget, String parentJobId,
                           String traceId, Instant createdAt, JsonObject accepted, Instant updatedAt) {
 
+  /**
+   * The authority descriptor of {@code job.subscribed} (§7.6): the observable, non-secret view of the job, with
+   * {@code budget} the current counters when known (else the initial ones).
+   */
+  public JsonObject descriptor(JsonObject currentBudget) {
+    JsonObject descriptor = new JsonObject()
+        .put("job_id", jobId)
+        .put("current_status", status.wire())
+        .put("agent", agent)
+        .put("lease", lease);
+    if (leaseConstraints != null) {
+      descriptor.put("lease_constraints", leaseConstraints);
+    }
+    JsonObject counters = currentBudget != null ? currentBudget : budget;
+    if (counters != null) {
+      descriptor.put("budget", counters);
+    }
+    return descriptor.put("parent_job_id", parentJobId).put("trace_id", traceId);
+  }
+
   public JobSnapshot withStatus(JobStatus newStatus, Instant at) {
     return new JobSnapshot(jobId, principal, sessionId, agent, newStatus, lease, leaseConstraints, budget,
         parentJobId, traceId, createdAt, accepted, at);

@@ -11,6 +11,6 @@ public interface JobStore {
   /** The job, or null when unknown. */
   Future<JobSnapshot> get(String jobId);
 
-  /** A page of one principal's jobs. */
+  /** A page of jobs, newest first. */
   Future<JobPage> list(JobQuery query);
 }

@@ -14,6 +14,9 @@ public interface SessionStore {
   /** The session whose current resume token hashes to {@code tokenHash}, or null. */
   Future<SessionSnapshot> findByResumeToken(String tokenHash);
 
+  /** How many sessions (attached or parked) {@code principal} has. */
+  Future<Integer> countByPrincipal(String principal);
+
   /** Forgets a session. */
   Future<Void> remove(String sessionId);
 }

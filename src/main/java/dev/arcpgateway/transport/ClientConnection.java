@@ -53,6 +53,20 @@ final class ClientConnection {
     return consumer.completion();
   }
 
+  /** A frame too large to even read whole (the stdio reader reports these instead of buffering them). */
+  void onOversize(long bytes) {
+    if (refused || closed) {
+      return;
+    }
+    if (sessionId != null) {
+      vertx.eventBus().send(Addresses.session(sessionId), new JsonObject().put("op", "oversize")
+          .put("connection_id", id).put("bytes", bytes), Bus.OPTIONS);
+    } else if (!connecting) {
+      connecting = true;
+      connectWith(new JsonObject().put("connection_id", id).put("oversize", bytes));
+    }
+  }
+
   /** A whole text frame from the client. */
   void onText(String text) {
     if (refused || closed) {
@@ -84,6 +98,10 @@ final class ClientConnection {
     } else {
       request.put("text", text);
     }
+    connectWith(request);
+  }
+
+  private void connectWith(JsonObject request) {
     vertx.eventBus().<JsonObject>request(Addresses.SESSION_CONNECT, request, Bus.OPTIONS).onComplete(answer -> {
       connecting = false;
       if (answer.failed()) {

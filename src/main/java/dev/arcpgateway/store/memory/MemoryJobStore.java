@@ -27,6 +27,7 @@ final class MemoryJobStore implements JobStore {
   private final Map<String, JobSnapshot> byId = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentNavigableMap<JobQuery.Position, String>> byPrincipal =
       new ConcurrentHashMap<>();
+  private final ConcurrentNavigableMap<JobQuery.Position, String> all = new ConcurrentSkipListMap<>(NEWEST_FIRST);
   private final ConcurrentLinkedQueue<String> finished = new ConcurrentLinkedQueue<>();
   private final AtomicInteger finishedCount = new AtomicInteger();
   private final int maxFinished;
@@ -43,6 +44,7 @@ final class MemoryJobStore implements JobStore {
     if (previous == null) {
       byPrincipal.computeIfAbsent(job.principal(), p -> new ConcurrentSkipListMap<>(NEWEST_FIRST))
           .put(position(job), job.jobId());
+      all.put(position(job), job.jobId());
     }
     if (job.status().terminal() && (previous == null || !previous.status().terminal())) {
       finished.add(job.jobId());
@@ -65,6 +67,7 @@ final class MemoryJobStore implements JobStore {
       if (index != null) {
         index.remove(position(job));
       }
+      all.remove(position(job));
     }
     onForget.accept(oldest);
   }
@@ -76,7 +79,8 @@ final class MemoryJobStore implements JobStore {
 
   @Override
   public Future<JobPage> list(JobQuery query) {
-    ConcurrentNavigableMap<JobQuery.Position, String> index = byPrincipal.get(query.principal());
+    ConcurrentNavigableMap<JobQuery.Position, String> index = query.principals() == null ? all
+        : query.principals().size() == 1 ? byPrincipal.get(query.principals().iterator().next()) : all;
     if (index == null) {
       return Future.succeededFuture(new JobPage(List.of(), null));
     }
@@ -103,6 +107,9 @@ final class MemoryJobStore implements JobStore {
   }
 
   private static boolean matches(JobSnapshot job, JobQuery query) {
+    if (query.principals() != null && !query.principals().contains(job.principal())) {
+      return false;
+    }
     if (!query.statuses().isEmpty() && !query.statuses().contains(job.status())) {
       return false;
     }

@@ -5,17 +5,21 @@ import dev.arcpgateway.store.SessionStore;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Sessions by id and by the hash of their current resume token. */
 final class MemorySessionStore implements SessionStore {
 
   private final Map<String, SessionSnapshot> byId = new ConcurrentHashMap<>();
   private final Map<String, String> idByTokenHash = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> countByPrincipal = new ConcurrentHashMap<>();
 
   @Override
   public Future<Void> put(SessionSnapshot session) {
     SessionSnapshot previous = byId.put(session.sessionId(), session);
-    if (previous != null && !previous.resumeTokenHash().equals(session.resumeTokenHash())) {
+    if (previous == null) {
+      countByPrincipal.computeIfAbsent(session.principal(), p -> new AtomicInteger()).incrementAndGet();
+    } else if (!previous.resumeTokenHash().equals(session.resumeTokenHash())) {
       idByTokenHash.remove(previous.resumeTokenHash());
     }
     idByTokenHash.put(session.resumeTokenHash(), session.sessionId());
@@ -34,10 +38,17 @@ final class MemorySessionStore implements SessionStore {
   }
 
   @Override
+  public Future<Integer> countByPrincipal(String principal) {
+    AtomicInteger count = countByPrincipal.get(principal);
+    return Future.succeededFuture(count == null ? 0 : count.get());
+  }
+
+  @Override
   public Future<Void> remove(String sessionId) {
     SessionSnapshot removed = byId.remove(sessionId);
     if (removed != null) {
       idByTokenHash.remove(removed.resumeTokenHash());
+      countByPrincipal.computeIfPresent(removed.principal(), (p, n) -> n.decrementAndGet() == 0 ? null : n);
     }
     return Future.succeededFuture();
   }

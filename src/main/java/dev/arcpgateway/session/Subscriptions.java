@@ -1,0 +1,124 @@
+package dev.arcpgateway.session;
+
+import dev.arcpgateway.auth.Audit;
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.Envelope;
+import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.protocol.Feature;
+import dev.arcpgateway.protocol.Fields;
+import dev.arcpgateway.protocol.Frames;
+import dev.arcpgateway.protocol.MessageType;
+import dev.arcpgateway.store.EventLog;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * {@code job.subscribe} / {@code job.unsubscribe} of one session (§7.6, §7.7). A live job is subscribed at its
+ * owner (the job runner), which replays history and then streams live frames; a finished job is answered here
+ * from the store. Either way the subscriber numbers the frames in its own {@code event_seq} space, gets
+ * {@code job.subscribed} after the replay, and never gains cancel authority.
+ */
+final class Subscriptions {
+
+  private final SessionEnvironment env;
+  private final Session session;
+
+  Subscriptions(SessionEnvironment env, Session session) {
+    this.env = env;
+    this.session = session;
+  }
+
+  void subscribe(Envelope envelope) {
+    session.require(Feature.SUBSCRIBE, envelope);
+    JsonObject payload = envelope.payload();
+    String jobId = Fields.optString(payload, "job_id") != null ? Fields.optString(payload, "job_id") : envelope.jobId();
+    if (jobId == null) {
+      throw ArcpException.invalid("job.subscribe needs payload.job_id");
+    }
+    boolean history = Fields.optBoolean(payload, "history", false);
+    long from = Fields.optLong(payload, "from_event_seq", 0);
+    if (from < 0) {
+      throw ArcpException.invalid("from_event_seq must not be negative");
+    }
+    JobViews.View view = session.jobs().getOrCreate(jobId);
+    boolean wasSubscribed = view.subscribed;
+    view.subscribed = true;
+    JsonObject request = new JsonObject()
+        .put("op", "subscribe")
+        .put("session_id", session.id)
+        .put("principal", session.principal.name())
+        .put("request_id", envelope.id())
+        .put("history", history)
+        .put("from_event_seq", from);
+    env.vertx().eventBus().request(Addresses.job(jobId), request,
+            Bus.withTimeout(env.options().requestTimeoutMs()))
+        .<Object>map(reply -> null)
+        .recover(failure -> BusErrors.noHandlers(failure)
+            ? subscribeFinished(jobId, envelope.id(), history, from)
+            : Future.failedFuture(BusErrors.toArcp(failure)))
+        .onFailure(failure -> {
+          view.subscribed = wasSubscribed;
+          session.refuse(envelope.id(), BusErrors.toArcp(failure));
+        });
+  }
+
+  /** The job is not live: answer from the store (its history, then the descriptor with its final status). */
+  private Future<Object> subscribeFinished(String jobId, String requestId, boolean history, long from) {
+    return env.store().jobs().get(jobId).compose(job -> {
+      String subscriber = session.principal.name();
+      if (job == null) {
+        Audit.subscribe(subscriber, jobId, null, false);
+        return Future.failedFuture(new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + jobId));
+      }
+      boolean allowed = env.observePolicy().mayObserve(subscriber, job.principal());
+      Audit.subscribe(subscriber, jobId, job.principal(), allowed);
+      if (!allowed) {
+        return Future.failedFuture(new ArcpException(ErrorCode.PERMISSION_DENIED,
+            "principal " + subscriber + " may not observe " + jobId));
+      }
+      Future<List<EventLog.LoggedEvent>> replay = history
+          ? env.store().events().read(jobId, from, Integer.MAX_VALUE) : Future.succeededFuture(List.of());
+      return replay.map(events -> {
+        events.forEach(event -> session.deliverJobFrame(event.event()));
+        writeSubscribed(requestId, job.descriptor(null), events.size());
+        return null;
+      });
+    });
+  }
+
+  /** The job runner finished the replay of a live job. */
+  void onSubscribed(JsonObject body) {
+    JsonObject descriptor = body.getJsonObject("descriptor");
+    writeSubscribed(body.getString("request_id"), descriptor, body.getInteger("replayed", 0));
+  }
+
+  private void writeSubscribed(String requestId, JsonObject descriptor, int replayed) {
+    JsonObject payload = descriptor.copy()
+        .put("request_id", requestId)
+        .put("subscribed_from", session.lastSeq())
+        .put("replayed", replayed > 0);
+    String jobId = descriptor.getString("job_id");
+    session.write(Frames.jobFrame(MessageType.JOB_SUBSCRIBED, session.id, jobId, descriptor.getString("trace_id"), 0,
+        payload));
+  }
+
+  void unsubscribe(Envelope envelope) {
+    session.require(Feature.SUBSCRIBE, envelope);
+    String jobId = Fields.optString(envelope.payload(), "job_id") != null
+        ? Fields.optString(envelope.payload(), "job_id") : envelope.jobId();
+    if (jobId == null) {
+      throw ArcpException.invalid("job.unsubscribe needs payload.job_id");
+    }
+    JobViews.View view = session.jobs().get(jobId);
+    if (view != null) {
+      view.subscribed = false;
+      view.submitted = false;
+    }
+    env.vertx().eventBus().send(Addresses.job(jobId), new JsonObject().put("op", "unsubscribe")
+        .put("session_id", session.id), Bus.OPTIONS);
+  }
+}
