@@ -10,8 +10,14 @@ import dev.arcpgateway.auth.StaticTokenAuthenticator;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.job.JobRunnerVerticle;
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.lease.CredentialProvisioner;
 import dev.arcpgateway.lease.LeasePolicy;
+import dev.arcpgateway.lease.LeaseSettings;
 import dev.arcpgateway.lease.LeaseVerticle;
+import dev.arcpgateway.lease.LocalCredentialProvisioner;
+import dev.arcpgateway.store.FileCredentialLedger;
 import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.session.SessionVerticle;
 import dev.arcpgateway.store.GatewayStore;
@@ -22,6 +28,9 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -46,14 +55,12 @@ import java.util.function.Supplier;
  */
 public final class Gateway {
 
-  /** Lease expiry grace: how long an agent may unwind after LEASE_EXPIRED before its job is ended. */
-  private static final long LEASE_EXPIRY_GRACE_MS = 1_000;
-
   private final GatewayOptions options;
   private final Authenticator authenticator;
   private final GatewayStore store;
   private final LeasePolicy leasePolicy;
   private final ObservePolicy observePolicy;
+  private final CredentialProvisioner provisioner;
   private final List<AgentRegistration> agents;
   private final Supplier<? extends Deployable> stdio;
   private final List<String> deployments = new ArrayList<>();
@@ -71,7 +78,11 @@ public final class Gateway {
     }
     this.authenticator = Authenticator.firstOf(authenticators);
     this.store = builder.store != null ? builder.store : new MemoryStore();
-    this.leasePolicy = builder.leasePolicy;
+    JsonObject leaseConfig = options.lease();
+    this.leasePolicy = builder.leasePolicy != null ? builder.leasePolicy
+        : leaseConfig.containsKey("policy") ? LeasePolicy.fromJson(leaseConfig.getJsonObject("policy"))
+        : LeasePolicy.GRANT_REQUESTED;
+    this.provisioner = builder.provisioner != null ? builder.provisioner : configuredProvisioner(options);
     this.observePolicy = builder.observePolicy != null ? builder.observePolicy
         : options.observers().isEmpty() ? ObservePolicy.SAME_PRINCIPAL : ObservePolicy.fromJson(options.observers());
     this.agents = List.copyOf(builder.agents);
@@ -83,10 +94,50 @@ public final class Gateway {
     return new Builder();
   }
 
-  /** The feature flags this gateway offers in {@code session.welcome}. */
-  public static List<String> features() {
-    return List.of(Feature.HEARTBEAT, Feature.ACK, Feature.LIST_JOBS, Feature.SUBSCRIBE, Feature.LEASE_EXPIRES_AT,
-        Feature.PROGRESS, Feature.RESULT_CHUNK, Feature.AGENT_VERSIONS);
+  private static CredentialProvisioner configuredProvisioner(GatewayOptions options) {
+    JsonObject config = options.credentials();
+    String kind = config.getString("provisioner");
+    if (kind == null) {
+      return null;
+    }
+    if (!kind.equals("local")) {
+      throw new IllegalArgumentException("credentials.provisioner: only \"local\" is built in; embed to use others");
+    }
+    long rotate = config.getLong("rotate_every_sec", 0L);
+    return new LocalCredentialProvisioner(config.getString("endpoint", "http://127.0.0.1/local-upstream"),
+        rotate > 0 ? Duration.ofSeconds(rotate) : null);
+  }
+
+  /**
+   * The feature flags this gateway offers in {@code session.welcome}: everything it implements, with
+   * {@code provisioned_credentials} only when a provisioner and a durable ledger are configured (§14).
+   */
+  public List<String> features() {
+    List<String> features = new ArrayList<>(List.of(Feature.HEARTBEAT, Feature.ACK, Feature.LIST_JOBS,
+        Feature.SUBSCRIBE, Feature.LEASE_EXPIRES_AT, Feature.COST_BUDGET, Feature.MODEL_USE));
+    if (provisioner != null && store.credentials().durable()) {
+      features.add(Feature.PROVISIONED_CREDENTIALS);
+    }
+    features.addAll(List.of(Feature.PROGRESS, Feature.RESULT_CHUNK, Feature.AGENT_VERSIONS));
+    return features;
+  }
+
+  /**
+   * Signs a delegation token (§10) for {@code principal} granting {@code lease} (with optional
+   * {@code leaseConstraints}) for {@code ttlSec} seconds. A {@code job.submit} presenting it (field
+   * {@code delegation_token}, or a session authenticated with it) runs under exactly that lease, as a child of
+   * {@code parentJobId} when one is given.
+   */
+  public Future<String> createDelegationToken(String principal, JsonObject lease, JsonObject leaseConstraints,
+                                              String parentJobId, long ttlSec) {
+    if (vertx == null) {
+      return Future.failedFuture(new IllegalStateException("deploy the gateway first"));
+    }
+    JsonObject request = new JsonObject().put("op", "mint").put("principal", principal).put("lease", lease)
+        .put("lease_constraints", leaseConstraints).put("parent_job_id", parentJobId).put("ttl_sec", ttlSec);
+    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, request, Bus.OPTIONS)
+        .map(reply -> reply.body().getString("delegation_token"))
+        .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)));
   }
 
   /** Deploys every verticle into {@code vertx}; the future fails (and nothing stays deployed) if any fails. */
@@ -96,20 +147,66 @@ public final class Gateway {
     }
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     Bus.install(vertx);
-    Future<Void> chain = deploy(AgentRegistryVerticle::new, 1)
-        .compose(v -> deploy(() -> new LeaseVerticle(leasePolicy, LEASE_EXPIRY_GRACE_MS), 1));
+    List<String> features = features();
+    LeaseSettings leaseSettings;
+    try {
+      leaseSettings = leaseSettings(options.lease());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Future<Void> chain = openLedger()
+        .compose(v -> deploy(AgentRegistryVerticle::new, 1))
+        .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings, leasePolicy, provisioner, store.credentials()), 1));
     for (AgentRegistration agent : agents) {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options), 1));
     }
     return chain
         .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy), options.jobRunnerInstances()))
-        .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator, observePolicy, features()),
+        .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator, observePolicy, features),
             options.sessionInstances()))
         .compose(v -> stdio != null ? deploy(stdio, 1)
             : deploy(() -> new WebSocketTransportVerticle(options, bound -> port = bound),
                 options.transportInstances()))
         .map(this)
         .recover(failure -> undeploy().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** A file ledger named in the options replaces the memory ledger of the default store. */
+  private Future<Void> openLedger() {
+    String file = options.credentials().getString("ledger_file");
+    if (file == null) {
+      return Future.succeededFuture();
+    }
+    if (!(store instanceof MemoryStore memory)) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "credentials.ledger_file applies to the in-memory store; give your store its own ledger"));
+    }
+    return vertx.executeBlocking(() -> {
+      memory.withCredentialLedger(FileCredentialLedger.open(vertx, Path.of(file)));
+      return null;
+    });
+  }
+
+  private static LeaseSettings leaseSettings(JsonObject config) {
+    JsonObject delegation = config.getJsonObject("delegation", new JsonObject());
+    return new LeaseSettings(
+        config.getLong("expiry_grace_ms", LeaseSettings.DEFAULTS.expiryGraceMs()),
+        config.getBoolean("model_use_required", false),
+        delegation.getString("algorithm", "ES256"),
+        readKey(delegation.getString("private_key_file"), delegation.getString("secret")),
+        readKey(delegation.getString("public_key_file"), null),
+        delegation.getLong("token_ttl_sec", LeaseSettings.DEFAULTS.tokenTtlSec()));
+  }
+
+  private static String readKey(String file, String inline) {
+    if (file == null) {
+      return inline;
+    }
+    try {
+      return java.nio.file.Files.readString(Path.of(file));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read key file " + file, e);
+    }
   }
 
   private Future<Void> deploy(Supplier<? extends Deployable> verticle, int instances) {
@@ -149,7 +246,8 @@ public final class Gateway {
     private GatewayOptions options = new GatewayOptions();
     private Authenticator authenticator;
     private GatewayStore store;
-    private LeasePolicy leasePolicy = LeasePolicy.GRANT_REQUESTED;
+    private LeasePolicy leasePolicy;
+    private CredentialProvisioner provisioner;
     private ObservePolicy observePolicy;
     private StdioStreams stdio;
     private final List<AgentRegistration> agents = new ArrayList<>();
@@ -174,7 +272,16 @@ public final class Gateway {
       return this;
     }
 
-    /** Narrows requested leases per principal; grants what is asked by default. */
+    /**
+     * Provisions credentials for jobs (§9.8); advertised only when the store's credential ledger is durable.
+     * By default the {@code credentials} options decide.
+     */
+    public Builder credentialProvisioner(CredentialProvisioner provisioner) {
+      this.provisioner = provisioner;
+      return this;
+    }
+
+    /** Narrows requested leases per principal; the {@code lease.policy} options, else grants what is asked. */
     public Builder leasePolicy(LeasePolicy leasePolicy) {
       this.leasePolicy = Objects.requireNonNull(leasePolicy);
       return this;

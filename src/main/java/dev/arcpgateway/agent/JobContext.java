@@ -89,7 +89,30 @@ public interface JobContext {
 
   /**
    * Asks whether this job may use {@code capability} ({@code fs.read}, {@code net.fetch}, {@code tool.call} …)
-   * on {@code resource}. Fails with PERMISSION_DENIED, LEASE_EXPIRED or BUDGET_EXHAUSTED when it may not.
+   * on {@code resource}, before doing it (§9.3). Fails with PERMISSION_DENIED, LEASE_EXPIRED or
+   * BUDGET_EXHAUSTED when it may not.
    */
   Future<Void> authorize(String capability, String resource);
+
+  /**
+   * Calls a tool under the lease: emits {@code tool_call}, asks for {@code tool.call} on {@code tool}, runs
+   * {@code invoke} only when allowed, and emits the {@code tool_result} — the error when refused or failed,
+   * so the agent can handle it. The future carries the tool's result, or fails with the ARCP error.
+   */
+  Future<Object> callTool(String tool, JsonObject args, java.util.function.Function<JsonObject, Future<?>> invoke);
+
+  /** Asks for {@code model.use} on {@code model} (§9.7) before invoking it. */
+  Future<Void> useModel(String model);
+
+  /**
+   * Delegates to another agent (§10) under a subset of this job's lease: {@code leaseRequest} and
+   * {@code leaseConstraints} may be null (no grants; the parent's expiry). The child is a real job with this one
+   * as parent, visible to the submitting client; the future carries the child's result (its inline
+   * {@code result}, or the whole {@code job.result} payload for a streamed one), or fails with the child's error,
+   * or with LEASE_SUBSET_VIOLATION / PERMISSION_DENIED when the delegation itself is refused.
+   */
+  Future<Object> delegate(String agent, Object input, JsonObject leaseRequest, JsonObject leaseConstraints);
+
+  /** The credentials provisioned for this job (§9.8), or an empty array. */
+  io.vertx.core.json.JsonArray credentials();
 }

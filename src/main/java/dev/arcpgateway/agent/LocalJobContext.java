@@ -12,8 +12,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The {@link JobContext} of a Java agent running in an agent host. Events are checked here (so the agent's
@@ -35,6 +39,8 @@ final class LocalJobContext implements JobContext {
   private boolean endedFromOutside;
   /** Set while the job's client is not keeping up: event futures complete when it is resumed. */
   private Promise<Void> paused;
+  private final Map<String, Promise<Object>> delegations = new HashMap<>();
+  private long callCounter;
 
   LocalJobContext(Vertx vertx, JsonObject dispatch, Runnable onDone) {
     this.vertx = vertx;
@@ -56,6 +62,7 @@ final class LocalJobContext implements JobContext {
           }
         }
         case "resume" -> resumeEvents();
+        case "delegate_result" -> delegateResult(message.body());
         default -> {
           // nothing else is sent to running jobs
         }
@@ -112,6 +119,10 @@ final class LocalJobContext implements JobContext {
   }
 
   private void resumeEvents() {
+    if (done) {
+      delegations.values().forEach(p -> p.tryFail(ArcpException.invalid("job " + jobId + " has ended")));
+      delegations.clear();
+    }
     Promise<Void> waiting = paused;
     paused = null;
     if (waiting != null) {
@@ -301,14 +312,79 @@ final class LocalJobContext implements JobContext {
 
   @Override
   public Future<Void> authorize(String capability, String resource) {
+    return ask(envelope("authorize").put("capability", capability).put("resource", resource)).mapEmpty();
+  }
+
+  /** A question to the job's owner, which answers it (or has the lease verticle answer it). */
+  private Future<JsonObject> ask(JsonObject request) {
     if (done) {
       return Future.failedFuture(ArcpException.invalid("job " + jobId + " has ended"));
     }
-    JsonObject request = new JsonObject().put("op", "authorize").put("job_id", jobId).put("job_token", jobToken)
-        .put("capability", capability).put("resource", resource);
-    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, request, Bus.OPTIONS)
-        .<Void>map(reply -> null)
+    return vertx.eventBus().<JsonObject>request(jobAddress, request, Bus.OPTIONS)
+        .map(reply -> reply.body())
         .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)));
+  }
+
+  @Override
+  public Future<Object> callTool(String tool, JsonObject args, Function<JsonObject, Future<?>> invoke) {
+    String callId = "call_" + (++callCounter);
+    JsonObject arguments = args == null ? new JsonObject() : args;
+    return toolCall(tool, arguments, callId)
+        .compose(v -> authorize("tool.call", tool))
+        .compose(allowed -> {
+          Future<?> outcome;
+          try {
+            outcome = invoke.apply(arguments);
+          } catch (RuntimeException e) {
+            outcome = Future.failedFuture(e);
+          }
+          return outcome.<Object>map(result -> result);
+        })
+        .transform(outcome -> {
+          if (outcome.succeeded()) {
+            return toolResult(callId, outcome.result()).map(outcome.result());
+          }
+          ArcpException error = ArcpException.from(outcome.cause());
+          return toolError(callId, error).transform(v -> Future.failedFuture(error));
+        });
+  }
+
+  @Override
+  public Future<Void> useModel(String model) {
+    return authorize("model.use", model);
+  }
+
+  @Override
+  public Future<Object> delegate(String agent, Object input, JsonObject leaseRequest, JsonObject leaseConstraints) {
+    String delegateId = "del_" + dev.arcpgateway.protocol.Ids.message();
+    Promise<Object> outcome = Promise.promise();
+    delegations.put(delegateId, outcome);
+    ask(envelope("delegate").put("delegate_id", delegateId).put("agent", agent).put("input", input)
+        .put("lease_request", leaseRequest).put("lease_constraints", leaseConstraints))
+        .onFailure(refused -> {
+          delegations.remove(delegateId);
+          outcome.tryFail(refused);
+        });
+    return outcome.future();
+  }
+
+  private void delegateResult(JsonObject body) {
+    Promise<Object> outcome = delegations.remove(body.getString("delegate_id"));
+    if (outcome == null) {
+      return;
+    }
+    JsonObject payload = body.getJsonObject("payload", new JsonObject());
+    if ("job.result".equals(body.getString("type"))) {
+      outcome.tryComplete(payload.containsKey("result_id") ? payload : payload.getValue("result"));
+    } else {
+      outcome.tryFail(ArcpException.fromPayload(payload));
+    }
+  }
+
+  @Override
+  public JsonArray credentials() {
+    JsonArray credentials = dispatch.getJsonArray("credentials");
+    return credentials == null ? new JsonArray() : credentials;
   }
 
   private static void putIfSet(JsonObject body, String field, Object value) {

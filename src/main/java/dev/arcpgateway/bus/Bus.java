@@ -27,7 +27,7 @@ public final class Bus {
     try {
       vertx.eventBus().registerCodec(new SharedJsonCodec());
     } catch (IllegalStateException alreadyRegistered) {
-      // a second gateway in the same Vert.x instance shares the codec
+      // redeploying into the same Vert.x instance; one gateway per Vert.x instance, as addresses are global
     }
   }
 

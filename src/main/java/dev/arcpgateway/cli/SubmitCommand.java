@@ -41,6 +41,12 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--input", defaultValue = "{}", description = "job input as JSON (default {})")
   String input;
 
+  @Option(names = "--lease", description = "lease_request as JSON, e.g. '{\"fs.read\": [\"/ws/**\"]}'")
+  String lease;
+
+  @Option(names = "--lease-constraints", description = "lease_constraints as JSON, e.g. '{\"expires_in_s\": 60}'")
+  String leaseConstraints;
+
   @Option(names = "--timeout-sec", defaultValue = "0", description = "give up after this long (0: never)")
   long timeoutSec;
 
@@ -48,15 +54,25 @@ final class SubmitCommand implements Callable<Integer> {
   private final boolean terminal = System.console() != null;
   private final ByteArrayOutputStream assembled = new ByteArrayOutputStream();
   private boolean progressShown;
+  private String submitId;
+  private String jobId;
   private WebSocketClient client;
 
   @Override
   public Integer call() throws Exception {
     Object parsedInput;
+    JsonObject submit;
     try {
       parsedInput = io.vertx.core.json.Json.decodeValue(input);
-    } catch (DecodeException e) {
-      events.println("--input is not JSON: " + e.getMessage());
+      submit = new JsonObject().put("agent", agent).put("input", parsedInput);
+      if (lease != null) {
+        submit.put("lease_request", new JsonObject(lease));
+      }
+      if (leaseConstraints != null) {
+        submit.put("lease_constraints", new JsonObject(leaseConstraints));
+      }
+    } catch (DecodeException | ClassCastException e) {
+      events.println("--input, --lease and --lease-constraints take JSON: " + e.getMessage());
       return 2;
     }
     Vertx vertx = Vertx.vertx();
@@ -73,7 +89,7 @@ final class SubmitCommand implements Callable<Integer> {
             events.println("could not connect to " + url + ": " + e.getMessage());
             exit.tryComplete(2);
           })
-          .onSuccess(ws -> follow(ws, parsedInput, exit));
+          .onSuccess(ws -> follow(ws, submit, exit));
       return timeoutSec > 0 ? exit.future().await(timeoutSec, TimeUnit.SECONDS) : exit.future().await();
     } catch (java.util.concurrent.TimeoutException e) {
       events.println("no result within " + timeoutSec + " s");
@@ -83,23 +99,38 @@ final class SubmitCommand implements Callable<Integer> {
     }
   }
 
-  private void follow(WebSocket ws, Object jobInput, Promise<Integer> exit) {
+  private void follow(WebSocket ws, JsonObject submit, Promise<Integer> exit) {
     ws.closeHandler(v -> exit.tryComplete(2));
     ws.textMessageHandler(text -> {
       JsonObject frame = new JsonObject(text);
       JsonObject payload = frame.getJsonObject("payload", new JsonObject());
       switch (frame.getString("type", "")) {
-        case "session.welcome" -> send(ws, "job.submit", frame.getString("session_id"),
-            new JsonObject().put("agent", agent).put("input", jobInput));
-        case "job.accepted" -> events.println("accepted " + payload.getString("job_id") + " ("
-            + payload.getString("agent") + ")");
+        case "session.welcome" -> submitId = send(ws, "job.submit", frame.getString("session_id"), submit);
+        case "job.accepted" -> {
+          if (submitId.equals(payload.getString("request_id"))) {
+            jobId = payload.getString("job_id");
+          }
+          events.println("accepted " + payload.getString("job_id") + " (" + payload.getString("agent") + ")");
+        }
         case "job.event" -> event(payload);
         case "job.result" -> {
-          endProgress();
-          exit.tryComplete(result(payload));
-          ws.close();
+          if (frame.getString("job_id").equals(jobId)) {
+            endProgress();
+            exit.tryComplete(result(payload));
+            ws.close();
+          }
         }
-        case "job.error", "session.error" -> {
+        case "job.error" -> {
+          boolean ours = frame.getString("job_id") == null ? submitId.equals(frame.getString("id"))
+              : frame.getString("job_id").equals(jobId);
+          if (ours) {
+            endProgress();
+            events.println("job.error " + payload.getString("code") + ": " + payload.getString("message"));
+            exit.tryComplete(1);
+            ws.close();
+          }
+        }
+        case "session.error" -> {
           endProgress();
           events.println(frame.getString("type") + " " + payload.getString("code") + ": " + payload.getString("message"));
           exit.tryComplete(1);
@@ -181,11 +212,14 @@ final class SubmitCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void send(WebSocket ws, String type, String sessionId, JsonObject payload) {
-    JsonObject frame = new JsonObject().put("arcp", Envelope.VERSION).put("id", Ids.message()).put("type", type);
+  /** Sends a frame and returns its id. */
+  private static String send(WebSocket ws, String type, String sessionId, JsonObject payload) {
+    String id = Ids.message();
+    JsonObject frame = new JsonObject().put("arcp", Envelope.VERSION).put("id", id).put("type", type);
     if (sessionId != null) {
       frame.put("session_id", sessionId);
     }
     ws.writeTextMessage(frame.put("payload", payload).encode());
+    return id;
   }
 }

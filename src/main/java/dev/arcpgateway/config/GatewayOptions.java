@@ -41,6 +41,8 @@ public class GatewayOptions {
   private int maxSessionsPerPrincipal = 1_000;
   private int idleSessionEvictSec = 3_600;
   private JsonObject observers = new JsonObject();
+  private JsonObject lease = new JsonObject();
+  private JsonObject credentials = new JsonObject();
   private int jobHeartbeatSec = 5;
   private int jobLivenessTimeoutSec = 15;
   private String runtimeName = "arcp-gateway";
@@ -86,6 +88,8 @@ public class GatewayOptions {
     maxSessionsPerPrincipal = limits.getInteger("max_sessions_per_principal", maxSessionsPerPrincipal);
     idleSessionEvictSec = limits.getInteger("idle_session_evict_sec", idleSessionEvictSec);
     observers = json.getJsonObject("observers", observers);
+    lease = json.getJsonObject("lease", lease);
+    credentials = json.getJsonObject("credentials", credentials);
     jobHeartbeatSec = limits.getInteger("job_heartbeat_sec", jobHeartbeatSec);
     jobLivenessTimeoutSec = limits.getInteger("job_liveness_timeout_sec", jobLivenessTimeoutSec);
     JsonObject runtime = json.getJsonObject("runtime", new JsonObject());
@@ -355,6 +359,33 @@ public class GatewayOptions {
 
   public GatewayOptions setObservers(JsonObject observers) {
     this.observers = observers.copy();
+    return this;
+  }
+
+  /**
+   * Lease settings: {@code expiry_grace_ms}, {@code model_use_required}, {@code budget_exhausted_fatal},
+   * {@code policy} (per-principal grants, see {@code LeasePolicy.fromJson}) and {@code delegation}
+   * ({@code algorithm}, {@code private_key_file}, {@code public_key_file}, {@code token_ttl_sec}).
+   */
+  public JsonObject lease() {
+    return lease;
+  }
+
+  public GatewayOptions setLease(JsonObject lease) {
+    this.lease = lease.copy();
+    return this;
+  }
+
+  /**
+   * Provisioned credentials: {@code provisioner} ({@code "local"} for the built-in one), {@code endpoint},
+   * {@code rotate_every_sec}, {@code ledger_file} (a durable ledger is required for the feature).
+   */
+  public JsonObject credentials() {
+    return credentials;
+  }
+
+  public GatewayOptions setCredentials(JsonObject credentials) {
+    this.credentials = credentials.copy();
     return this;
   }
 

@@ -24,6 +24,8 @@ final class Job {
   final Observers observers = new Observers();
   /** The submitting session cannot keep up: the agent was asked to pause. */
   boolean throttled;
+  /** Set when an agent delegated this job: {@code {job_id, delegate_id}} of the delegating job. */
+  JsonObject delegatedBy;
 
   JobStatus status = JobStatus.PENDING;
   JobSnapshot snapshot;

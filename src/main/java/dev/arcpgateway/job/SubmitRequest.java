@@ -20,11 +20,12 @@ import io.vertx.core.json.JsonObject;
  * @param idempotencyKey   {@code idempotency_key}, or null
  * @param maxRuntimeSec    {@code max_runtime_sec}, or null
  * @param parentJobId      {@code parent_job_id} (delegation by submission), or null
+ * @param delegationToken  {@code delegation_token} (§10: run as a child under the token's lease), or null
  * @param extensions       the payload's {@code x-*} keys and {@code extensions} object
  */
 public record SubmitRequest(String agentText, AgentRef agent, Object input, JsonObject leaseRequest,
                             JsonObject leaseConstraints, String idempotencyKey, Long maxRuntimeSec,
-                            String parentJobId, JsonObject extensions) {
+                            String parentJobId, String delegationToken, JsonObject extensions) {
 
   public static final int MAX_IDEMPOTENCY_KEY = 256;
   public static final long MAX_RUNTIME_SEC = 30L * 24 * 3600;
@@ -42,7 +43,8 @@ public record SubmitRequest(String agentText, AgentRef agent, Object input, Json
     }
     return new SubmitRequest(agentText, agent, payload.getValue("input"),
         Fields.optObject(payload, "lease_request"), Fields.optObject(payload, "lease_constraints"), key, maxRuntime,
-        Fields.optString(payload, "parent_job_id"), Extensions.collect(payload));
+        Fields.optString(payload, "parent_job_id"), Fields.optString(payload, "delegation_token"),
+        Extensions.collect(payload));
   }
 
   /** A digest of everything that must match when an idempotency key is reused (§7.2). */

@@ -59,6 +59,13 @@ public final class Budget {
     remaining.put(currency, left.subtract(amount));
   }
 
+  /** Gives back what a finished child did not spend; nothing when it overspent or the currency is unknown. */
+  public void credit(String currency, BigDecimal unspent) {
+    if (unspent.signum() > 0) {
+      remaining.computeIfPresent(currency, (c, left) -> left.add(unspent));
+    }
+  }
+
   public BigDecimal remaining(String currency) {
     return remaining.get(currency);
   }

@@ -102,6 +102,42 @@ public final class Lease {
     return compiled.getOrDefault(namespace, List.of());
   }
 
+  /**
+   * This lease cut down to what {@code limit} allows: patterns not covered by a pattern of the same namespace in
+   * {@code limit} are dropped, budgets are capped per currency (and imposed when {@code limit} has one).
+   */
+  public Lease narrowedTo(Lease limit) {
+    Map<String, List<String>> kept = new LinkedHashMap<>();
+    grants.forEach((namespace, patterns) -> {
+      if (namespace.equals(Capability.COST_BUDGET) || !limit.has(namespace)) {
+        return;
+      }
+      List<String> covered = new ArrayList<>();
+      for (ResourcePattern pattern : compiled(namespace)) {
+        if (limit.compiled(namespace).stream().anyMatch(allowed -> allowed.covers(pattern))) {
+          covered.add(pattern.source());
+        }
+      }
+      if (!covered.isEmpty()) {
+        kept.put(namespace, Collections.unmodifiableList(covered));
+      }
+    });
+    Budget cap = Budget.of(limit.patterns(Capability.COST_BUDGET));
+    if (!cap.isEmpty()) {
+      Budget asked = Budget.of(patterns(Capability.COST_BUDGET));
+      List<String> amounts = new ArrayList<>();
+      cap.counters().forEach((currency, max) -> {
+        java.math.BigDecimal wanted = asked.remaining(currency);
+        java.math.BigDecimal granted = wanted == null || wanted.compareTo(max) > 0 ? max : wanted;
+        amounts.add(new Amount(currency, granted).toString());
+      });
+      kept.put(Capability.COST_BUDGET, Collections.unmodifiableList(amounts));
+    } else if (has(Capability.COST_BUDGET)) {
+      kept.put(Capability.COST_BUDGET, patterns(Capability.COST_BUDGET));
+    }
+    return new Lease(Collections.unmodifiableMap(kept));
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
     grants.forEach((namespace, patterns) -> json.put(namespace, new JsonArray(new ArrayList<>(patterns))));

@@ -8,29 +8,37 @@ import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.protocol.Timestamps;
+import dev.arcpgateway.store.CredentialLedger;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Owns the effective lease, budget counters and expiry of every live job (§9). The job runner asks it to grant
- * a lease at submission and to release it at the end; agents ask it before every authority-bearing operation,
- * and the operation only happens on a yes. Expiry is measured on the monotonic clock.
+ * Owns the effective lease, budget counters, expiry, delegation tree and provisioned credentials of every live
+ * job (§9, §10). The job runner asks it to grant a lease at submission and to release it at the end, and
+ * forwards every authority-bearing operation of an agent here before it happens; the operation only proceeds on
+ * a yes. Expiry is measured on the monotonic clock.
  *
- * <p>Messages on {@link Addresses#LEASE} (each answered, refusals as ARCP errors):
+ * <p>Messages on {@link Addresses#LEASE} (each answered; refusals are ARCP errors):
  * <ul>
- *   <li>{@code grant {job_id, job_token, principal, lease_request, lease_constraints}} →
- *       {@code {lease, lease_constraints?, budget?}}</li>
+ *   <li>{@code grant {job_id, job_token, principal, lease_request, lease_constraints, parent_job_id?,
+ *       delegation_token?}} → {@code {lease, lease_constraints?, budget?, credentials?, parent_job_id?}}</li>
  *   <li>{@code authorize {job_id, job_token, capability, resource}} → {@code {}}</li>
  *   <li>{@code charge {job_id, job_token, currency, amount}} → {@code {currency, remaining}} or {@code {}}</li>
- *   <li>{@code release {job_id}} → {@code {}}</li>
- *   <li>{@code budget {job_id}} → {@code {budget}}: the current counters (null once the job ended)</li>
+ *   <li>{@code delegate {job_id, job_token, agent, lease_request, lease_constraints}} →
+ *       {@code {delegation_token}} for a child within the job's lease</li>
+ *   <li>{@code mint {principal, lease, lease_constraints?, parent_job_id?, ttl_sec}} → {@code {delegation_token}}</li>
+ *   <li>{@code budget {job_id}} → {@code {budget}}; {@code release {job_id}} → {@code {}}</li>
  * </ul>
  */
 public final class LeaseVerticle extends VerticleBase {
@@ -38,70 +46,182 @@ public final class LeaseVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(LeaseVerticle.class.getName());
 
   private final Map<String, LeaseRecord> leases = new HashMap<>();
+  /** Delegation token ids already used, until they expire: a token starts one child, once. */
+  private final Map<String, Instant> usedTokens = new LinkedHashMap<>();
+  private final LeaseSettings settings;
   private final LeasePolicy policy;
-  private final long expiryGraceMs;
+  private final CredentialProvisioner provisioner;
+  private final CredentialLedger ledger;
+  private DelegationTokens tokens;
+  private ProvisionedCredentials credentials;
 
-  public LeaseVerticle(LeasePolicy policy, long expiryGraceMs) {
+  public LeaseVerticle(LeaseSettings settings, LeasePolicy policy, CredentialProvisioner provisioner,
+                       CredentialLedger ledger) {
+    this.settings = settings;
     this.policy = policy;
-    this.expiryGraceMs = expiryGraceMs;
+    this.provisioner = provisioner;
+    this.ledger = ledger;
   }
 
   @Override
   public Future<?> start() {
+    tokens = DelegationTokens.create(vertx, settings.tokenAlgorithm(), settings.tokenPrivateKey(),
+        settings.tokenPublicKey());
+    credentials = new ProvisionedCredentials(vertx, provisioner, ledger);
+    credentials.sweep(); // in the background: startup does not wait for a slow upstream
     return vertx.eventBus().<JsonObject>consumer(Addresses.LEASE, this::handle).completion();
   }
 
   private void handle(Message<JsonObject> message) {
     JsonObject body = message.body();
+    Future<JsonObject> reply;
     try {
-      JsonObject reply = switch (body.getString("op", "")) {
+      reply = switch (body.getString("op", "")) {
         case "grant" -> grant(body);
-        case "authorize" -> authorize(body);
-        case "charge" -> charge(body);
-        case "release" -> release(body);
+        case "authorize" -> Future.succeededFuture(authorize(body));
+        case "charge" -> Future.succeededFuture(charge(body));
+        case "delegate" -> Future.succeededFuture(delegate(body));
+        case "mint" -> Future.succeededFuture(mint(body));
         case "budget" -> {
           LeaseRecord record = leases.get(Fields.string(body, "job_id"));
-          yield new JsonObject().put("budget", record == null ? null : record.budget.toJson());
+          yield Future.succeededFuture(new JsonObject().put("budget", record == null || record.budget.isEmpty()
+              ? null : record.budget.toJson()));
         }
+        case "release" -> Future.succeededFuture(release(body));
         default -> throw ArcpException.invalid("unknown lease op " + body.getString("op"));
       };
-      message.reply(reply, Bus.OPTIONS);
     } catch (RuntimeException e) {
-      BusErrors.fail(message, e);
+      reply = Future.failedFuture(e);
     }
+    reply.onComplete(result -> {
+      if (result.succeeded()) {
+        message.reply(result.result(), Bus.OPTIONS);
+      } else {
+        BusErrors.fail(message, result.cause());
+      }
+    });
   }
 
-  private JsonObject grant(JsonObject body) {
+  // ---- grant ---------------------------------------------------------------------------------------------
+
+  private Future<JsonObject> grant(JsonObject body) {
+    String token = Fields.optString(body, "delegation_token");
+    if (token == null) {
+      return grant(body, null);
+    }
+    return tokens.verify(token).compose(delegation -> grant(body, delegation));
+  }
+
+  /**
+   * Computes the effective lease: the request narrowed by policy for a top-level job; for a child (by parent id
+   * or delegation token) the request checked as a subset of its parent — and of the token's grant — with the
+   * budget moved from the parent. Then provisions credentials when the feature is available.
+   */
+  private Future<JsonObject> grant(JsonObject body, DelegationTokens.Grant delegation) {
     String jobId = Fields.string(body, "job_id");
-    Instant now = Instant.now();
-    Lease requested = Lease.parse(Fields.optObject(body, "lease_request"));
-    LeaseConstraints constraints = LeaseConstraints.parse(Fields.optObject(body, "lease_constraints"), now);
     String principal = Fields.string(body, "principal");
-    Lease effective = policy.narrow(principal, requested);
+    Instant now = Instant.now();
+    JsonObject requestJson = Fields.optObject(body, "lease_request");
+    LeaseConstraints constraints = LeaseConstraints.parse(Fields.optObject(body, "lease_constraints"), now);
+    String parentId = Fields.optString(body, "parent_job_id");
+    Lease effective;
+    Instant expiresAt = constraints.expiresAt();
+    if (delegation != null) {
+      if (!delegation.principal().equals(principal)) {
+        throw new ArcpException(ErrorCode.PERMISSION_DENIED, "the delegation token was issued to another principal");
+      }
+      if (usedTokens.containsKey(delegation.tokenId())) {
+        throw new ArcpException(ErrorCode.PERMISSION_DENIED, "the delegation token was already used");
+      }
+      Lease granted = Lease.parse(delegation.lease());
+      Lease requested = requestJson == null ? granted : Lease.parse(requestJson);
+      Instant grantedExpiry = delegation.leaseConstraints() == null ? null
+          : LeaseConstraints.parse(delegation.leaseConstraints(), Instant.EPOCH).expiresAt();
+      expiresAt = LeaseSubset.check(granted, Budget.of(granted.patterns(Capability.COST_BUDGET)), grantedExpiry,
+          requested, expiresAt, settings.modelUseRequired());
+      if (parentId != null && !parentId.equals(delegation.parentJobId())) {
+        throw new ArcpException(ErrorCode.LEASE_SUBSET_VIOLATION, "parent_job_id differs from the delegation token's");
+      }
+      parentId = delegation.parentJobId();
+      effective = requested;
+    } else {
+      Lease requested = Lease.parse(requestJson);
+      effective = parentId == null ? policy.narrow(principal, requested) : requested;
+    }
+    LeaseRecord parent = null;
+    if (parentId != null) {
+      parent = leases.get(parentId);
+      if (parent == null || !parent.principal.equals(principal)) {
+        throw new ArcpException(ErrorCode.JOB_NOT_FOUND, "no live parent job " + parentId);
+      }
+      checkLive(parent);
+      expiresAt = LeaseSubset.check(parent.lease, parent.budget, parent.expiresAt, effective, expiresAt,
+          settings.modelUseRequired());
+    }
     Budget budget = Budget.of(effective.patterns(Capability.COST_BUDGET));
     LeaseRecord record = new LeaseRecord(jobId, Fields.string(body, "job_token"), principal, effective, budget,
-        constraints.expiresAt());
-    if (constraints.expiresAt() != null) {
-      long delayNanos = Duration.between(now, constraints.expiresAt()).toNanos();
-      record.deadlineNanos = System.nanoTime() + delayNanos;
-      record.timerId = vertx.setTimer(Math.max(1, delayNanos / 1_000_000 + expiryGraceMs), t -> expire(record));
+        expiresAt, parent);
+    if (parent != null) {
+      budget.counters().forEach(parent.budget::withdraw); // the amount moves from parent to child (§9.4)
+      parent.children.add(jobId);
+    }
+    if (delegation != null) {
+      usedTokens.put(delegation.tokenId(), delegation.expiresAt());
+      forgetExpiredTokens(now);
     }
     leases.put(jobId, record);
+    if (expiresAt != null) {
+      long delayNanos = Duration.between(now, expiresAt).toNanos();
+      record.deadlineNanos = System.nanoTime() + delayNanos;
+      record.expiryTimer = vertx.setTimer(Math.max(1, delayNanos / 1_000_000 + settings.expiryGraceMs()),
+          t -> expire(record));
+    }
     JsonObject reply = new JsonObject().put("lease", effective.toJson());
-    if (constraints.echo() != null) {
-      reply.put("lease_constraints", constraints.echo());
+    JsonObject echo = expiresAt == null ? constraints.echo()
+        : constraints.expiresAt() != null ? constraints.echo() : LeaseConstraints.expiringAt(expiresAt).echo();
+    if (echo != null) {
+      reply.put("lease_constraints", echo);
     }
     if (!budget.isEmpty()) {
       reply.put("budget", budget.toJson());
     }
-    return reply;
+    if (parentId != null) {
+      reply.put("parent_job_id", parentId);
+    }
+    if (!credentials.available()) {
+      return Future.succeededFuture(reply);
+    }
+    return credentials.issue(new CredentialProvisioner.Request(jobId, principal, effective, budget.toJson(), expiresAt))
+        .map(issued -> {
+          record.credentials.addAll(issued);
+          record.rotationTimer = credentials.scheduleRotation(jobId, issued);
+          JsonArray list = new JsonArray();
+          issued.forEach(c -> list.add(c.toJson()));
+          return reply.put("credentials", list);
+        })
+        .recover(failure -> {
+          forget(record);
+          return Future.failedFuture(new ArcpException(ErrorCode.INTERNAL_ERROR,
+              "could not provision credentials: " + failure.getMessage()));
+        });
   }
 
+  private void forgetExpiredTokens(Instant now) {
+    usedTokens.values().removeIf(expiry -> expiry.isBefore(now));
+  }
+
+  // ---- operations ----------------------------------------------------------------------------------------
+
+  /** §9.3: expiry, then budget, then the capability pattern — all before the operation is dispatched. */
   private JsonObject authorize(JsonObject body) {
     LeaseRecord record = record(body);
     String capability = Fields.string(body, "capability");
     String resource = Fields.string(body, "resource");
     checkLive(record);
+    if (capability.equals(Capability.MODEL_USE) && !record.lease.has(Capability.MODEL_USE)
+        && !settings.modelUseRequired()) {
+      return new JsonObject(); // deployment policy: a lease without model.use allows any model (§9.7)
+    }
     record.lease.check(capability, resource);
     return new JsonObject();
   }
@@ -118,12 +238,70 @@ public final class LeaseVerticle extends VerticleBase {
         : new JsonObject().put("currency", currency).put("remaining", remaining.doubleValue());
   }
 
+  /**
+   * An agent wants to delegate: {@code agent.delegate} must cover the child agent and the child lease must be a
+   * subset (§9.4); the answer is a signed, single-use token for exactly that child lease.
+   */
+  private JsonObject delegate(JsonObject body) {
+    LeaseRecord parent = record(body);
+    checkLive(parent);
+    String agent = Fields.string(body, "agent");
+    parent.lease.check(Capability.AGENT_DELEGATE, agent);
+    Instant now = Instant.now();
+    JsonObject requestJson = Fields.optObject(body, "lease_request");
+    Lease child = Lease.parse(requestJson);
+    LeaseConstraints constraints = LeaseConstraints.parse(Fields.optObject(body, "lease_constraints"), now);
+    Instant expiresAt = LeaseSubset.check(parent.lease, parent.budget, parent.expiresAt, child,
+        constraints.expiresAt(), settings.modelUseRequired());
+    JsonObject childConstraints = expiresAt == null ? null : LeaseConstraints.expiringAt(expiresAt).echo();
+    Instant tokenExpiry = now.plusSeconds(settings.tokenTtlSec());
+    String token = tokens.mint(parent.principal, parent.jobId, child.toJson(), childConstraints,
+        expiresAt != null && expiresAt.isBefore(tokenExpiry) ? expiresAt : tokenExpiry);
+    return new JsonObject().put("delegation_token", token);
+  }
+
+  /** {@code Gateway.createDelegationToken}: a token for a principal and lease the embedding application chose. */
+  private JsonObject mint(JsonObject body) {
+    Lease lease = Lease.parse(Fields.object(body, "lease"));
+    JsonObject constraints = Fields.optObject(body, "lease_constraints");
+    LeaseConstraints.parse(constraints, Instant.now()); // validates
+    long ttl = Fields.optLong(body, "ttl_sec", settings.tokenTtlSec());
+    return new JsonObject().put("delegation_token", tokens.mint(Fields.string(body, "principal"),
+        Fields.optString(body, "parent_job_id"), lease.toJson(), constraints, Instant.now().plusSeconds(ttl)));
+  }
+
+  /**
+   * The job ended: revoke its credentials, end its children (a child never outlives its parent's job), and
+   * give a child's unspent budget back to its parent.
+   */
   private JsonObject release(JsonObject body) {
-    LeaseRecord record = leases.remove(Fields.string(body, "job_id"));
-    if (record != null && record.timerId >= 0) {
-      vertx.cancelTimer(record.timerId);
+    LeaseRecord record = leases.get(Fields.string(body, "job_id"));
+    if (record == null) {
+      return new JsonObject();
+    }
+    forget(record);
+    for (String child : List.copyOf(record.children)) {
+      vertx.eventBus().send(Addresses.job(child), new JsonObject().put("op", "parent_ended")
+          .put("parent_job_id", record.jobId), Bus.OPTIONS);
+    }
+    if (record.parent != null && leases.get(record.parent.jobId) == record.parent) {
+      record.parent.children.remove(record.jobId);
+      record.budget.counters().forEach(record.parent.budget::credit);
     }
     return new JsonObject();
+  }
+
+  private void forget(LeaseRecord record) {
+    leases.remove(record.jobId);
+    if (record.expiryTimer >= 0) {
+      vertx.cancelTimer(record.expiryTimer);
+    }
+    if (record.rotationTimer >= 0) {
+      vertx.cancelTimer(record.rotationTimer);
+    }
+    if (!record.credentials.isEmpty()) {
+      credentials.revokeAll(record.credentials);
+    }
   }
 
   /** The job's lease, after checking that the caller holds the job's token. */
@@ -148,7 +326,7 @@ public final class LeaseVerticle extends VerticleBase {
   }
 
   private void expire(LeaseRecord record) {
-    record.timerId = -1;
+    record.expiryTimer = -1;
     if (leases.get(record.jobId) != record) {
       return;
     }
@@ -166,16 +344,22 @@ public final class LeaseVerticle extends VerticleBase {
     final Lease lease;
     final Budget budget;
     final Instant expiresAt;
+    final LeaseRecord parent;
+    final List<String> children = new ArrayList<>();
+    final List<Credential> credentials = new ArrayList<>();
     long deadlineNanos = Long.MIN_VALUE;
-    long timerId = -1;
+    long expiryTimer = -1;
+    long rotationTimer = -1;
 
-    LeaseRecord(String jobId, String jobToken, String principal, Lease lease, Budget budget, Instant expiresAt) {
+    LeaseRecord(String jobId, String jobToken, String principal, Lease lease, Budget budget, Instant expiresAt,
+                LeaseRecord parent) {
       this.jobId = jobId;
       this.jobToken = jobToken;
       this.principal = principal;
       this.lease = lease;
       this.budget = budget;
       this.expiresAt = expiresAt;
+      this.parent = parent;
     }
   }
 }

@@ -45,6 +45,7 @@ public record Envelope(String id, MessageType type, String sessionId, String tra
   public static Optional<Envelope> parse(JsonObject json) {
     Object rawId = json.getValue("id");
     String id = rawId instanceof String s && !s.isEmpty() ? s : null;
+    String rawType = json.getValue("type") instanceof String t ? t : null;
     try {
       Object arcp = json.getValue("arcp");
       if (arcp == null) {
@@ -79,7 +80,7 @@ public record Envelope(String id, MessageType type, String sessionId, String tra
     } catch (InvalidFrameException e) {
       throw e;
     } catch (ArcpException e) {
-      throw new InvalidFrameException(id, e.getMessage());
+      throw new InvalidFrameException(id, rawType, e.getMessage());
     }
   }
 
@@ -97,18 +98,32 @@ public record Envelope(String id, MessageType type, String sessionId, String tra
     return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 
-  /** A frame that is not a valid ARCP envelope; {@link #requestId()} is its id when one could be read. */
+  /**
+   * A frame that is not a valid ARCP envelope; {@link #requestId()} and {@link #type()} are its id and type
+   * when they could be read.
+   */
   public static final class InvalidFrameException extends ArcpException {
     private final String requestId;
+    private final String type;
 
     public InvalidFrameException(String requestId, String message) {
+      this(requestId, null, message);
+    }
+
+    public InvalidFrameException(String requestId, String type, String message) {
       super(ErrorCode.INVALID_REQUEST, message);
       this.requestId = requestId;
+      this.type = type;
     }
 
     /** The offending frame's id, or null. */
     public String requestId() {
       return requestId;
+    }
+
+    /** The offending frame's type as sent, or null. */
+    public String type() {
+      return type;
     }
   }
 }

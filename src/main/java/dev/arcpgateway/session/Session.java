@@ -225,6 +225,7 @@ final class Session {
         }
       }
       case "cancelled" -> onCancelled(body);
+      case "accepted" -> onDelegatedChild(body);
       case "subscribed" -> subscriptions.onSubscribed(body);
       case "detached" -> {
         if (fromCurrent(body)) {
@@ -259,7 +260,11 @@ final class Session {
     try {
       parsed = Envelope.parse(text);
     } catch (Envelope.InvalidFrameException e) {
-      refuse(e.requestId(), e);
+      if (MessageType.JOB_SUBMIT.wire().equals(e.type()) && e.requestId() != null) {
+        refuseSubmit(e.requestId(), e); // in submit order and in the submit carrier, like any refused submit
+      } else {
+        refuse(e.requestId(), e);
+      }
       return;
     }
     if (parsed.isEmpty()) {
@@ -367,6 +372,12 @@ final class Session {
         });
   }
 
+  private void refuseSubmit(String requestId, ArcpException error) {
+    SubmitQueue.Pending pending = submits.add(requestId, Ids.job(), null);
+    pending.error = error;
+    submits.drain(this::answerSubmit);
+  }
+
   private void answerSubmit(SubmitQueue.Pending pending) {
     if (pending.error != null) {
       // the Java client correlates the jobless form by id, the TypeScript client needs a job_id (wire-notes §13.1)
@@ -376,6 +387,9 @@ final class Session {
       return;
     }
     JsonObject accepted = pending.reply.getJsonObject("accepted").copy().put("request_id", pending.requestId);
+    if (pending.reply.containsKey("credentials")) {
+      accepted.put("credentials", pending.reply.getJsonArray("credentials")); // the submitter's, and only theirs
+    }
     String jobId = pending.reply.getString("job_id");
     if (!pending.reply.getBoolean("replayed", false)) {
       jobs.getOrCreate(jobId).submitted = true;
@@ -411,6 +425,14 @@ final class Session {
       return Future.failedFuture(ArcpException.invalid("job " + jobId + " already ended (" + job.status().wire()
           + "); there is nothing to cancel"));
     });
+  }
+
+  /** A job an agent of this session delegated (§10) was accepted: the client sees it like its own. */
+  private void onDelegatedChild(JsonObject body) {
+    String jobId = body.getString("job_id");
+    jobs.getOrCreate(jobId).submitted = true;
+    JsonObject accepted = body.getJsonObject("accepted");
+    write(Frames.jobFrame(MessageType.JOB_ACCEPTED, id, jobId, accepted.getString("trace_id"), 0, accepted));
   }
 
   private void onCancelled(JsonObject body) {

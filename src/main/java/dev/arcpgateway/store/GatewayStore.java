@@ -16,6 +16,9 @@ public interface GatewayStore {
 
   IdempotencyStore idempotency();
 
+  /** Outstanding provisioned credentials. */
+  CredentialLedger credentials();
+
   /** Releases connections and timers. */
   default Future<Void> close() {
     return Future.succeededFuture();

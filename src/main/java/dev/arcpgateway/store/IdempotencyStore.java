@@ -1,6 +1,7 @@
 package dev.arcpgateway.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** Idempotency keys of §7.2, scoped by principal. */
@@ -23,7 +24,9 @@ public interface IdempotencyStore {
    * @param fingerprint digest of the submit parameters that must match on reuse
    * @param jobId       the job the key stands for
    * @param expiresAt   when the key may be reused for something else
+   * @param accepted    the {@code job.accepted} payload the key answers with (without credentials)
    */
-  record Claim(String principal, String key, String fingerprint, String jobId, Instant expiresAt) {
+  record Claim(String principal, String key, String fingerprint, String jobId, Instant expiresAt,
+               JsonObject accepted) {
   }
 }

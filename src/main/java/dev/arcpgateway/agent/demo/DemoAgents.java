@@ -16,6 +16,9 @@ public final class DemoAgents {
         AgentRegistration.of("chatty", "1.0.0", new ChattyAgent()),
         AgentRegistration.of("slow", "1.0.0", new SlowAgent()),
         AgentRegistration.of("report", "1.0.0", new ReportAgent()),
-        AgentRegistration.of("fail", "1.0.0", new FailAgent()));
+        AgentRegistration.of("fail", "1.0.0", new FailAgent()),
+        AgentRegistration.of("spender", "1.0.0", new SpenderAgent()),
+        AgentRegistration.of("reader", "1.0.0", new ReaderAgent()),
+        AgentRegistration.of("delegator", "1.0.0", new DelegatorAgent()));
   }
 }

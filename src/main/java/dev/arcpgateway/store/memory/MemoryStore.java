@@ -1,5 +1,6 @@
 package dev.arcpgateway.store.memory;
 
+import dev.arcpgateway.store.CredentialLedger;
 import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
@@ -21,6 +22,7 @@ public final class MemoryStore implements GatewayStore {
   private final MemoryJobStore jobs;
   private final MemorySessionStore sessions = new MemorySessionStore();
   private final MemoryIdempotencyStore idempotency;
+  private CredentialLedger credentials = new MemoryCredentialLedger();
 
   public MemoryStore() {
     this(DEFAULT_FINISHED_JOBS, DEFAULT_EVENTS_PER_JOB, DEFAULT_IDEMPOTENCY_KEYS);
@@ -55,5 +57,19 @@ public final class MemoryStore implements GatewayStore {
   @Override
   public IdempotencyStore idempotency() {
     return idempotency;
+  }
+
+  @Override
+  public CredentialLedger credentials() {
+    return credentials;
+  }
+
+  /**
+   * Keeps the credential ledger in {@code ledger} (e.g. a {@link dev.arcpgateway.store.FileCredentialLedger})
+   * instead of memory, so that credentials can be provisioned and revoked across restarts.
+   */
+  public MemoryStore withCredentialLedger(CredentialLedger ledger) {
+    this.credentials = ledger;
+    return this;
   }
 }

@@ -1,0 +1,134 @@
+package dev.arcpgateway.job;
+
+import dev.arcpgateway.agent.LiveInventory;
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.protocol.AgentRef;
+import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.protocol.Ids;
+import dev.arcpgateway.protocol.Secrets;
+import dev.arcpgateway.protocol.Timestamps;
+import dev.arcpgateway.store.GatewayStore;
+import dev.arcpgateway.store.IdempotencyStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * Turns a {@code job.submit} into a job (§7.1, §7.2, §7.5): validates it, resolves {@code name@version}, has the
+ * lease verticle grant the lease (narrowed by policy, or checked against a parent for delegated work), and
+ * settles the idempotency key — a repeated key with identical parameters answers with the original acceptance.
+ */
+final class Admission {
+
+  private final Vertx vertx;
+  private final GatewayOptions options;
+  private final GatewayStore store;
+  private final LiveInventory inventory;
+
+  Admission(Vertx vertx, GatewayOptions options, GatewayStore store, LiveInventory inventory) {
+    this.vertx = vertx;
+    this.options = options;
+    this.store = store;
+    this.inventory = inventory;
+  }
+
+  /**
+   * Admits {@code {session_id, principal, request_id, trace_id, job_id, payload, delegation_token?,
+   * delegated_by?}}; {@code create} registers the new job. The answer is {@code {job_id, accepted, credentials?,
+   * replayed}}.
+   */
+  Future<JsonObject> admit(JsonObject body, Function<Job, Future<Void>> create) {
+    SubmitRequest request;
+    AgentRef agent;
+    try {
+      request = SubmitRequest.parse(body.getJsonObject("payload"));
+      agent = inventory.current().resolve(request.agent());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    String jobId = body.getString("job_id");
+    String token = Secrets.token("jt_");
+    String principal = body.getString("principal");
+    String traceId = Ids.traceIdFrom(body.getString("trace_id"));
+    String delegationToken = request.delegationToken() != null ? request.delegationToken()
+        : body.getString("delegation_token");
+    JsonObject grantRequest = new JsonObject()
+        .put("op", "grant")
+        .put("job_id", jobId)
+        .put("job_token", token)
+        .put("principal", principal)
+        .put("lease_request", request.leaseRequest())
+        .put("lease_constraints", request.leaseConstraints())
+        .put("parent_job_id", request.parentJobId())
+        .put("delegation_token", delegationToken);
+    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, grantRequest, Bus.withTimeout(options.requestTimeoutMs()))
+        .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)))
+        .compose(reply -> {
+          JsonObject grant = reply.body();
+          Instant now = Instant.now();
+          JsonObject accepted = acceptedPayload(jobId, agent, grant, traceId, body.getJsonObject("delegated_by"), now);
+          Job job = new Job(jobId, token, principal, body.getString("session_id"), traceId, agent, request, grant,
+              accepted, new ResultChunks(options.resultChunkMaxBytes(), options.resultMaxBytes()), now);
+          job.delegatedBy = body.getJsonObject("delegated_by");
+          return claimKey(job).compose(winner -> {
+            if (!winner.jobId().equals(jobId)) {
+              vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId),
+                  Bus.OPTIONS);
+              return replay(job, winner);
+            }
+            JsonObject answer = new JsonObject().put("job_id", jobId).put("accepted", accepted).put("replayed", false);
+            if (grant.containsKey("credentials")) {
+              answer.put("credentials", grant.getJsonArray("credentials")); // for the submitter only, never stored
+            }
+            return create.apply(job).map(answer);
+          });
+        });
+  }
+
+  private static JsonObject acceptedPayload(String jobId, AgentRef agent, JsonObject grant, String traceId,
+                                            JsonObject delegatedBy, Instant now) {
+    JsonObject accepted = new JsonObject()
+        .put("job_id", jobId)
+        .put("agent", agent.toString())
+        .put("lease", grant.getJsonObject("lease"));
+    if (grant.containsKey("lease_constraints")) {
+      accepted.put("lease_constraints", grant.getJsonObject("lease_constraints"));
+    }
+    if (grant.containsKey("budget")) {
+      accepted.put("budget", grant.getJsonObject("budget"));
+    }
+    if (grant.getString("parent_job_id") != null) {
+      accepted.put("parent_job_id", grant.getString("parent_job_id"));
+    }
+    if (delegatedBy != null) {
+      accepted.put("delegate_id", delegatedBy.getString("delegate_id"));
+    }
+    return accepted.put("accepted_at", Timestamps.format(now)).put("trace_id", traceId);
+  }
+
+  /** The idempotency claim that stands for this submission: the job's own, or an earlier one (§7.2). */
+  private Future<IdempotencyStore.Claim> claimKey(Job job) {
+    if (job.request.idempotencyKey() == null) {
+      return Future.succeededFuture(new IdempotencyStore.Claim(job.principal, null, null, job.id, null, null));
+    }
+    return store.idempotency().claim(new IdempotencyStore.Claim(job.principal, job.request.idempotencyKey(),
+        job.request.fingerprint(), job.id, Instant.now().plusSeconds(options.idempotencyTtlSec()), job.accepted));
+  }
+
+  private Future<JsonObject> replay(Job attempt, IdempotencyStore.Claim winner) {
+    if (!winner.fingerprint().equals(attempt.request.fingerprint())) {
+      return Future.failedFuture(new ArcpException(ErrorCode.DUPLICATE_KEY,
+          "idempotency_key " + attempt.request.idempotencyKey() + " was used for different parameters",
+          new JsonObject().put("existing_job_id", winner.jobId())));
+    }
+    // the claim carries the acceptance, so a resubmission racing the first one gets it too (§7.2)
+    return Future.succeededFuture(new JsonObject().put("job_id", winner.jobId()).put("accepted", winner.accepted())
+        .put("replayed", true));
+  }
+}

@@ -1,0 +1,98 @@
+package dev.arcpgateway.job;
+
+import dev.arcpgateway.auth.Audit;
+import dev.arcpgateway.auth.ObservePolicy;
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.store.EventLog;
+import dev.arcpgateway.store.GatewayStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Sessions attaching to a live job (§7.6): the observe policy decides (every decision audited), then the
+ * subscriber gets the requested history from the job's log, the {@code subscribed} descriptor, and from then on
+ * the live frames — held back while the history is read, so nothing is missed or doubled. Also the submitting
+ * session's flow-control signal, which pauses the job's agent (a slow subscriber never slows the job).
+ */
+final class JobSubscriptions {
+
+  private final Vertx vertx;
+  private final GatewayOptions options;
+  private final GatewayStore store;
+  private final ObservePolicy policy;
+
+  JobSubscriptions(Vertx vertx, GatewayOptions options, GatewayStore store, ObservePolicy policy) {
+    this.vertx = vertx;
+    this.options = options;
+    this.store = store;
+    this.policy = policy;
+  }
+
+  /** {@code {session_id, principal, request_id, history, from_event_seq}}; refuses with PERMISSION_DENIED. */
+  void subscribe(Job job, JsonObject body) {
+    String subscriber = body.getString("principal");
+    boolean allowed = policy.mayObserve(subscriber, job.principal);
+    Audit.subscribe(subscriber, job.id, job.principal, allowed);
+    if (!allowed) {
+      throw new ArcpException(ErrorCode.PERMISSION_DENIED, "principal " + subscriber + " may not observe " + job.id);
+    }
+    String session = body.getString("session_id");
+    boolean history = body.getBoolean("history", false);
+    long from = Math.max(0, body.getLong("from_event_seq", 0L));
+    long upTo = job.eventIndex;
+    job.observers.catchUp(session);
+    Future<List<EventLog.LoggedEvent>> replay = history && from < upTo
+        ? store.events().read(job.id, from, (int) Math.min(Integer.MAX_VALUE, upTo - from))
+        : Future.succeededFuture(List.of());
+    Future<JsonObject> budget = currentBudget(job);
+    Future.join(replay, budget).onComplete(done -> {
+      String address = Addresses.session(session);
+      int replayed = 0;
+      for (EventLog.LoggedEvent event : replay.succeeded() ? replay.result() : List.<EventLog.LoggedEvent>of()) {
+        if (event.index() <= upTo) {
+          vertx.eventBus().send(address, event.event(), Bus.OPTIONS);
+          replayed++;
+        }
+      }
+      JsonObject descriptor = job.snapshot.withStatus(job.status, Instant.now())
+          .descriptor(budget.succeeded() ? budget.result() : null);
+      vertx.eventBus().send(address, new JsonObject().put("op", "subscribed").put("job_id", job.id)
+          .put("request_id", body.getString("request_id")).put("descriptor", descriptor)
+          .put("replayed", replayed), Bus.OPTIONS);
+      job.observers.caughtUp(session).forEach(frame -> vertx.eventBus().send(address, frame, Bus.OPTIONS));
+    });
+  }
+
+  private Future<JsonObject> currentBudget(Job job) {
+    if (!job.grant.containsKey("budget")) {
+      return Future.succeededFuture(null);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, new JsonObject().put("op", "budget")
+            .put("job_id", job.id), Bus.withTimeout(options.requestTimeoutMs()))
+        .map(reply -> reply.body().getJsonObject("budget"));
+  }
+
+  void unsubscribe(Job job, JsonObject body) {
+    job.observers.remove(body.getString("session_id"));
+  }
+
+  /** The submitting session is (no longer) falling behind: pause (resume) the agent's event stream. */
+  void throttle(Job job, JsonObject body) {
+    if (!job.sessionId.equals(body.getString("session_id"))) {
+      return; // slow subscribers are never allowed to slow the job for everyone else
+    }
+    boolean slow = body.getBoolean("slow", false);
+    if (slow != job.throttled) {
+      job.throttled = slow;
+      vertx.eventBus().send(Addresses.agentJob(job.id), new JsonObject().put("op", slow ? "pause" : "resume"),
+          Bus.OPTIONS);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.arcpgateway.job;
+
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.protocol.Frames;
+import dev.arcpgateway.protocol.JobStatus;
+import dev.arcpgateway.protocol.MessageType;
+import dev.arcpgateway.store.GatewayStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The live jobs of one job-runner instance and the state transitions every part of the runner shares: emitting
+ * a job's frames, ending it, persisting snapshots. Used on the instance's event loop only.
+ */
+final class JobTable {
+
+  private static final System.Logger LOG = System.getLogger(JobTable.class.getName());
+
+  private final Vertx vertx;
+  private final GatewayStore store;
+  private final Lifecycle lifecycle;
+  private final Map<String, Job> jobs = new HashMap<>();
+
+  JobTable(Vertx vertx, GatewayStore store, Lifecycle lifecycle) {
+    this.vertx = vertx;
+    this.store = store;
+    this.lifecycle = lifecycle;
+  }
+
+  Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  void add(Job job) {
+    jobs.put(job.id, job);
+  }
+
+  Job get(String jobId) {
+    return jobs.get(jobId);
+  }
+
+  Collection<Job> all() {
+    return jobs.values();
+  }
+
+  /** Numbers the frame in the job's own log and sends it to every observing session. */
+  void emit(Job job, MessageType type, JsonObject payload) {
+    JsonObject frame = frame(job, type, payload).put("index", ++job.eventIndex);
+    store.events().append(job.id, job.eventIndex, frame);
+    job.observers.send(vertx.eventBus(), frame);
+  }
+
+  /**
+   * A frame only the submitter may see (a rotated credential's value, §14): sent to the submitting session
+   * alone and kept out of the log that subscribers replay.
+   */
+  void emitToSubmitter(Job job, MessageType type, JsonObject payload) {
+    vertx.eventBus().send(Addresses.session(job.sessionId), frame(job, type, payload), Bus.OPTIONS);
+  }
+
+  private static JsonObject frame(Job job, MessageType type, JsonObject payload) {
+    return new JsonObject()
+        .put("op", "job")
+        .put("type", type.wire())
+        .put("job_id", job.id)
+        .put("trace_id", job.traceId)
+        .put("payload", payload);
+  }
+
+  /** Ends a job with {@code error}; {@code agentReason}, when set, is passed to the still-running agent. */
+  void end(Job job, ArcpException error, String agentReason) {
+    JobStatus status = switch (error.code()) {
+      case TIMEOUT -> JobStatus.TIMED_OUT;
+      case CANCELLED -> JobStatus.CANCELLED;
+      default -> JobStatus.ERROR;
+    };
+    String moment = status == JobStatus.CANCELLED ? Lifecycle.CANCELLED : Lifecycle.FAILED;
+    finish(job, status, MessageType.JOB_ERROR, Frames.errorPayload(status.wire(), error), moment,
+        error.code().name(), agentReason != null ? agentReason : error.getMessage());
+  }
+
+  /** The agent reported failure: always {@code final_status} error, whatever code it chose (§7.3). */
+  void failed(Job job, ArcpException error) {
+    finish(job, JobStatus.ERROR, MessageType.JOB_ERROR, Frames.errorPayload(JobStatus.ERROR.wire(), error),
+        Lifecycle.FAILED, error.code().name(), null);
+  }
+
+  /** The one way a job ends: terminal frame, agent told, timers and lease released, snapshot saved. */
+  void finish(Job job, JobStatus status, MessageType type, JsonObject payload, String moment, String code,
+              String agentReason) {
+    if (!job.live()) {
+      return;
+    }
+    job.status = status;
+    emit(job, type, payload);
+    if (agentReason != null) {
+      vertx.eventBus().send(Addresses.agentJob(job.id), new JsonObject().put("op", "cancel")
+          .put("reason", agentReason), Bus.OPTIONS);
+    }
+    if (job.maxRuntimeTimer >= 0) {
+      vertx.cancelTimer(job.maxRuntimeTimer);
+    }
+    jobs.remove(job.id);
+    job.consumer.unregister();
+    releaseLease(job.id);
+    saveSnapshot(job);
+    lifecycle.publish(moment, job, code);
+    if (job.delegatedBy != null) {
+      JsonObject outcome = new JsonObject().put("op", "child_ended")
+          .put("delegate_id", job.delegatedBy.getString("delegate_id")).put("child_job_id", job.id)
+          .put("type", type.wire()).put("payload", payload);
+      vertx.eventBus().send(Addresses.job(job.delegatedBy.getString("job_id")), outcome, Bus.OPTIONS);
+    }
+  }
+
+  void releaseLease(String jobId) {
+    vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId),
+        Bus.OPTIONS);
+  }
+
+  void saveSnapshot(Job job) {
+    job.snapshot = job.snapshot.withStatus(job.status, Instant.now());
+    store.jobs().put(job.snapshot).onFailure(e ->
+        LOG.log(System.Logger.Level.ERROR, "could not store job " + job.id, e));
+  }
+
+  /** The agent stopped reporting: the process died or hangs (seed row §8.9). */
+  void lost(Job job) {
+    end(job, new ArcpException(ErrorCode.INTERNAL_ERROR, "lost contact with agent " + job.agent, true,
+        new JsonObject().put("agent", job.agent.toString()).put("reason", "agent stopped heartbeating")),
+        "agent lost");
+  }
+}
