@@ -187,6 +187,32 @@ class Section7_1_SubmitTest {
     assertEquals(sent, answers);
   }
 
+  @Test
+  void budgetSumsAmountsPerCurrencyAsNumbers() {
+    WireClient client = gateway.session(TestGateway.ALICE);
+    JsonObject submit = client.submit(new JsonObject().put("agent", "echo").put("input", 1)
+        .put("lease_request", new JsonObject().put("cost.budget",
+            new JsonArray().add("USD:2.50").add("USD:2.50").add("EUR:1"))));
+    JsonObject budget = payload(client.expectAccepted(submit.getString("id"))).getJsonObject("budget");
+    assertEquals(2, budget.size(), budget.encode());
+    assertEquals(5.0, ((Number) budget.getValue("USD")).doubleValue(), 1e-9);
+    assertEquals(1.0, ((Number) budget.getValue("EUR")).doubleValue(), 1e-9);
+  }
+
+  /**
+   * A submit whose payload is not an object is still a refused job.submit: wire-notes §13.1 sends it in the two
+   * job.error frames and reserves session.error for session-fatal conditions (a TypeScript client fails all of
+   * its pending work on a session.error).
+   */
+  @Test
+  void aSubmitWhosePayloadIsNotAnObjectIsRefusedInTheSubmitCarrier() {
+    WireClient client = gateway.session(TestGateway.ALICE);
+    JsonObject submit = Wire.submit(client.sessionId(), new JsonObject()).put("trace_id", TRACE);
+    submit.put("payload", new JsonArray().add("echo"));
+    client.send(submit);
+    assertRejectedSubmit(client, submit, "INVALID_REQUEST");
+  }
+
   static Stream<Arguments> refusals() {
     JsonObject echo = new JsonObject().put("agent", "echo").put("input", 1);
     return Stream.of(
@@ -208,6 +234,20 @@ class Section7_1_SubmitTest {
             "INVALID_REQUEST"),
         Arguments.of("expires_at without zone",
             echo.copy().put("lease_constraints", new JsonObject().put("expires_at", "2099-01-01T00:00:00")),
+            "INVALID_REQUEST"),
+        Arguments.of("impossible expires_at",
+            echo.copy().put("lease_constraints", new JsonObject().put("expires_at", "2099-13-45T00:00:00Z")),
+            "INVALID_REQUEST"),
+        Arguments.of("expires_in_s 0",
+            echo.copy().put("lease_constraints", new JsonObject().put("expires_in_s", 0)), "INVALID_REQUEST"),
+        Arguments.of("expires_in_s negative",
+            echo.copy().put("lease_constraints", new JsonObject().put("expires_in_s", -30)), "INVALID_REQUEST"),
+        Arguments.of("expires_in_s string",
+            echo.copy().put("lease_constraints", new JsonObject().put("expires_in_s", "60")), "INVALID_REQUEST"),
+        Arguments.of("lease patterns not an array",
+            echo.copy().put("lease_request", new JsonObject().put("fs.read", "/ws/**")), "INVALID_REQUEST"),
+        Arguments.of("malformed budget amount",
+            echo.copy().put("lease_request", new JsonObject().put("cost.budget", new JsonArray().add("USD5"))),
             "INVALID_REQUEST"),
         Arguments.of("max_runtime_sec 0", echo.copy().put("max_runtime_sec", 0), "INVALID_REQUEST"),
         Arguments.of("max_runtime_sec negative", echo.copy().put("max_runtime_sec", -5), "INVALID_REQUEST"),

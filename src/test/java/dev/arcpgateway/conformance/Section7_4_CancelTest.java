@@ -99,6 +99,20 @@ class Section7_4_CancelTest {
   }
 
   @Test
+  void cancelRightAfterAcceptanceBeforeAnyEvent() {
+    WireClient client = gateway.session(TestGateway.ALICE);
+    String id = client.submit("slow", new JsonObject().put("seconds", 30));
+    String jobId = client.expectAccepted(id).getString("job_id");
+    JsonObject cancel = Wire.cancel(client.sessionId(), jobId, "changed my mind");
+    client.send(cancel);
+    List<JsonObject> frames = client.untilTerminal(jobId);
+    JsonObject ack = ofType(frames, "job.cancelled").get(0);
+    assertTrue(frames.indexOf(ack) < frames.size() - 1, "job.cancelled before job.error: " + frames);
+    assertErrorPayload(payload(last(frames)), "cancelled", "CANCELLED");
+    client.expectSilence(Duration.ofMillis(400));
+  }
+
+  @Test
   void cancellingAnUnknownJobIsJobNotFound() {
     WireClient client = gateway.session(TestGateway.ALICE);
     String target = "job_01JZZZZZZZZZZZZZZZZZZZZZZZ";
