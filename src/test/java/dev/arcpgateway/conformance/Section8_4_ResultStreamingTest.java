@@ -38,6 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class Section8_4_ResultStreamingTest {
 
   static final String PATTERN = "0123456789abcdef";
+  /** The five body fields of §8.4. */
+  static final java.util.Set<String> CHUNK_KEYS = java.util.Set.of("result_id", "chunk_seq", "data", "encoding", "more");
 
   static TestGateway gateway;
   /** Chunks of at most 64 bytes, results of at most 1000; its own Vert.x (gateways share bus addresses). */
@@ -120,7 +122,7 @@ class Section8_4_ResultStreamingTest {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     for (int i = 0; i < chunks.size(); i++) {
       JsonObject body = body(chunks.get(i));
-      assertEquals(Set5.KEYS, body.fieldNames(), body.encode());
+      assertEquals(CHUNK_KEYS, body.fieldNames(), body.encode());
       assertEquals(resultId, body.getString("result_id"), "one result_id per job");
       assertEquals(i, body.getInteger("chunk_seq"), "chunk_seq from 0 in order");
       assertEquals(i < chunks.size() - 1, body.getBoolean("more"), "more:false only on the last chunk");
@@ -132,11 +134,6 @@ class Section8_4_ResultStreamingTest {
       all.writeBytes(data);
     }
     return all.toByteArray();
-  }
-
-  /** The five body fields of §8.4. */
-  static final class Set5 {
-    static final java.util.Set<String> KEYS = java.util.Set.of("result_id", "chunk_seq", "data", "encoding", "more");
   }
 
   @Test
