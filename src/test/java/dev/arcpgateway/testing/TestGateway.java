@@ -38,9 +38,17 @@ public final class TestGateway implements AutoCloseable {
 
   /** Starts with the demo agents plus {@code extraAgents}, after {@code tune} adjusted the options. */
   public static TestGateway start(Vertx vertx, Consumer<GatewayOptions> tune, List<AgentRegistration> extraAgents) {
+    return start(vertx, tune, extraAgents, builder -> { });
+  }
+
+  /** As {@link #start(Vertx, Consumer, List)}, with a last say on the builder (store, lease policy …). */
+  public static TestGateway start(Vertx vertx, Consumer<GatewayOptions> tune, List<AgentRegistration> extraAgents,
+                                  Consumer<Gateway.Builder> build) {
     GatewayOptions options = new GatewayOptions().setPort(0).addToken("alice", ALICE).addToken("bob", BOB);
     tune.accept(options);
-    Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all()).agents(extraAgents).build();
+    Gateway.Builder builder = Gateway.builder().options(options).agents(DemoAgents.all()).agents(extraAgents);
+    build.accept(builder);
+    Gateway gateway = builder.build();
     try {
       gateway.deploy(vertx).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -42,6 +42,18 @@ public final class Wire {
     return frame("job.submit", sessionId, new JsonObject().put("agent", agent).put("input", input));
   }
 
+  /** {@code job.submit} with exactly {@code payload}. */
+  public static JsonObject submit(String sessionId, JsonObject payload) {
+    return frame("job.submit", sessionId, payload);
+  }
+
+  /** Every v1.1 feature flag except {@code without}. */
+  public static List<String> featuresWithout(String... without) {
+    List<String> features = new java.util.ArrayList<>(Feature.ALL);
+    features.removeAll(List.of(without));
+    return features;
+  }
+
   public static JsonObject cancel(String sessionId, String jobId, String reason) {
     JsonObject payload = new JsonObject();
     if (reason != null) {

@@ -93,6 +93,36 @@ public final class WireClient implements AutoCloseable {
     return frame.getString("id");
   }
 
+  /** Sends {@code job.submit} with exactly {@code payload} in this session; returns the frame as sent. */
+  public JsonObject submit(JsonObject payload) {
+    JsonObject frame = Wire.submit(sessionId, payload);
+    send(frame);
+    return frame;
+  }
+
+  /** The next frame, which must be the {@code job.accepted} answering submit {@code requestId}. */
+  public JsonObject expectAccepted(String requestId) {
+    JsonObject frame = expect("job.accepted");
+    if (!requestId.equals(frame.getJsonObject("payload").getString("request_id"))) {
+      throw new AssertionError("expected job.accepted for " + requestId + " but got " + frame.encode());
+    }
+    return frame;
+  }
+
+  /** Every frame that arrives until nothing came for {@code quiet}. */
+  public List<JsonObject> collectUntilQuiet(Duration quiet) {
+    List<JsonObject> frames = new ArrayList<>();
+    try {
+      JsonObject frame;
+      while ((frame = inbox.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+        frames.add(frame);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return frames;
+  }
+
   /** The next frame, failing the test after the default wait. */
   public JsonObject next() {
     return next(DEFAULT_WAIT);
