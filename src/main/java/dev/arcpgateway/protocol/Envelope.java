@@ -46,6 +46,7 @@ public record Envelope(String id, MessageType type, String sessionId, String tra
     Object rawId = json.getValue("id");
     String id = rawId instanceof String s && !s.isEmpty() ? s : null;
     String rawType = json.getValue("type") instanceof String t ? t : null;
+    String rawTrace = json.getValue("trace_id") instanceof String t ? t : null;
     try {
       Object arcp = json.getValue("arcp");
       if (arcp == null) {
@@ -80,7 +81,7 @@ public record Envelope(String id, MessageType type, String sessionId, String tra
     } catch (InvalidFrameException e) {
       throw e;
     } catch (ArcpException e) {
-      throw new InvalidFrameException(id, rawType, e.getMessage());
+      throw new InvalidFrameException(id, rawType, rawTrace, e.getMessage());
     }
   }
 
@@ -105,15 +106,22 @@ public record Envelope(String id, MessageType type, String sessionId, String tra
   public static final class InvalidFrameException extends ArcpException {
     private final String requestId;
     private final String type;
+    private final String traceId;
 
     public InvalidFrameException(String requestId, String message) {
-      this(requestId, null, message);
+      this(requestId, null, null, message);
     }
 
-    public InvalidFrameException(String requestId, String type, String message) {
+    public InvalidFrameException(String requestId, String type, String traceId, String message) {
       super(ErrorCode.INVALID_REQUEST, message);
       this.requestId = requestId;
       this.type = type;
+      this.traceId = traceId;
+    }
+
+    /** The offending frame's trace_id, or null. */
+    public String traceId() {
+      return traceId;
     }
 
     /** The offending frame's id, or null. */

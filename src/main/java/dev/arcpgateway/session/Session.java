@@ -261,7 +261,7 @@ final class Session {
       parsed = Envelope.parse(text);
     } catch (Envelope.InvalidFrameException e) {
       if (MessageType.JOB_SUBMIT.wire().equals(e.type()) && e.requestId() != null) {
-        refuseSubmit(e.requestId(), e); // in submit order and in the submit carrier, like any refused submit
+        refuseSubmit(e.requestId(), e.traceId(), e); // in submit order and carrier, like any refused submit
       } else {
         refuse(e.requestId(), e);
       }
@@ -372,8 +372,8 @@ final class Session {
         });
   }
 
-  private void refuseSubmit(String requestId, ArcpException error) {
-    SubmitQueue.Pending pending = submits.add(requestId, Ids.job(), null);
+  private void refuseSubmit(String requestId, String traceId, ArcpException error) {
+    SubmitQueue.Pending pending = submits.add(requestId, Ids.job(), traceId);
     pending.error = error;
     submits.drain(this::answerSubmit);
   }

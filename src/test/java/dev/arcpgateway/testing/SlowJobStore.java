@@ -1,5 +1,6 @@
 package dev.arcpgateway.testing;
 
+import dev.arcpgateway.store.CredentialLedger;
 import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
@@ -59,6 +60,11 @@ public final class SlowJobStore implements GatewayStore {
   @Override
   public IdempotencyStore idempotency() {
     return delegate.idempotency();
+  }
+
+  @Override
+  public CredentialLedger credentials() {
+    return delegate.credentials();
   }
 
   @Override
