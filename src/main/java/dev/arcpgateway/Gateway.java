@@ -5,6 +5,8 @@ import dev.arcpgateway.agent.AgentHostVerticle;
 import dev.arcpgateway.agent.AgentRegistration;
 import dev.arcpgateway.agent.AgentRegistryVerticle;
 import dev.arcpgateway.auth.Authenticator;
+import dev.arcpgateway.auth.DelegationTokenAuthenticator;
+import dev.arcpgateway.auth.JwtAuthenticator;
 import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.auth.StaticTokenAuthenticator;
 import dev.arcpgateway.bus.Bus;
@@ -56,7 +58,7 @@ import java.util.function.Supplier;
 public final class Gateway {
 
   private final GatewayOptions options;
-  private final Authenticator authenticator;
+  private final Authenticator custom;
   private final GatewayStore store;
   private final LeasePolicy leasePolicy;
   private final ObservePolicy observePolicy;
@@ -69,14 +71,7 @@ public final class Gateway {
 
   private Gateway(Builder builder) {
     this.options = builder.options.validate();
-    List<Authenticator> authenticators = new ArrayList<>();
-    if (builder.authenticator != null) {
-      authenticators.add(builder.authenticator);
-    }
-    if (!options.tokens().isEmpty()) {
-      authenticators.add(new StaticTokenAuthenticator(options.tokens()));
-    }
-    this.authenticator = Authenticator.firstOf(authenticators);
+    this.custom = builder.authenticator;
     this.store = builder.store != null ? builder.store : new MemoryStore();
     JsonObject leaseConfig = options.lease();
     this.leasePolicy = builder.leasePolicy != null ? builder.leasePolicy
@@ -154,7 +149,8 @@ public final class Gateway {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Future<Void> chain = openLedger()
+    Future<Authenticator> authenticator = authenticators();
+    Future<Void> chain = openLedger().compose(v -> authenticator.mapEmpty())
         .compose(v -> deploy(AgentRegistryVerticle::new, 1))
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings, leasePolicy, provisioner, store.credentials()), 1));
     for (AgentRegistration agent : agents) {
@@ -162,13 +158,36 @@ public final class Gateway {
     }
     return chain
         .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy), options.jobRunnerInstances()))
-        .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator, observePolicy, features),
+        .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy, features),
             options.sessionInstances()))
         .compose(v -> stdio != null ? deploy(stdio, 1)
             : deploy(() -> new WebSocketTransportVerticle(options, bound -> port = bound),
                 options.transportInstances()))
         .map(this)
         .recover(failure -> undeploy().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /**
+   * Who may open sessions, tried in order: the builder's authenticator, the static tokens, JWTs (when the
+   * {@code jwt} options are set), delegation tokens.
+   */
+  private Future<Authenticator> authenticators() {
+    List<Authenticator> chain = new ArrayList<>();
+    if (custom != null) {
+      chain.add(custom);
+    }
+    if (!options.tokens().isEmpty()) {
+      chain.add(new StaticTokenAuthenticator(options.tokens()));
+    }
+    Future<Void> jwt = options.jwt().isEmpty() ? Future.succeededFuture()
+        : JwtAuthenticator.create(vertx, options.jwt()).map(authenticator -> {
+          chain.add(authenticator);
+          return null;
+        });
+    return jwt.map(v -> {
+      chain.add(new DelegationTokenAuthenticator(vertx));
+      return Authenticator.firstOf(chain);
+    });
   }
 
   /** A file ledger named in the options replaces the memory ledger of the default store. */

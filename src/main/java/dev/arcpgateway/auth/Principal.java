@@ -5,10 +5,12 @@ import java.util.Set;
 /**
  * An authenticated identity: jobs, subscriptions and listings are scoped by {@link #name()}.
  *
- * @param name   the principal name
- * @param scopes scopes granted by the credential (empty for static tokens)
+ * @param name            the principal name
+ * @param scopes          scopes granted by the credential (empty for static tokens)
+ * @param delegationToken when the session was authenticated by a delegation token (§10), that token: every job
+ *                        the session submits runs under its lease; else null
  */
-public record Principal(String name, Set<String> scopes) {
+public record Principal(String name, Set<String> scopes, String delegationToken) {
 
   public Principal {
     if (name == null || name.isEmpty()) {
@@ -17,7 +19,11 @@ public record Principal(String name, Set<String> scopes) {
     scopes = Set.copyOf(scopes);
   }
 
+  public Principal(String name, Set<String> scopes) {
+    this(name, scopes, null);
+  }
+
   public static Principal of(String name) {
-    return new Principal(name, Set.of());
+    return new Principal(name, Set.of(), null);
   }
 }

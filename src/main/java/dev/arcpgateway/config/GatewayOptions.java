@@ -43,6 +43,7 @@ public class GatewayOptions {
   private JsonObject observers = new JsonObject();
   private JsonObject lease = new JsonObject();
   private JsonObject credentials = new JsonObject();
+  private JsonObject jwt = new JsonObject();
   private int jobHeartbeatSec = 5;
   private int jobLivenessTimeoutSec = 15;
   private String runtimeName = "arcp-gateway";
@@ -90,6 +91,7 @@ public class GatewayOptions {
     observers = json.getJsonObject("observers", observers);
     lease = json.getJsonObject("lease", lease);
     credentials = json.getJsonObject("credentials", credentials);
+    jwt = json.getJsonObject("jwt", jwt);
     jobHeartbeatSec = limits.getInteger("job_heartbeat_sec", jobHeartbeatSec);
     jobLivenessTimeoutSec = limits.getInteger("job_liveness_timeout_sec", jobLivenessTimeoutSec);
     JsonObject runtime = json.getJsonObject("runtime", new JsonObject());
@@ -386,6 +388,16 @@ public class GatewayOptions {
 
   public GatewayOptions setCredentials(JsonObject credentials) {
     this.credentials = credentials.copy();
+    return this;
+  }
+
+  /** JWT session authentication (see {@code JwtAuthenticator}); empty: not used. */
+  public JsonObject jwt() {
+    return jwt;
+  }
+
+  public GatewayOptions setJwt(JsonObject jwt) {
+    this.jwt = jwt.copy();
     return this;
   }
 

@@ -78,12 +78,15 @@ public final class DelegationTokens {
 
   /**
    * Signs a token for {@code principal} granting {@code lease} (with {@code constraints}) under
-   * {@code parentJobId} (null: a top-level job restricted to the lease) until {@code expiresAt}.
+   * {@code parentJobId} (null: a top-level job restricted to the lease) until {@code expiresAt}; a single-use
+   * token starts one job only (what agents get), others any number until they expire (what applications hand
+   * out as session credentials).
    */
   public String mint(String principal, String parentJobId, JsonObject lease, JsonObject constraints,
-                     Instant expiresAt) {
+                     Instant expiresAt, boolean singleUse) {
     JsonObject claims = new JsonObject()
         .put("sub", principal)
+        .put("arcp_single_use", singleUse)
         .put("jti", "del_" + Ids.message())
         .put("arcp_lease", lease)
         .put("exp", expiresAt.getEpochSecond());
@@ -114,7 +117,8 @@ public final class DelegationTokens {
           Object constraints = claims.getValue("arcp_lease_constraints");
           return Future.succeededFuture(new Grant(claims.getString("sub"), claims.getString("arcp_parent_job_id"),
               leaseJson, constraints instanceof JsonObject c ? c : null, claims.getString("jti"),
-              Instant.ofEpochSecond(claims.getLong("exp", Instant.now().getEpochSecond()))));
+              Instant.ofEpochSecond(claims.getLong("exp", Instant.now().getEpochSecond())),
+              Boolean.TRUE.equals(claims.getValue("arcp_single_use"))));
         });
   }
 
@@ -125,10 +129,11 @@ public final class DelegationTokens {
    * @param parentJobId      the delegating job, or null
    * @param lease            the granted lease
    * @param leaseConstraints the granted constraints, or null
-   * @param tokenId          the token's {@code jti} (tokens are single-use)
+   * @param tokenId          the token's {@code jti}
    * @param expiresAt        the token's expiry
+   * @param singleUse        whether the token may start one job only
    */
   public record Grant(String principal, String parentJobId, JsonObject lease, JsonObject leaseConstraints,
-                      String tokenId, Instant expiresAt) {
+                      String tokenId, Instant expiresAt, boolean singleUse) {
   }
 }

@@ -38,6 +38,7 @@ import java.util.Map;
  *   <li>{@code delegate {job_id, job_token, agent, lease_request, lease_constraints}} →
  *       {@code {delegation_token}} for a child within the job's lease</li>
  *   <li>{@code mint {principal, lease, lease_constraints?, parent_job_id?, ttl_sec}} → {@code {delegation_token}}</li>
+ *   <li>{@code verify {delegation_token}} → {@code {principal, parent_job_id, lease}}</li>
  *   <li>{@code budget {job_id}} → {@code {budget}}; {@code release {job_id}} → {@code {}}</li>
  * </ul>
  */
@@ -46,7 +47,7 @@ public final class LeaseVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(LeaseVerticle.class.getName());
 
   private final Map<String, LeaseRecord> leases = new HashMap<>();
-  /** Delegation token ids already used, until they expire: a token starts one child, once. */
+  /** Ids of single-use delegation tokens already used, until they expire: an agent's token starts one child. */
   private final Map<String, Instant> usedTokens = new LinkedHashMap<>();
   private final LeaseSettings settings;
   private final LeasePolicy policy;
@@ -82,6 +83,8 @@ public final class LeaseVerticle extends VerticleBase {
         case "charge" -> Future.succeededFuture(charge(body));
         case "delegate" -> Future.succeededFuture(delegate(body));
         case "mint" -> Future.succeededFuture(mint(body));
+        case "verify" -> tokens.verify(Fields.string(body, "delegation_token")).map(grant -> new JsonObject()
+            .put("principal", grant.principal()).put("parent_job_id", grant.parentJobId()).put("lease", grant.lease()));
         case "budget" -> {
           LeaseRecord record = leases.get(Fields.string(body, "job_id"));
           yield Future.succeededFuture(new JsonObject().put("budget", record == null || record.budget.isEmpty()
@@ -130,7 +133,7 @@ public final class LeaseVerticle extends VerticleBase {
       if (!delegation.principal().equals(principal)) {
         throw new ArcpException(ErrorCode.PERMISSION_DENIED, "the delegation token was issued to another principal");
       }
-      if (usedTokens.containsKey(delegation.tokenId())) {
+      if (delegation.singleUse() && usedTokens.containsKey(delegation.tokenId())) {
         throw new ArcpException(ErrorCode.PERMISSION_DENIED, "the delegation token was already used");
       }
       Lease granted = Lease.parse(delegation.lease());
@@ -165,7 +168,7 @@ public final class LeaseVerticle extends VerticleBase {
       budget.counters().forEach(parent.budget::withdraw); // the amount moves from parent to child (§9.4)
       parent.children.add(jobId);
     }
-    if (delegation != null) {
+    if (delegation != null && delegation.singleUse()) {
       usedTokens.put(delegation.tokenId(), delegation.expiresAt());
       forgetExpiredTokens(now);
     }
@@ -256,7 +259,7 @@ public final class LeaseVerticle extends VerticleBase {
     JsonObject childConstraints = expiresAt == null ? null : LeaseConstraints.expiringAt(expiresAt).echo();
     Instant tokenExpiry = now.plusSeconds(settings.tokenTtlSec());
     String token = tokens.mint(parent.principal, parent.jobId, child.toJson(), childConstraints,
-        expiresAt != null && expiresAt.isBefore(tokenExpiry) ? expiresAt : tokenExpiry);
+        expiresAt != null && expiresAt.isBefore(tokenExpiry) ? expiresAt : tokenExpiry, true);
     return new JsonObject().put("delegation_token", token);
   }
 
@@ -267,7 +270,8 @@ public final class LeaseVerticle extends VerticleBase {
     LeaseConstraints.parse(constraints, Instant.now()); // validates
     long ttl = Fields.optLong(body, "ttl_sec", settings.tokenTtlSec());
     return new JsonObject().put("delegation_token", tokens.mint(Fields.string(body, "principal"),
-        Fields.optString(body, "parent_job_id"), lease.toJson(), constraints, Instant.now().plusSeconds(ttl)));
+        Fields.optString(body, "parent_job_id"), lease.toJson(), constraints, Instant.now().plusSeconds(ttl),
+        false));
   }
 
   /**

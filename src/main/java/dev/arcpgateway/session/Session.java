@@ -360,7 +360,8 @@ final class Session {
         .put("request_id", envelope.id())
         .put("trace_id", envelope.traceId())
         .put("job_id", pending.jobId)
-        .put("payload", envelope.payload());
+        .put("payload", envelope.payload())
+        .put("delegation_token", principal.delegationToken());
     bus.<JsonObject>request(Addresses.JOB_SUBMIT, request, Bus.withTimeout(env.options().requestTimeoutMs()))
         .onComplete(answer -> {
           if (answer.succeeded()) {
