@@ -3,6 +3,7 @@ package dev.arcpgateway.testing;
 import dev.arcpgateway.protocol.Feature;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,6 +37,21 @@ public final class Wire {
         .put("auth", new JsonObject().put("scheme", "bearer").put("token", token))
         .put("capabilities", new JsonObject().put("encodings", new JsonArray().add("json"))
             .put("features", new JsonArray(List.copyOf(features)))));
+  }
+
+  /** {@code session.ping {nonce, sent_at}} (§6.4). */
+  public static JsonObject ping(String sessionId, String nonce) {
+    return frame("session.ping", sessionId, new JsonObject().put("nonce", nonce)
+        .put("sent_at", Instant.now().toString()));
+  }
+
+  /** {@code session.close}, with {@code payload.reason} when {@code reason} is not null (§6.7). */
+  public static JsonObject close(String sessionId, String reason) {
+    JsonObject payload = new JsonObject();
+    if (reason != null) {
+      payload.put("reason", reason);
+    }
+    return frame("session.close", sessionId, payload);
   }
 
   public static JsonObject submit(String sessionId, String agent, Object input) {

@@ -1,6 +1,7 @@
 package dev.arcpgateway.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -28,6 +30,7 @@ public final class WireClient implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile Short closeStatus;
   private volatile String closeReason;
+  private final AtomicInteger binaryFrames = new AtomicInteger();
   private String sessionId;
   private JsonObject welcome;
 
@@ -35,6 +38,7 @@ public final class WireClient implements AutoCloseable {
     this.client = client;
     this.ws = ws;
     ws.textMessageHandler(text -> inbox.add(new JsonObject(text)));
+    ws.binaryMessageHandler(bytes -> binaryFrames.incrementAndGet()); // ARCP runtimes must send text (wire-notes §12)
     ws.closeHandler(v -> {
       closeStatus = ws.closeStatusCode();
       closeReason = ws.closeReason();
@@ -84,6 +88,17 @@ public final class WireClient implements AutoCloseable {
   public WireClient sendText(String text) {
     ws.writeTextMessage(text).await();
     return this;
+  }
+
+  /** Sends {@code text} as one binary WebSocket message (UTF-8). */
+  public WireClient sendBinary(String text) {
+    ws.writeBinaryMessage(Buffer.buffer(text, "UTF-8")).await();
+    return this;
+  }
+
+  /** How many binary messages the gateway sent (it should send none). */
+  public int binaryFramesReceived() {
+    return binaryFrames.get();
   }
 
   /** Sends {@code job.submit} in this session and returns the request id. */
@@ -172,6 +187,19 @@ public final class WireClient implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return closeStatus == null ? -1 : closeStatus;
+  }
+
+  /** Every frame received and not yet read (does not wait). */
+  public List<JsonObject> drain() {
+    List<JsonObject> frames = new ArrayList<>();
+    inbox.drainTo(frames);
+    return frames;
+  }
+
+  /** Waits for the gateway to close the connection and returns every frame not yet read, in order. */
+  public List<JsonObject> remainingUntilClose() {
+    awaitClose();
+    return drain();
   }
 
   public boolean isClosed() {
