@@ -90,6 +90,16 @@ public final class WireClient implements AutoCloseable {
     return this;
   }
 
+  /** Sends a frame unless the connection is gone; false when the write failed (the server closed first). */
+  public boolean trySend(JsonObject frame) {
+    try {
+      ws.writeTextMessage(frame.encode()).await(DEFAULT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   /** Sends {@code text} as one binary WebSocket message (UTF-8). */
   public WireClient sendBinary(String text) {
     ws.writeBinaryMessage(Buffer.buffer(text, "UTF-8")).await();
