@@ -6,6 +6,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,6 +104,19 @@ public final class WireClient implements AutoCloseable {
   /** Sends {@code text} as one binary WebSocket message (UTF-8). */
   public WireClient sendBinary(String text) {
     ws.writeBinaryMessage(Buffer.buffer(text, "UTF-8")).await();
+    return this;
+  }
+
+  /** Sends {@code text} as one text message split into {@code parts} WebSocket frames (continuation frames). */
+  public WireClient sendFragmented(String text, int parts) {
+    int size = (text.length() + parts - 1) / parts;
+    for (int start = 0, i = 0; start < text.length(); start += size, i++) {
+      String part = text.substring(start, Math.min(text.length(), start + size));
+      boolean last = start + size >= text.length();
+      WebSocketFrame frame = i == 0 ? WebSocketFrame.textFrame(part, last)
+          : WebSocketFrame.continuationFrame(Buffer.buffer(part, "UTF-8"), last);
+      ws.writeFrame(frame).await();
+    }
     return this;
   }
 
