@@ -3,6 +3,7 @@ package dev.arcpgateway.testing;
 import dev.arcpgateway.protocol.Feature;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +18,22 @@ public final class Wire {
 
   public static String nextId() {
     return "01TEST" + String.format("%020d", IDS.incrementAndGet());
+  }
+
+  private static final String CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A ULID (26 Crockford base32 characters: 48-bit time, 80 random bits), as the SDKs mint ids. */
+  public static String ulid() {
+    long time = System.currentTimeMillis();
+    StringBuilder out = new StringBuilder(26);
+    for (int i = 9; i >= 0; i--) {
+      out.append(CROCKFORD.charAt((int) ((time >>> (5 * i)) & 31)));
+    }
+    for (int i = 0; i < 16; i++) {
+      out.append(CROCKFORD.charAt(RANDOM.nextInt(32)));
+    }
+    return out.toString();
   }
 
   public static JsonObject frame(String type, String sessionId, JsonObject payload) {
