@@ -4,6 +4,7 @@ import static dev.arcpgateway.testing.Refusals.assertPreWelcomeRefusal;
 import static dev.arcpgateway.testing.Refusals.assertRefused;
 import static dev.arcpgateway.testing.Refusals.assertUsable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.config.GatewayOptions;
@@ -12,6 +13,7 @@ import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -141,8 +143,8 @@ class Section4_TransportTest {
       WireClient.connect(vertx, upgrade("/arcp").putHeader("Origin", "http://evil.example"));
       throw new AssertionError("the upgrade should have been rejected");
     } catch (IllegalStateException e) {
-      assertTrue(e.getCause() instanceof io.vertx.core.http.UpgradeRejectedException, e.toString());
-      assertEquals(403, ((io.vertx.core.http.UpgradeRejectedException) e.getCause()).getStatus());
+      UpgradeRejectedException rejected = assertInstanceOf(UpgradeRejectedException.class, e.getCause());
+      assertEquals(403, rejected.getStatus());
     }
   }
 

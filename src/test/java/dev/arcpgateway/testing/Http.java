@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -13,8 +14,10 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Plain HTTP against the gateway's port (health, upgrade refusals). Keeps a strong reference to its Vert.x
- * client: a garbage-collected Vert.x 5 client closes its connections.
+ * Plain HTTP against the gateway's port (health, upgrade refusals). Every request uses its own client and
+ * connection (no keep-alive): a pooled Vert.x 5 client connection reused after a while of other traffic
+ * occasionally never saw its response in these tests, while the server answered the same pattern on a raw socket.
+ * Each client is referenced until it is closed (a garbage-collected Vert.x 5 client closes its connections).
  */
 public final class Http implements AutoCloseable {
 
@@ -22,12 +25,12 @@ public final class Http implements AutoCloseable {
   public record Response(int status, MultiMap headers, String body) {
   }
 
+  private static final long WAIT_SECONDS = 10;
+
   private final Vertx vertx;
-  private final HttpClient client;
 
   public Http(Vertx vertx) {
     this.vertx = vertx;
-    this.client = vertx.createHttpClient();
   }
 
   public Response get(int port, String path) {
@@ -35,14 +38,17 @@ public final class Http implements AutoCloseable {
   }
 
   public Response request(RequestOptions options) {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     try {
       return client.request(options)
           .compose(request -> request.send())
           .compose(response -> response.body()
               .map((Buffer body) -> new Response(response.statusCode(), response.headers(), body.toString())))
-          .await(10, TimeUnit.SECONDS);
+          .await(WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("HTTP request failed: " + options.getURI(), e);
+    } finally {
+      client.close();
     }
   }
 
@@ -51,10 +57,10 @@ public final class Http implements AutoCloseable {
    * closed again at once), otherwise the status of the {@link UpgradeRejectedException}.
    */
   public int upgradeStatus(WebSocketConnectOptions options) {
-    WebSocketClient ws = vertx.createWebSocketClient();
+    WebSocketClient client = vertx.createWebSocketClient();
     try {
-      WebSocket socket = ws.connect(options).await(10, TimeUnit.SECONDS);
-      socket.close().await(10, TimeUnit.SECONDS);
+      WebSocket socket = client.connect(options).await(WAIT_SECONDS, TimeUnit.SECONDS);
+      socket.close().await(WAIT_SECONDS, TimeUnit.SECONDS);
       return 101;
     } catch (UpgradeRejectedException e) {
       return e.getStatus();
@@ -64,12 +70,12 @@ public final class Http implements AutoCloseable {
       }
       throw new AssertionError("upgrade failed without an HTTP status", e);
     } finally {
-      ws.close();
+      client.close();
     }
   }
 
+  /** Nothing to release: every request closes its own client. */
   @Override
   public void close() {
-    client.close();
   }
 }

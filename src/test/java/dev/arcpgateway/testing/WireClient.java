@@ -57,6 +57,7 @@ public final class WireClient implements AutoCloseable {
     try {
       return new WireClient(client, client.connect(options).await(10, TimeUnit.SECONDS));
     } catch (Exception e) {
+      client.close();
       throw new IllegalStateException("could not connect", e);
     }
   }
