@@ -224,6 +224,15 @@ class Section5_EnvelopeTest {
   }
 
   @Test
+  void unknownTopLevelFieldsOnAHelloAreIgnored() {
+    WireClient client = gateway.connect();
+    client.send(Wire.hello(TestGateway.ALICE).put("timestamp", "2026-05-13T19:42:13Z").put("source", "cli")
+        .put("extensions", new JsonObject().put("x-vendor.acme.debug", true)));
+    client.welcomed(client.expect("session.welcome"));
+    assertUsable(client);
+  }
+
+  @Test
   void unknownTopLevelFieldsOnASubmitAreIgnored() {
     WireClient client = session();
     JsonObject submit = Wire.submit(client.sessionId(), "echo", 5).put("source", "cli").put("stream_id", 3);

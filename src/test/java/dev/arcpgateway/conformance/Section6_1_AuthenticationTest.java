@@ -240,4 +240,16 @@ class Section6_1_AuthenticationTest {
     JsonObject accepted = client.expect("job.accepted");
     assertEquals(client.sessionId(), accepted.getString("session_id"));
   }
+
+  @Test
+  void aResumeInsideASessionIsRefusedAndTheSessionKept() {
+    WireClient client = gateway.session(TestGateway.ALICE);
+    JsonObject resume = Wire.frame("session.resume", client.sessionId(), new JsonObject()
+        .put("session_id", client.sessionId())
+        .put("resume_token", client.welcome().getJsonObject("payload").getString("resume_token"))
+        .put("last_event_seq", 0));
+    client.send(resume);
+    assertRefused(client, resume.getString("id"), "INVALID_REQUEST");
+    assertUsable(client);
+  }
 }

@@ -57,6 +57,16 @@ class Section6_4_PingTest {
   }
 
   @Test
+  void aPingPipelinedBehindTheHelloIsAnsweredAfterTheWelcome() {
+    WireClient client = gateway.connect();
+    client.send(Wire.hello(TestGateway.ALICE)).send(Wire.ping(null, "p_pipelined"));
+    String sessionId = client.welcomed(client.expect("session.welcome")).getString("session_id");
+    JsonObject pong = client.expect("session.pong");
+    assertEquals("p_pipelined", pong.getJsonObject("payload").getString("ping_nonce"));
+    assertEquals(sessionId, pong.getString("session_id"));
+  }
+
+  @Test
   void pingWorksWithoutTheHeartbeatFeature() {
     WireClient client = gateway.connect();
     client.send(Wire.hello(TestGateway.ALICE, List.of()));
