@@ -13,6 +13,9 @@ import java.util.function.Consumer;
 /**
  * A real gateway on a free loopback port with the demo agents and two principals: {@code alice} (token
  * {@value #ALICE}) and {@code bob} (token {@value #BOB}). Start it from a test thread, never an event loop.
+ *
+ * <p>One gateway per {@link Vertx}: gateways deployed on the same Vert.x share event-bus addresses and answer each
+ * other's connections (the other one's options and agents apply). Give a second gateway its own Vert.x.
  */
 public final class TestGateway implements AutoCloseable {
 

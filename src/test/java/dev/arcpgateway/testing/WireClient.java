@@ -1,10 +1,12 @@
 package dev.arcpgateway.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -28,6 +31,7 @@ public final class WireClient implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile Short closeStatus;
   private volatile String closeReason;
+  private final AtomicInteger binaryFrames = new AtomicInteger();
   private String sessionId;
   private JsonObject welcome;
 
@@ -35,6 +39,7 @@ public final class WireClient implements AutoCloseable {
     this.client = client;
     this.ws = ws;
     ws.textMessageHandler(text -> inbox.add(new JsonObject(text)));
+    ws.binaryMessageHandler(bytes -> binaryFrames.incrementAndGet()); // ARCP runtimes must send text (wire-notes §12)
     ws.closeHandler(v -> {
       closeStatus = ws.closeStatusCode();
       closeReason = ws.closeReason();
@@ -52,6 +57,7 @@ public final class WireClient implements AutoCloseable {
     try {
       return new WireClient(client, client.connect(options).await(10, TimeUnit.SECONDS));
     } catch (Exception e) {
+      client.close();
       throw new IllegalStateException("could not connect", e);
     }
   }
@@ -84,6 +90,40 @@ public final class WireClient implements AutoCloseable {
   public WireClient sendText(String text) {
     ws.writeTextMessage(text).await();
     return this;
+  }
+
+  /** Sends a frame unless the connection is gone; false when the write failed (the server closed first). */
+  public boolean trySend(JsonObject frame) {
+    try {
+      ws.writeTextMessage(frame.encode()).await(DEFAULT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** Sends {@code text} as one binary WebSocket message (UTF-8). */
+  public WireClient sendBinary(String text) {
+    ws.writeBinaryMessage(Buffer.buffer(text, "UTF-8")).await();
+    return this;
+  }
+
+  /** Sends {@code text} as one text message split into {@code parts} WebSocket frames (continuation frames). */
+  public WireClient sendFragmented(String text, int parts) {
+    int size = (text.length() + parts - 1) / parts;
+    for (int start = 0, i = 0; start < text.length(); start += size, i++) {
+      String part = text.substring(start, Math.min(text.length(), start + size));
+      boolean last = start + size >= text.length();
+      WebSocketFrame frame = i == 0 ? WebSocketFrame.textFrame(part, last)
+          : WebSocketFrame.continuationFrame(Buffer.buffer(part, "UTF-8"), last);
+      ws.writeFrame(frame).await();
+    }
+    return this;
+  }
+
+  /** How many binary messages the gateway sent (it should send none). */
+  public int binaryFramesReceived() {
+    return binaryFrames.get();
   }
 
   /** Sends {@code job.submit} in this session and returns the request id. */
@@ -202,6 +242,19 @@ public final class WireClient implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return closeStatus == null ? -1 : closeStatus;
+  }
+
+  /** Every frame received and not yet read (does not wait). */
+  public List<JsonObject> drain() {
+    List<JsonObject> frames = new ArrayList<>();
+    inbox.drainTo(frames);
+    return frames;
+  }
+
+  /** Waits for the gateway to close the connection and returns every frame not yet read, in order. */
+  public List<JsonObject> remainingUntilClose() {
+    awaitClose();
+    return drain();
   }
 
   public boolean isClosed() {
