@@ -87,7 +87,7 @@ class ResourcePatternTest {
         .list().ofMinSize(1).ofMaxSize(5).map(l -> "/" + String.join("/", l));
   }
 
-  @Property(tries = 1500)
+  @Property(tries = 1000)
   void pathSubsettingIsSound(@ForAll("pathGlobs") String parent, @ForAll("pathGlobs") String other,
                              @ForAll Random random) {
     String narrowed = childOf(parent, other, random);
@@ -162,7 +162,7 @@ class ResourcePatternTest {
     return scheme + "://" + host + port + path + query;
   }
 
-  @Property(tries = 1500)
+  @Property(tries = 1000)
   void urlSubsettingIsSound(@ForAll("urlGlobs") String parent, @ForAll("urlGlobs") String other,
                             @ForAll Random random) {
     String child = random.nextInt(4) == 0 ? other : narrowUrl(parent, random);
@@ -238,7 +238,7 @@ class ResourcePatternTest {
         .list().ofMinSize(1).ofMaxSize(3).map(l -> String.join("/", l));
   }
 
-  @Property(tries = 1500)
+  @Property(tries = 1000)
   void nameSubsettingIsSound(@ForAll("nameGlobs") String parent, @ForAll("nameGlobs") String other,
                              @ForAll Random random) {
     String child = childOf(parent, other, random);
