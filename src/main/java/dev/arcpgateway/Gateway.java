@@ -52,6 +52,9 @@ import java.util.function.Supplier;
  * gateway.deploy(vertx).onSuccess(g -> System.out.println("ARCP on port " + g.port()));
  * }</pre>
  *
+ * <p>One gateway per {@code Vertx}: its event-bus addresses are fixed names, so two gateways in one Vert.x
+ * instance would answer each other's traffic.
+ *
  * <p>Deployment order follows the data flow backwards, so that nothing receives traffic before what it talks
  * to exists: agent registry, lease, agent hosts, job runners, sessions, and last the transport.
  */

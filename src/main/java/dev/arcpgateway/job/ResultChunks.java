@@ -4,6 +4,7 @@ import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Ids;
+import dev.arcpgateway.protocol.Utf8;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -53,7 +54,12 @@ final class ResultChunks {
     } else if (givenId != null && !givenId.equals(resultId)) {
       throw broken("a job streams one result; got result_id " + givenId + " after " + resultId);
     }
-    Long seq = Fields.optLong(body, "chunk_seq");
+    Long seq;
+    try {
+      seq = Fields.optLong(body, "chunk_seq");
+    } catch (ArcpException wrongType) {
+      throw broken("chunk_seq must be an integer");
+    }
     if (seq != null && seq != nextSeq) {
       throw broken("chunk_seq " + seq + " out of order; expected " + nextSeq);
     }
@@ -92,7 +98,7 @@ final class ResultChunks {
 
   private static long decodedSize(String encoding, String data) {
     return switch (encoding) {
-      case "utf8" -> utf8Length(data);
+      case "utf8" -> Utf8.length(data);
       case "base64" -> {
         try {
           yield Base64.getDecoder().decode(data.getBytes(StandardCharsets.US_ASCII)).length;
@@ -102,25 +108,6 @@ final class ResultChunks {
       }
       default -> throw broken("result_chunk encoding must be utf8 or base64, got " + encoding);
     };
-  }
-
-  /** UTF-8 length without encoding the string. */
-  static long utf8Length(String s) {
-    long bytes = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        bytes++;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 
   private static ArcpException broken(String message) {

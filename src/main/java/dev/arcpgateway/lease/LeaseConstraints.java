@@ -40,6 +40,9 @@ public record LeaseConstraints(Instant expiresAt, JsonObject echo) {
         throw ArcpException.invalid("lease_constraints.expires_in_s must be a positive number of seconds");
       }
       Instant at = now.plusNanos(expiresIn.movePointRight(9).longValue());
+      if (!at.isAfter(now)) {
+        throw ArcpException.invalid("lease_constraints.expires_in_s is too small to be in the future");
+      }
       return new LeaseConstraints(at, new JsonObject().put("expires_at", Timestamps.format(at)));
     }
     return new LeaseConstraints(null, json.isEmpty() ? null : new JsonObject());

@@ -23,7 +23,7 @@ public final class SegmentGlob {
     this.segments = segments;
   }
 
-  /** Compiles a pattern; an empty pattern or an empty segment in the middle is refused. */
+  /** Compiles a pattern; an empty pattern is refused, empty segments are literal (path patterns are normalised first). */
   public static SegmentGlob compile(String pattern) {
     if (pattern == null || pattern.isEmpty()) {
       throw new IllegalArgumentException("a pattern must not be empty");

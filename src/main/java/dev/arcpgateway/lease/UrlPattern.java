@@ -7,8 +7,8 @@ import java.util.Locale;
 /**
  * A URL glob ({@code net.fetch}): {@code scheme://host[:port]/path}. The scheme is exact (or {@code *}), the
  * host is a glob over dot-separated labels ({@code *.example.com} matches one label, {@code **.example.com}
- * any number), the port defaults to the scheme's, and the path is a normalised path glob; query and fragment
- * of a fetched URL are ignored.
+ * any number), the port defaults to the scheme's, and the path is a normalised path glob (percent-encoded dots
+ * count as dots, encoded slashes are never granted); query and fragment of a fetched URL are ignored.
  */
 public record UrlPattern(String source, String scheme, SegmentGlob host, String port, SegmentGlob path)
     implements ResourcePattern {
@@ -63,6 +63,12 @@ public record UrlPattern(String source, String scheme, SegmentGlob host, String 
       return false;
     }
     String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    String lower = rawPath.toLowerCase(Locale.ROOT);
+    if (lower.contains("%2f") || lower.contains("%5c")) {
+      return false; // an encoded separator means something else to every server: never granted
+    }
+    // percent-encoded dots are dots to the upstream: resolve them before .. is normalised away
+    rawPath = rawPath.replace("%2e", ".").replace("%2E", ".");
     return host.matches(uri.getHost().toLowerCase(Locale.ROOT).replace('.', '/'))
         && path.matches(PathPattern.normalize(rawPath));
   }

@@ -111,7 +111,10 @@ public final class EventBodies {
     if (value.signum() < 0) {
       throw ArcpException.invalid("progress " + field + " must not be negative");
     }
-    // the Java and Python clients decode progress numbers as integers
+    if (value.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      throw ArcpException.invalid("progress " + field + " is too large");
+    }
+    // the Java and Python clients decode progress numbers as integers: fractions are cut to the whole number
     body.put(field, value.longValue());
   }
 }

@@ -1,5 +1,6 @@
 package dev.arcpgateway.session;
 
+import dev.arcpgateway.protocol.Utf8;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,8 +14,8 @@ import java.util.List;
  */
 final class ResumeBuffer {
 
-  /** One buffered frame. */
-  record Entry(long seq, String frame, long bornNanos) {
+  /** One buffered frame and its UTF-8 size. */
+  record Entry(long seq, String frame, long bornNanos, long bytes) {
   }
 
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
@@ -34,8 +35,9 @@ final class ResumeBuffer {
   }
 
   void append(long seq, String frame) {
-    entries.addLast(new Entry(seq, frame, System.nanoTime()));
-    bytes += frame.length();
+    long size = Utf8.length(frame);
+    entries.addLast(new Entry(seq, frame, System.nanoTime(), size));
+    bytes += size;
     lastSeq = seq;
     while (entries.size() > maxEvents || bytes > maxBytes) {
       drop();
@@ -62,7 +64,7 @@ final class ResumeBuffer {
 
   private void drop() {
     Entry dropped = entries.removeFirst();
-    bytes -= dropped.frame().length();
+    bytes -= dropped.bytes();
     droppedThrough = Math.max(droppedThrough, dropped.seq());
   }
 

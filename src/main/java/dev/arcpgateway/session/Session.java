@@ -289,9 +289,7 @@ final class Session {
     switch (type) {
       case JOB_SUBMIT -> submit(envelope);
       case JOB_CANCEL -> cancel(envelope);
-      case SESSION_PING -> write(Frames.frame(MessageType.SESSION_PONG, id, new JsonObject()
-          .put("ping_nonce", Fields.optString(envelope.payload(), "nonce"))
-          .put("received_at", Timestamps.now())));
+      case SESSION_PING -> pong(envelope);
       case SESSION_PONG -> {
         // any inbound frame already counts as liveness
       }
@@ -305,6 +303,15 @@ final class Session {
            JOB_ERROR, JOB_CANCELLED, JOB_SUBSCRIBED ->
           throw ArcpException.invalid(type.wire() + " is sent by runtimes, not clients");
     }
+  }
+
+  private void pong(Envelope ping) {
+    JsonObject payload = new JsonObject();
+    String nonce = Fields.optString(ping.payload(), "nonce");
+    if (nonce != null) {
+      payload.put("ping_nonce", nonce);
+    }
+    write(Frames.frame(MessageType.SESSION_PONG, id, payload.put("received_at", Timestamps.now())));
   }
 
   /** Fails the request unless {@code feature} was negotiated (§6.2: nobody uses a feature outside it). */

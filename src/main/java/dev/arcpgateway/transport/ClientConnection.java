@@ -3,13 +3,13 @@ package dev.arcpgateway.transport;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.protocol.Ids;
+import dev.arcpgateway.protocol.Utf8;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
@@ -130,7 +130,7 @@ final class ClientConnection {
     if ((long) text.length() * 3 <= maxFrameBytes) {
       return 0;
     }
-    long bytes = text.length() > maxFrameBytes ? text.length() : text.getBytes(StandardCharsets.UTF_8).length;
+    long bytes = text.length() > maxFrameBytes ? text.length() : Utf8.length(text);
     return bytes > maxFrameBytes ? bytes : 0;
   }
 

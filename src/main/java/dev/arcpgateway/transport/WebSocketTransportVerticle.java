@@ -1,6 +1,7 @@
 package dev.arcpgateway.transport;
 
 import dev.arcpgateway.config.GatewayOptions;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -65,7 +66,13 @@ public final class WebSocketTransportVerticle extends VerticleBase {
       ws.textMessageHandler(connection::onText);
       ws.binaryMessageHandler(buffer -> connection.onText(buffer.toString()));
       ws.closeHandler(v -> connection.onClosed());
-      ws.exceptionHandler(e -> ws.close((short) 1011, "transport error"));
+      ws.exceptionHandler(e -> {
+        if (e instanceof CorruptedWebSocketFrameException corrupted) {
+          ws.close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText()); // 1009 for size
+        } else {
+          ws.close((short) 1011, "transport error");
+        }
+      });
       ws.resume();
     });
   }

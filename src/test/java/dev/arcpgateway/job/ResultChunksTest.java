@@ -143,7 +143,7 @@ class ResultChunksTest {
 
   @Property(tries = 500)
   void utf8LengthIsTheEncodedLength(@ForAll("texts") String text) {
-    assertEquals(text.getBytes(StandardCharsets.UTF_8).length, ResultChunks.utf8Length(text));
+    assertEquals(text.getBytes(StandardCharsets.UTF_8).length, dev.arcpgateway.protocol.Utf8.length(text));
   }
 
   @Property(tries = 300)
