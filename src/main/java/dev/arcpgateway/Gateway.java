@@ -4,6 +4,8 @@ import dev.arcpgateway.agent.Agent;
 import dev.arcpgateway.agent.AgentHostVerticle;
 import dev.arcpgateway.agent.AgentRegistration;
 import dev.arcpgateway.agent.AgentRegistryVerticle;
+import dev.arcpgateway.agent.bridge.AgentBridgeVerticle;
+import dev.arcpgateway.agent.bridge.BridgeSettings;
 import dev.arcpgateway.auth.Authenticator;
 import dev.arcpgateway.auth.DelegationTokenAuthenticator;
 import dev.arcpgateway.auth.JwtAuthenticator;
@@ -71,6 +73,7 @@ public final class Gateway {
   private final List<String> deployments = new ArrayList<>();
   private Vertx vertx;
   private volatile int port = -1;
+  private volatile int bridgePort = -1;
 
   private Gateway(Builder builder) {
     this.options = builder.options.validate();
@@ -158,6 +161,10 @@ public final class Gateway {
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings, leasePolicy, provisioner, store.credentials()), 1));
     for (AgentRegistration agent : agents) {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options), 1));
+    }
+    BridgeSettings bridge = BridgeSettings.fromJson(options.bridge());
+    if (bridge.enabled()) {
+      chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, bound -> bridgePort = bound), 1));
     }
     return chain
         .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy), options.jobRunnerInstances()))
@@ -249,6 +256,11 @@ public final class Gateway {
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
     return chain.compose(v -> store.close());
+  }
+
+  /** The port agent processes connect to (the agent bridge), once deployed, or -1 when the bridge is off. */
+  public int bridgePort() {
+    return bridgePort;
   }
 
   /** The port the WebSocket transport listens on, once deployed. */

@@ -46,6 +46,13 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--instances", description = "instances of the transport, session and job-runner verticles")
   Integer instances;
 
+  @Option(names = "--bridge-port", description = "port for agent processes (the event-bus bridge; default 7070)")
+  Integer bridgePort;
+
+  @Option(names = "--agent-token",
+      description = "TOKEN or TOKEN:agent1,agent2 lets agent processes with TOKEN announce those agents (repeatable)")
+  List<String> agentTokens = List.of();
+
   @Option(names = "--stdio", description = "serve one session as newline-delimited JSON on stdin/stdout instead")
   boolean stdio;
 
@@ -83,6 +90,9 @@ final class ServeCommand implements Callable<Integer> {
     }, "arcp-shutdown"));
     String shownHost = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
     System.out.println("ARCP gateway listening on ws://" + shownHost + ":" + gateway.port() + options.path());
+    if (gateway.bridgePort() > 0) {
+      System.out.println("Agent bridge listening on tcp://" + shownHost + ":" + gateway.bridgePort());
+    }
     System.out.flush();
     return 0; // event-loop threads keep the JVM alive until SIGTERM
   }
@@ -137,6 +147,26 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (maxFrameBytes != null) {
       options.setMaxFrameBytes(maxFrameBytes);
+    }
+    if (bridgePort != null || !agentTokens.isEmpty()) {
+      JsonObject bridge = options.bridge().copy();
+      if (bridgePort != null) {
+        bridge.put("port", bridgePort);
+      }
+      io.vertx.core.json.JsonArray tokens = bridge.getJsonArray("tokens", new io.vertx.core.json.JsonArray()).copy();
+      for (String spec : agentTokens) {
+        int colon = spec.indexOf(':');
+        io.vertx.core.json.JsonArray names = new io.vertx.core.json.JsonArray();
+        if (colon < 0) {
+          names.add("*");
+        } else {
+          for (String name : spec.substring(colon + 1).split(",")) {
+            names.add(name.trim());
+          }
+        }
+        tokens.add(new JsonObject().put("token", colon < 0 ? spec : spec.substring(0, colon)).put("agents", names));
+      }
+      options.setBridge(bridge.put("tokens", tokens));
     }
     if (instances != null) {
       options.setTransportInstances(instances).setSessionInstances(instances).setJobRunnerInstances(instances);

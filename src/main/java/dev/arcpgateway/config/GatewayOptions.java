@@ -44,6 +44,7 @@ public class GatewayOptions {
   private JsonObject lease = new JsonObject();
   private JsonObject credentials = new JsonObject();
   private JsonObject jwt = new JsonObject();
+  private JsonObject bridge = new JsonObject();
   private int jobHeartbeatSec = 5;
   private int jobLivenessTimeoutSec = 15;
   private String runtimeName = "arcp-gateway";
@@ -92,6 +93,7 @@ public class GatewayOptions {
     lease = json.getJsonObject("lease", lease);
     credentials = json.getJsonObject("credentials", credentials);
     jwt = json.getJsonObject("jwt", jwt);
+    bridge = json.getJsonObject("bridge", bridge);
     jobHeartbeatSec = limits.getInteger("job_heartbeat_sec", jobHeartbeatSec);
     jobLivenessTimeoutSec = limits.getInteger("job_liveness_timeout_sec", jobLivenessTimeoutSec);
     JsonObject runtime = json.getJsonObject("runtime", new JsonObject());
@@ -388,6 +390,20 @@ public class GatewayOptions {
 
   public GatewayOptions setCredentials(JsonObject credentials) {
     this.credentials = credentials.copy();
+    return this;
+  }
+
+  /**
+   * The agent bridge: {@code host}, {@code port}, {@code tokens} ({@code [{"token", "name", "agents"}]}),
+   * {@code jwt}, {@code max_frame_bytes}, {@code frames_per_sec}, {@code burst_frames}; enabled when tokens or a
+   * JWT are configured (see {@code BridgeSettings}).
+   */
+  public JsonObject bridge() {
+    return bridge;
+  }
+
+  public GatewayOptions setBridge(JsonObject bridge) {
+    this.bridge = bridge.copy();
     return this;
   }
 

@@ -9,6 +9,7 @@ import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Frames;
+import dev.arcpgateway.protocol.Ids;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.store.GatewayStore;
@@ -111,6 +112,7 @@ public final class JobRunnerVerticle extends VerticleBase {
         .put("agent", job.agent.toString())
         .put("principal", job.principal)
         .put("trace_id", job.traceId)
+        .put("traceparent", "00-" + job.traceId + "-" + Ids.traceId().substring(16) + "-01")
         .put("parent_job_id", job.accepted.getString("parent_job_id"))
         .put("input", job.request.input())
         .put("lease", job.grant.getJsonObject("lease"))

@@ -1,0 +1,62 @@
+package dev.arcpgateway.agent.bridge;
+
+import dev.arcpgateway.auth.Credentials;
+import dev.arcpgateway.auth.JwtAuthenticator;
+import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.protocol.Secrets;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks an agent process's credential: a static agent token (naming the agents it may announce) or a JWT whose
+ * {@code sub} is the identity and whose scopes {@code agent:<name>} (or {@code agent:*}) name the agents.
+ */
+final class AgentAuthenticator {
+
+  private final Map<String, BridgeConnection.AgentIdentity> byTokenHash = new HashMap<>();
+  private final JwtAuthenticator jwt;
+
+  private AgentAuthenticator(BridgeSettings settings, JwtAuthenticator jwt) {
+    for (BridgeSettings.AgentToken token : settings.tokens()) {
+      byTokenHash.put(Secrets.hash(token.token()),
+          new BridgeConnection.AgentIdentity(token.identity(), Set.copyOf(token.agents())));
+    }
+    this.jwt = jwt;
+  }
+
+  static Future<AgentAuthenticator> create(Vertx vertx, BridgeSettings settings) {
+    if (settings.jwt().isEmpty()) {
+      return Future.succeededFuture(new AgentAuthenticator(settings, null));
+    }
+    return JwtAuthenticator.create(vertx, settings.jwt()).map(jwt -> new AgentAuthenticator(settings, jwt));
+  }
+
+  /** The identity behind {@code Authorization: Bearer <token>}, or UNAUTHENTICATED. */
+  Future<BridgeConnection.AgentIdentity> authenticate(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Future.failedFuture(refused("the first frame must carry headers.authorization: Bearer <agent token>"));
+    }
+    String token = authorization.substring(7).trim();
+    BridgeConnection.AgentIdentity identity = byTokenHash.get(Secrets.hash(token));
+    if (identity != null) {
+      return Future.succeededFuture(identity);
+    }
+    if (jwt == null) {
+      return Future.failedFuture(refused("unknown agent token"));
+    }
+    return jwt.authenticate(new Credentials("bearer", token, null)).map(principal -> {
+      Set<String> agents = new HashSet<>();
+      principal.scopes().stream().filter(s -> s.startsWith("agent:")).forEach(s -> agents.add(s.substring(6)));
+      return new BridgeConnection.AgentIdentity(principal.name(), agents);
+    }).recover(e -> Future.failedFuture(refused("agent token refused")));
+  }
+
+  private static ArcpException refused(String message) {
+    return new ArcpException(ErrorCode.UNAUTHENTICATED, message);
+  }
+}

@@ -1,0 +1,244 @@
+package dev.arcpgateway.agent.bridge;
+
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.protocol.AgentRef;
+import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.protocol.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * Admits agent processes in any language through the Vert.x TCP event-bus bridge (docs/agent-protocol.md). The
+ * bridge is a trust boundary: a {@link BridgeGuard} in front caps and checks frames; the bridge's event hook here
+ * authenticates each connection on its first frame and lets it receive only on its own inbox and send only to
+ * the announce address and the addresses of jobs dispatched to it (whose job tokens the job runner checks on
+ * every message). Announced agents join the live inventory and leave it with their last process; a process that
+ * disconnects fails its running jobs at once.
+ */
+public final class AgentBridgeVerticle extends VerticleBase {
+
+  /** Agent processes announce here (request/reply). */
+  public static final String ANNOUNCE = "arcp.bridge.announce";
+  /** Inboxes are {@code arcp.bridge.inbox.<16-64 of [A-Za-z0-9_-]>}, chosen by the agent process. */
+  public static final Pattern INBOX = Pattern.compile("arcp\\.bridge\\.inbox\\.[A-Za-z0-9_-]{16,64}");
+  private static final Pattern JOB = Pattern.compile("arcp\\.job\\.(job_[0-9A-Z]{26})");
+  private static final System.Logger LOG = System.getLogger(AgentBridgeVerticle.class.getName());
+
+  private final GatewayOptions options;
+  private final BridgeSettings settings;
+  private final IntConsumer onListening;
+  private final Set<Integer> relayPorts = new HashSet<>();
+  /** Keyed by the relay connection's port, which is how the bridge's sockets are told apart. */
+  private final Map<Integer, BridgeConnection> connections = new HashMap<>();
+  private final Map<String, BridgeConnection> byId = new HashMap<>();
+  private final Map<String, BridgeConnection> inboxOwners = new HashMap<>();
+  private final Map<String, BridgedAgent> agents = new HashMap<>();
+  private AgentAuthenticator authenticator;
+
+  public AgentBridgeVerticle(GatewayOptions options, BridgeSettings settings, IntConsumer onListening) {
+    this.options = options;
+    this.settings = settings;
+    this.onListening = onListening;
+  }
+
+  @Override
+  public Future<?> start() {
+    int internalPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      internalPort = probe.getLocalPort(); // the 5.0.7 bridge cannot report the port it bound
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    BridgeOptions permissions = new BridgeOptions()
+        .addInboundPermitted(new PermittedOptions().setAddress(ANNOUNCE))
+        .addInboundPermitted(new PermittedOptions().setAddressRegex(JOB.pattern()))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(INBOX.pattern()));
+    BridgeGuard guard = new BridgeGuard(vertx, settings, internalPort, relayPorts, this::closed);
+    return AgentAuthenticator.create(vertx, settings)
+        .compose(auth -> {
+          authenticator = auth;
+          return vertx.eventBus().<JsonObject>consumer(ANNOUNCE, this::onAnnounce).completion();
+        })
+        .compose(v -> TcpEventBusBridge.create(vertx, permissions, new NetServerOptions(), this::onBridgeEvent)
+            .listen(internalPort, "127.0.0.1"))
+        .compose(bridge -> guard.listen())
+        .onSuccess(server -> onListening.accept(guard.actualPort()));
+  }
+
+  // ---- the bridge's event hook: every frame of every agent passes here before it reaches the bus -----------
+
+  private void onBridgeEvent(BridgeEvent event) {
+    NetSocket socket = event.socket();
+    BridgeEventType type = event.type();
+    switch (type) {
+      case SOCKET_PING, SOCKET_IDLE, SOCKET_ERROR, REGISTERED, RECEIVE, SOCKET_CREATED, SOCKET_CLOSED ->
+          event.complete(true);
+      case PUBLISH -> event.complete(false);
+      case REGISTER, UNREGISTER, SEND -> {
+        BridgeConnection connection = connectionOf(socket);
+        if (connection == null) {
+          event.complete(false);
+          socket.close();
+          return;
+        }
+        JsonObject frame = event.getRawMessage();
+        if (connection.identity == null) {
+          JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
+          connection.identity = authenticator.authenticate(headers.getString("authorization"));
+        }
+        connection.identity.onComplete(identity -> {
+          if (identity.failed()) {
+            LOG.log(System.Logger.Level.WARNING, "agent connection {0} refused: {1}", connection.id,
+                identity.cause().getMessage());
+            event.complete(false);
+            vertx.runOnContext(v -> socket.close()); // after the bridge's err frame
+            return;
+          }
+          event.complete(allowed(connection, identity.result(), type, frame));
+        });
+      }
+    }
+  }
+
+  /**
+   * The connection behind a bridge socket. Only the guard's relays may use the private bridge port (a relay
+   * forwards nothing before its port is known); anything else gets null and is dropped.
+   */
+  private BridgeConnection connectionOf(NetSocket socket) {
+    int port = socket.remoteAddress().port();
+    BridgeConnection connection = connections.get(port);
+    if (connection == null && relayPorts.contains(port)) {
+      connection = new BridgeConnection("agentconn_" + Ids.message());
+      connections.put(port, connection);
+      byId.put(connection.id, connection);
+    } else if (connection == null) {
+      LOG.log(System.Logger.Level.WARNING, "refusing a connection to the private bridge port from {0}",
+          socket.remoteAddress());
+    }
+    return connection;
+  }
+
+  private boolean allowed(BridgeConnection connection, BridgeConnection.AgentIdentity identity, BridgeEventType type,
+                          JsonObject frame) {
+    String address = frame.getString("address");
+    return switch (type) {
+      case REGISTER -> {
+        if (!INBOX.matcher(address).matches() || connection.inbox != null || inboxOwners.containsKey(address)) {
+          yield false;
+        }
+        connection.inbox = address;
+        inboxOwners.put(address, connection);
+        yield true;
+      }
+      case UNREGISTER -> false; // an inbox lives as long as its connection
+      case SEND -> {
+        if (ANNOUNCE.equals(address)) {
+          frame.put("headers", new JsonObject().put("x-bridge-connection", connection.id)); // replaces credentials
+          yield true;
+        }
+        var job = JOB.matcher(address);
+        if (job.matches() && connection.jobs.containsKey(job.group(1))) {
+          JsonObject body = frame.getValue("body") instanceof JsonObject b ? b : null;
+          String op = body == null ? null : body.getString("op");
+          if ("result".equals(op) || "fail".equals(op)) {
+            String jobId = job.group(1);
+            vertx.runOnContext(v -> agents.values().forEach(agent -> agent.ended(jobId))); // after the frame
+          }
+          frame.remove("headers");
+          yield true;
+        }
+        yield false;
+      }
+      default -> false;
+    };
+  }
+
+  // ---- announce ---------------------------------------------------------------------------------------------
+
+  /**
+   * {@code {name, version, default?, max_concurrent?, inbox}} from an authenticated connection → joins the
+   * registry; answered {@code {ok, provider, agent, heartbeat_sec}} or an ARCP error.
+   */
+  private void onAnnounce(Message<JsonObject> message) {
+    BridgeConnection connection = byId.get(message.headers().get("x-bridge-connection"));
+    JsonObject body = message.body();
+    try {
+      if (connection == null || connection.closed || connection.identity == null
+          || connection.identity.result() == null) {
+        throw new ArcpException(ErrorCode.UNAUTHENTICATED, "announce from an unknown connection");
+      }
+      AgentRef ref = new AgentRef(body.getString("name"), body.getString("version"));
+      if (ref.version() == null) {
+        throw ArcpException.invalid("announce needs name and version");
+      }
+      if (!connection.identity.result().allows(ref.name())) {
+        throw new ArcpException(ErrorCode.PERMISSION_DENIED, "this agent token may not announce " + ref.name());
+      }
+      if (connection.inbox == null || !connection.inbox.equals(body.getString("inbox"))) {
+        throw ArcpException.invalid("register your inbox (arcp.bridge.inbox.<id>) before announcing, and name it");
+      }
+      int maxConcurrent = body.getInteger("max_concurrent", 0);
+      connection.announced.put(ref.toString(), maxConcurrent);
+      BridgedAgent agent = agents.computeIfAbsent(ref.toString(),
+          r -> new BridgedAgent(vertx, ref.name(), ref.version(), options.jobHeartbeatSec()));
+      agent.addProvider(connection, maxConcurrent);
+      vertx.eventBus().request(Addresses.AGENT_REGISTRY, new JsonObject().put("op", "announce")
+              .put("provider", connection.id).put("name", ref.name()).put("version", ref.version())
+              .put("default", body.getBoolean("default", false)), Bus.OPTIONS)
+          .onSuccess(v -> message.reply(new JsonObject().put("ok", true).put("provider", connection.id)
+              .put("agent", ref.toString()).put("heartbeat_sec", options.jobHeartbeatSec())))
+          .onFailure(e -> message.fail(4000, ArcpException.from(e).toPayload().encode()));
+    } catch (RuntimeException e) {
+      message.fail(4000, ArcpException.from(e).toPayload().encode());
+    }
+  }
+
+  // ---- a process leaves -------------------------------------------------------------------------------------
+
+  private void closed(int relayPort) {
+    BridgeConnection connection = connections.remove(relayPort);
+    if (connection == null || connection.closed) {
+      return;
+    }
+    connection.closed = true;
+    byId.remove(connection.id);
+    if (connection.inbox != null) {
+      inboxOwners.remove(connection.inbox);
+    }
+    connection.jobs.forEach((jobId, token) -> vertx.eventBus().send(Addresses.job(jobId), new JsonObject()
+        .put("op", "fail").put("job_token", token)
+        .put("error", new ArcpException(ErrorCode.INTERNAL_ERROR, "the agent process serving this job disconnected",
+            true, new JsonObject().put("agent", String.join(",", connection.announced.keySet()))
+            .put("provider", connection.id).put("reason", "agent disconnected")).toPayload()), Bus.OPTIONS));
+    for (String ref : connection.announced.keySet()) {
+      BridgedAgent agent = agents.get(ref);
+      if (agent != null && agent.removeProvider(connection)) {
+        agents.remove(ref);
+      }
+    }
+    connection.jobs.clear();
+    vertx.eventBus().send(Addresses.AGENT_REGISTRY, new JsonObject().put("op", "withdraw")
+        .put("provider", connection.id), Bus.OPTIONS);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.arcpgateway.agent.bridge;
+
+import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the gateway knows of one agent process connected through the bridge: who it authenticated as, which
+ * agents it may announce, its inbox (the only address it may receive on), what it announced, and the jobs
+ * dispatched to it with their tokens (the only job addresses it may send to).
+ */
+final class BridgeConnection {
+
+  final String id;
+  /** Completes with the identity once the first frame's credentials were checked; fails if they were not good. */
+  Future<AgentIdentity> identity;
+  String inbox;
+  /** Announced {@code name@version} → max concurrent jobs (0: unlimited). */
+  final Map<String, Integer> announced = new HashMap<>();
+  /** Running jobs → their job tokens. */
+  final Map<String, String> jobs = new HashMap<>();
+  boolean closed;
+
+  BridgeConnection(String id) {
+    this.id = id;
+  }
+
+  /**
+   * Who an agent process is.
+   *
+   * @param name   the identity its credential names
+   * @param agents the agent names it may announce ({@code *}: any)
+   */
+  record AgentIdentity(String name, Set<String> agents) {
+    boolean allows(String agent) {
+      return agents.contains("*") || agents.contains(agent);
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package dev.arcpgateway.agent.bridge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.util.ArrayDeque;
+import java.util.Set;
+
+/**
+ * The public face of the agent bridge: a TCP listener speaking the event-bus bridge framing (4-byte big-endian
+ * length + a JSON object) that relays each agent connection to the Vert.x TCP event-bus bridge listening on a
+ * private loopback port. It exists to file off the bridge's sharp edges before a frame reaches it: a frame over
+ * the size cap, one that is not a JSON object, one of an unknown type (which wedges the 5.0.7 bridge) or a flood
+ * gets an {@code err} frame and closes that agent's connection only.
+ */
+final class BridgeGuard {
+
+  private static final System.Logger LOG = System.getLogger(BridgeGuard.class.getName());
+  private static final Set<String> TYPES = Set.of("ping", "register", "unregister", "send", "publish");
+  private static final int MAX_EARLY_FRAMES = 1024;
+
+  private final Vertx vertx;
+  private final BridgeSettings settings;
+  private final int upstreamPort;
+  private final Set<Integer> relayPorts;
+  private final java.util.function.IntConsumer onRelayClosed;
+  private final NetClient upstream;
+  private NetServer server;
+
+  /**
+   * @param relayPorts    filled with the local ports of the relay connections, so the bridge can tell them apart
+   * @param onRelayClosed told the local port of a relay connection once its agent is gone (the 5.0.7 bridge
+   *                      reports no socket events of its own)
+   */
+  BridgeGuard(Vertx vertx, BridgeSettings settings, int upstreamPort, Set<Integer> relayPorts,
+              java.util.function.IntConsumer onRelayClosed) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.upstreamPort = upstreamPort;
+    this.relayPorts = relayPorts;
+    this.onRelayClosed = onRelayClosed;
+    this.upstream = vertx.createNetClient();
+  }
+
+  Future<NetServer> listen() {
+    server = vertx.createNetServer(new NetServerOptions().setHost(settings.host()).setPort(settings.port())
+        .setTcpNoDelay(true));
+    return server.connectHandler(this::relay).listen();
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  private void relay(NetSocket agent) {
+    new Relay(agent).start();
+  }
+
+  /** One agent connection and its relay to the bridge. */
+  private final class Relay {
+    private final NetSocket agent;
+    private final ArrayDeque<Buffer> early = new ArrayDeque<>();
+    private NetSocket bridge;
+    private boolean closed;
+    private double allowance;
+    private long lastNanos = System.nanoTime();
+
+    Relay(NetSocket agent) {
+      this.agent = agent;
+      this.allowance = settings.burstFrames();
+    }
+
+    void start() {
+      RecordParser parser = RecordParser.newFixed(4);
+      parser.handler(new FrameReader(parser));
+      agent.handler(parser);
+      agent.closeHandler(v -> close(null));
+      agent.exceptionHandler(e -> close(null));
+      upstream.connect(upstreamPort, "127.0.0.1").onComplete(connected -> {
+        if (connected.failed()) {
+          close("the gateway's bridge is unavailable");
+          return;
+        }
+        bridge = connected.result();
+        relayPorts.add(bridge.localAddress().port());
+        bridge.handler(buffer -> {
+          agent.write(buffer);
+          if (agent.writeQueueFull()) {
+            bridge.pause();
+            agent.drainHandler(d -> bridge.resume());
+          }
+        });
+        int relayPort = bridge.localAddress().port();
+        bridge.closeHandler(v -> {
+          relayPorts.remove(relayPort);
+          close(null);
+          onRelayClosed.accept(relayPort);
+        });
+        if (closed) {
+          bridge.close();
+          return;
+        }
+        while (!early.isEmpty()) {
+          forward(early.pollFirst());
+        }
+      });
+    }
+
+    /** Reads length, then body, alternating; each complete frame is checked before it goes anywhere. */
+    private final class FrameReader implements io.vertx.core.Handler<Buffer> {
+      private final RecordParser parser;
+      private boolean expectBody;
+      private Buffer lengthPrefix;
+
+      FrameReader(RecordParser parser) {
+        this.parser = parser;
+      }
+
+      @Override
+      public void handle(Buffer record) {
+        if (closed) {
+          return;
+        }
+        if (!expectBody) {
+          long length = record.getUnsignedInt(0);
+          if (length > settings.maxFrameBytes()) {
+            close("frame of " + length + " bytes exceeds the limit of " + settings.maxFrameBytes());
+            return;
+          }
+          if (length == 0) {
+            close("empty frame");
+            return;
+          }
+          lengthPrefix = record;
+          expectBody = true;
+          parser.fixedSizeMode((int) length);
+        } else {
+          expectBody = false;
+          parser.fixedSizeMode(4);
+          String problem = check(record);
+          if (problem != null) {
+            close(problem);
+            return;
+          }
+          Buffer frame = Buffer.buffer(4 + record.length()).appendBuffer(lengthPrefix).appendBuffer(record);
+          if (bridge == null) {
+            if (early.size() == MAX_EARLY_FRAMES) {
+              close("too many frames before the bridge connection opened");
+              return;
+            }
+            early.addLast(frame);
+          } else {
+            forward(frame);
+          }
+        }
+      }
+    }
+
+    /** Null when the frame may pass, else why not. */
+    private String check(Buffer body) {
+      if (!withinRate()) {
+        return "flood: more than " + settings.framesPerSec() + " frames per second";
+      }
+      JsonObject frame;
+      try {
+        Object decoded = io.vertx.core.json.Json.decodeValue(body);
+        if (!(decoded instanceof JsonObject object)) {
+          return "malformed frame: not a JSON object";
+        }
+        frame = object;
+      } catch (RuntimeException e) {
+        return "malformed frame: not JSON";
+      }
+      Object type = frame.getValue("type");
+      if (!(type instanceof String name) || !TYPES.contains(name)) {
+        return "unknown frame type " + type;
+      }
+      if (!name.equals("ping") && !(frame.getValue("address") instanceof String)) {
+        return "a " + name + " frame needs an address";
+      }
+      return null;
+    }
+
+    /** A token bucket: frames earn allowance at the configured rate, up to the burst. */
+    private boolean withinRate() {
+      long now = System.nanoTime();
+      allowance = Math.min(settings.burstFrames(),
+          allowance + (now - lastNanos) / 1e9 * settings.framesPerSec());
+      lastNanos = now;
+      if (allowance < 1) {
+        return false;
+      }
+      allowance -= 1;
+      return true;
+    }
+
+    private void forward(Buffer frame) {
+      bridge.write(frame);
+      if (bridge.writeQueueFull()) {
+        agent.pause();
+        bridge.drainHandler(d -> agent.resume());
+      }
+    }
+
+    /** Closes both sides; {@code reason}, when set, is sent to the agent first as an {@code err} frame. */
+    private void close(String reason) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (reason != null) {
+        LOG.log(System.Logger.Level.WARNING, "closing agent connection {0}: {1}", agent.remoteAddress(), reason);
+        Buffer err = new JsonObject().put("type", "err").put("message", reason).toBuffer();
+        agent.write(Buffer.buffer().appendInt(err.length()).appendBuffer(err)).onComplete(v -> agent.close());
+      } else {
+        agent.close();
+      }
+      if (bridge != null) {
+        bridge.close();
+      }
+    }
+  }
+}
