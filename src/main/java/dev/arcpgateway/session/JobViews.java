@@ -20,6 +20,8 @@ final class JobViews {
     boolean subscribed;
     long lastSeq;
     boolean ended;
+    /** The result being reassembled when the session did not negotiate result_chunk, else null. */
+    InlineResult inline;
 
     boolean observing() {
       return submitted || subscribed;

@@ -466,10 +466,25 @@ final class Session {
       return; // unsubscribed while the frame was on its way
     }
     JsonObject payload = frame.getJsonObject("payload");
-    if ("progress".equals(payload.getValue("kind")) && !has(Feature.PROGRESS)) {
+    Object kind = payload.getValue("kind");
+    if ("progress".equals(kind) && !has(Feature.PROGRESS)) {
       return; // not negotiated: the client did not ask for progress events (§6.2)
     }
     MessageType type = MessageType.fromWire(frame.getString("type"));
+    if (!has(Feature.RESULT_CHUNK)) {
+      if ("result_chunk".equals(kind)) {
+        if (view.inline == null) {
+          view.inline = new InlineResult(env.options().resumeBufferMaxBytes());
+        }
+        view.inline.add(payload.getJsonObject("body"));
+        return;
+      }
+      if (type == MessageType.JOB_RESULT && view.inline != null) {
+        type = view.inline.failed() ? MessageType.JOB_ERROR : type;
+        payload = view.inline.replace(payload);
+        view.inline = null;
+      }
+    }
     lastActivityNanos = System.nanoTime();
     newestJobId = jobId;
     long seq = writeSequenced(type, jobId, frame.getString("trace_id"), payload);

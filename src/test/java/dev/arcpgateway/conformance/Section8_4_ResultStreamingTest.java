@@ -157,6 +157,40 @@ class Section8_4_ResultStreamingTest {
   }
 
   @Test
+  void aSessionWithoutResultChunkGetsTheResultInline() {
+    WireClient client = gateway.connect();
+    client.send(dev.arcpgateway.testing.Wire.hello(TestGateway.ALICE, List.of("progress", "agent_versions")));
+    client.welcomed(client.expect("session.welcome"));
+    client.submit("report", new JsonObject().put("bytes", 100).put("chunk", 16));
+    String jobId = client.expect("job.accepted").getString("job_id");
+    List<JsonObject> frames = client.untilTerminal(jobId);
+    assertEquals(1, frames.size(), "no result_chunk events outside the negotiated features: " + frames);
+    JsonObject p = payload(frames.get(0));
+    assertEquals("job.result", type(frames.get(0)));
+    assertEquals(expectedReport(100), p.getString("result"));
+    assertFalse(p.containsKey("result_id"), "inline, so no result_id: " + p.encode());
+    assertEquals(1L, frames.get(0).getLong("event_seq"), "withheld chunks consume no event_seq");
+  }
+
+  @Test
+  void aBinaryResultIsInlinedAsBase64WithoutResultChunk() {
+    WireClient client = gateway.connect();
+    client.send(dev.arcpgateway.testing.Wire.hello(TestGateway.ALICE, List.of("agent_versions")));
+    client.welcomed(client.expect("session.welcome"));
+    client.submit("binary", null);
+    String jobId = client.expect("job.accepted").getString("job_id");
+    JsonObject result = payload(last(client.untilTerminal(jobId)));
+    JsonObject inline = result.getJsonObject("result");
+    assertEquals("base64", inline.getString("encoding"));
+    byte[] expected = new byte[256];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = (byte) i;
+    }
+    assertArrayEquals(expected, Base64.getDecoder().decode(inline.getString("data")));
+    assertEquals("binary", result.getString("summary"));
+  }
+
+  @Test
   void aLargeReportArrivesWhole() {
     List<JsonObject> frames = run(gateway, "report", new JsonObject().put("bytes", 200_000).put("chunk", 4096));
     List<JsonObject> chunks = events(frames, "result_chunk");
