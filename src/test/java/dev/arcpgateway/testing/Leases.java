@@ -145,6 +145,17 @@ public final class Leases {
     return client.nextOfType("session.jobs").getJsonObject("payload");
   }
 
+  /** Every frame that arrives during {@code window} (however busy the session is). */
+  public static List<JsonObject> collectFor(WireClient client, Duration window) {
+    List<JsonObject> frames = new java.util.ArrayList<>();
+    long deadline = System.nanoTime() + window.toNanos();
+    long left;
+    while ((left = deadline - System.nanoTime()) > 0) {
+      frames.addAll(client.collectUntilQuiet(Duration.ofNanos(Math.min(left, Duration.ofMillis(20).toNanos()))));
+    }
+    return frames;
+  }
+
   public static <T> T await(Future<T> future) {
     try {
       return future.await(10, TimeUnit.SECONDS);
