@@ -153,6 +153,16 @@ class Section10_DelegationTest {
     assertTrue(parent.result().containsKey("result"), parent.result().encode());
   }
 
+  @Test
+  void childMayNarrowModelUse() {
+    WireClient client = gateway.session(TestGateway.ALICE);
+    JsonObject childLease = lease("model.use", "tier-fast/a").put("cost.budget", arr("USD:0.10"));
+    Run parent = Leases.run(client, Leases.payload("delegator", delegation("echo", 1, childLease),
+        lease(PARENT, "model.use", "tier-fast/*").put("agent.delegate", arr("echo"))));
+    JsonObject child = payload(acceptedOtherThan(parent.frames(), parent.jobId()).get(0));
+    assertEquals(childLease, child.getJsonObject("lease"));
+  }
+
   static Stream<Arguments> refusals() {
     JsonObject budget = lease("cost.budget", "USD:0.10");
     Instant later = Instant.now().plusSeconds(600);
@@ -175,6 +185,10 @@ class Section10_DelegationTest {
         Arguments.of("expires_at later than the parent's",
             delegation("spender", spend(1, 0), lease(budget, "tool.call", "search"))
                 .put("lease_constraints", Leases.expiresAt(later)), "LEASE_SUBSET_VIOLATION"),
+        Arguments.of("model.use outside the parent's",
+            delegation("spender", spend(1, 0), lease(budget, "model.use", "tier-slow/*")), "LEASE_SUBSET_VIOLATION"),
+        Arguments.of("model.use wider than the parent's",
+            delegation("spender", spend(1, 0), lease(budget, "model.use", "*/*")), "LEASE_SUBSET_VIOLATION"),
         Arguments.of("an agent agent.delegate does not cover",
             delegation("reader", new JsonObject(), budget), "PERMISSION_DENIED"));
   }
@@ -187,7 +201,7 @@ class Section10_DelegationTest {
   @MethodSource("refusals")
   void widerChildIsRefusedAsAToolResultErrorOnTheParent(String what, JsonObject spec, String code) {
     WireClient client = gateway.session(TestGateway.ALICE);
-    JsonObject submit = Leases.payload("delegator", spec, PARENT)
+    JsonObject submit = Leases.payload("delegator", spec, lease(PARENT, "model.use", "tier-fast/*"))
         .put("lease_constraints", Leases.expiresAt(Instant.now().plusSeconds(300)));
     Run parent = Leases.run(client, submit);
     assertTrue(acceptedOtherThan(parent.frames(), parent.jobId()).isEmpty(), "no child job: " + parent.frames());
@@ -373,6 +387,11 @@ class Section10_DelegationTest {
     JsonObject first = Leases.accept(other, Leases.payload("slow", new JsonObject().put("seconds", 30),
         lease("cost.budget", "USD:0.60")).put("parent_job_id", parentId));
     assertEquals(parentId, payload(first).getString("parent_job_id"));
+    // §7.6: the parent's descriptor shows its current counters — the child's 0.60 moved out
+    WireClient observer = gateway.session(TestGateway.ALICE);
+    observer.send(Leases.subscribe(observer.sessionId(), parentId, false));
+    JsonObject subscribed = payload(observer.nextOfType("job.subscribed"));
+    assertEquals(0.4, number(subscribed.getJsonObject("budget"), "USD"), 1e-9, subscribed.encode());
 
     WireClient third = gateway.session(TestGateway.ALICE);
     JsonObject tooMuch = Wire.submit(third.sessionId(), childSubmit(parentId, lease("tool.call", "search")
