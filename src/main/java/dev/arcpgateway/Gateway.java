@@ -148,7 +148,6 @@ public final class Gateway {
     }
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     Bus.install(vertx);
-    List<String> features = features();
     LeaseSettings leaseSettings;
     try {
       leaseSettings = leaseSettings(options.lease());
@@ -156,7 +155,12 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     Future<Authenticator> authenticator = authenticators();
-    Future<Void> chain = openLedger().compose(v -> authenticator.mapEmpty())
+    List<String> features = new ArrayList<>();
+    Future<Void> chain = openLedger()
+        .<Void>compose(v -> authenticator.map(a -> {
+          features.addAll(features()); // after the ledger is open: it decides provisioned_credentials
+          return null;
+        }))
         .compose(v -> deploy(AgentRegistryVerticle::new, 1))
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings, leasePolicy, provisioner, store.credentials()), 1));
     for (AgentRegistration agent : agents) {

@@ -66,7 +66,8 @@ final class Admission {
         .put("lease_request", request.leaseRequest())
         .put("lease_constraints", request.leaseConstraints())
         .put("parent_job_id", request.parentJobId())
-        .put("delegation_token", delegationToken);
+        .put("delegation_token", delegationToken)
+        .put("provision_credentials", body.getBoolean("provision_credentials", false));
     return vertx.eventBus().<JsonObject>request(Addresses.LEASE, grantRequest, Bus.withTimeout(options.requestTimeoutMs()))
         .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)))
         .compose(reply -> {
@@ -76,6 +77,7 @@ final class Admission {
           Job job = new Job(jobId, token, principal, body.getString("session_id"), traceId, agent, request, grant,
               accepted, new ResultChunks(options.resultChunkMaxBytes(), options.resultMaxBytes()), now);
           job.delegatedBy = body.getJsonObject("delegated_by");
+          job.provisionCredentials = body.getBoolean("provision_credentials", false);
           return claimKey(job).compose(winner -> {
             if (!winner.jobId().equals(jobId)) {
               vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId),

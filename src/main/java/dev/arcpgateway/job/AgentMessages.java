@@ -4,6 +4,7 @@ import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.lease.LeaseSettings;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.EventBodies;
@@ -31,6 +32,7 @@ final class AgentMessages {
   private final JobTable table;
   private final Delegations delegations;
   private final boolean budgetExhaustedFatal;
+  private final long expiryGraceMs;
 
   AgentMessages(Vertx vertx, GatewayOptions options, JobTable table, Delegations delegations) {
     this.vertx = vertx;
@@ -38,6 +40,7 @@ final class AgentMessages {
     this.table = table;
     this.delegations = delegations;
     this.budgetExhaustedFatal = options.lease().getBoolean("budget_exhausted_fatal", false);
+    this.expiryGraceMs = options.lease().getLong("expiry_grace_ms", LeaseSettings.DEFAULTS.expiryGraceMs());
   }
 
   /** Handles one agent message; the future is the reply for agents that asked for one. */
@@ -54,11 +57,14 @@ final class AgentMessages {
     job.lastHeartbeatNanos = System.nanoTime();
     switch (op) {
       case "event" -> onEvent(job, body);
-      case "result" -> onResult(job, body);
-      case "fail" -> {
-        JsonObject error = Fields.optObject(body, "error");
-        table.failed(job, error == null ? new ArcpException(ErrorCode.INTERNAL_ERROR, "the agent failed")
-            : ArcpException.fromPayload(error));
+      case "result", "fail" -> {
+        if (job.leaseExpired != null) {
+          table.end(job, job.leaseExpired, null);
+        } else if (op.equals("result")) {
+          onResult(job, body);
+        } else {
+          fail(job, body);
+        }
       }
       case "heartbeat" -> table.lifecycle().publish(Lifecycle.HEARTBEAT, job, null);
       case "authorize" -> {
@@ -72,6 +78,12 @@ final class AgentMessages {
     return Future.succeededFuture(new JsonObject());
   }
 
+  private void fail(Job job, JsonObject body) {
+    JsonObject error = Fields.optObject(body, "error");
+    table.failed(job, error == null ? new ArcpException(ErrorCode.INTERNAL_ERROR, "the agent failed")
+        : ArcpException.fromPayload(error));
+  }
+
   private Future<JsonObject> authorize(Job job, String capability, String resource) {
     JsonObject request = new JsonObject().put("op", "authorize").put("job_id", job.id).put("job_token", job.token)
         .put("capability", capability).put("resource", resource);
@@ -79,8 +91,12 @@ final class AgentMessages {
         .map(reply -> reply.body())
         .recover(failure -> {
           ArcpException error = BusErrors.toArcp(failure);
-          if (budgetExhaustedFatal && error.code() == ErrorCode.BUDGET_EXHAUSTED) {
-            table.end(job, error, "budget exhausted");
+          if (error.code() == ErrorCode.LEASE_EXPIRED && job.leaseExpired == null) {
+            // §9.5, §13.4: the agent hears why, unwinds, and the job ends with LEASE_EXPIRED whatever it reports
+            job.leaseExpired = error;
+            vertx.setTimer(expiryGraceMs, t -> table.end(job, error, "lease expired"));
+          } else if (budgetExhaustedFatal && error.code() == ErrorCode.BUDGET_EXHAUSTED) {
+            vertx.runOnContext(v -> table.end(job, error, "budget exhausted"));
           }
           return Future.failedFuture(error);
         });
@@ -104,22 +120,14 @@ final class AgentMessages {
     }
     String currency = null;
     BigDecimal cost = null;
-    if ("metric".equals(kind) && isCost(body.getString("name"))) {
-      cost = Fields.optNumber(body, "value");
-      if (cost.signum() < 0) {
-        throw ArcpException.invalid("cost metrics must not be negative; nothing was charged");
-      }
+    if ("metric".equals(kind) && EventBodies.isCost(body.getString("name"))) {
+      cost = Fields.optNumber(body, "value"); // never negative: EventBodies refused those
       currency = body.getString("unit");
     }
     emitEvent(job, kind, message.getString("ts"), body, message);
     if (currency != null) {
       charge(job, currency, cost);
     }
-  }
-
-  /** {@code cost.*} metrics are charged; {@code cost.budget.remaining} is the runtime's own gauge. */
-  private static boolean isCost(String name) {
-    return name != null && name.startsWith("cost.") && !name.equals("cost.budget.remaining");
   }
 
   /** Charges the budget, then reports what is left (§9.6); fatal exhaustion ends the job when configured. */

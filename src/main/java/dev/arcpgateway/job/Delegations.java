@@ -63,6 +63,7 @@ final class Delegations {
               .put("job_id", Ids.job())
               .put("payload", payload)
               .put("delegation_token", granted.body().getString("delegation_token"))
+              .put("provision_credentials", parent.provisionCredentials)
               .put("delegated_by", new JsonObject().put("job_id", parent.id).put("delegate_id", delegateId));
           return vertx.eventBus().<JsonObject>request(Addresses.JOB_SUBMIT, submit,
               Bus.withTimeout(options.requestTimeoutMs()));

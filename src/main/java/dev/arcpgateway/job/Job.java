@@ -1,6 +1,7 @@
 package dev.arcpgateway.job;
 
 import dev.arcpgateway.protocol.AgentRef;
+import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.JobSnapshot;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -24,6 +25,13 @@ final class Job {
   final Observers observers = new Observers();
   /** The submitting session cannot keep up: the agent was asked to pause. */
   boolean throttled;
+  /**
+   * Set once an operation was refused with LEASE_EXPIRED: the agent may unwind (its events still flow) but the
+   * job ends with this error, whatever the agent reports, at the latest after the expiry grace.
+   */
+  ArcpException leaseExpired;
+  /** Whether the submitting session negotiated provisioned credentials (delegated children inherit it). */
+  boolean provisionCredentials;
   /** Set when an agent delegated this job: {@code {job_id, delegate_id}} of the delegating job. */
   JsonObject delegatedBy;
 

@@ -59,11 +59,12 @@ public final class Budget {
     remaining.put(currency, left.subtract(amount));
   }
 
-  /** Gives back what a finished child did not spend; nothing when it overspent or the currency is unknown. */
-  public void credit(String currency, BigDecimal unspent) {
-    if (unspent.signum() > 0) {
-      remaining.computeIfPresent(currency, (c, left) -> left.add(unspent));
-    }
+  /**
+   * Settles a finished child: what it did not spend comes back; what it overspent (by at most its last step) is
+   * charged here, so that a parent's counter reflects what its whole subtree spent.
+   */
+  public void settle(String currency, BigDecimal childRemaining) {
+    remaining.computeIfPresent(currency, (c, left) -> left.add(childRemaining));
   }
 
   public BigDecimal remaining(String currency) {

@@ -26,7 +26,10 @@ public interface CredentialProvisioner {
     return null;
   }
 
-  /** A new value for {@code credential}; the gateway revokes the old value once the new one is out. */
+  /**
+   * A new value for {@code credential} (same id); the provisioner invalidates the old value at the upstream as
+   * part of rotating, and the gateway announces the new one to the submitter.
+   */
   default Future<Credential> rotate(Credential credential) {
     return Future.failedFuture(new UnsupportedOperationException("this provisioner does not rotate"));
   }

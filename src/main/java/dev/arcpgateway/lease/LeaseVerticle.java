@@ -32,7 +32,8 @@ import java.util.Map;
  * <p>Messages on {@link Addresses#LEASE} (each answered; refusals are ARCP errors):
  * <ul>
  *   <li>{@code grant {job_id, job_token, principal, lease_request, lease_constraints, parent_job_id?,
- *       delegation_token?}} → {@code {lease, lease_constraints?, budget?, credentials?, parent_job_id?}}</li>
+ *       delegation_token?, provision_credentials?}} → {@code {lease, lease_constraints?, budget?, credentials?,
+ *       parent_job_id?}}</li>
  *   <li>{@code authorize {job_id, job_token, capability, resource}} → {@code {}}</li>
  *   <li>{@code charge {job_id, job_token, currency, amount}} → {@code {currency, remaining}} or {@code {}}</li>
  *   <li>{@code delegate {job_id, job_token, agent, lease_request, lease_constraints}} →
@@ -191,7 +192,7 @@ public final class LeaseVerticle extends VerticleBase {
     if (parentId != null) {
       reply.put("parent_job_id", parentId);
     }
-    if (!credentials.available()) {
+    if (!credentials.available() || !body.getBoolean("provision_credentials", false)) {
       return Future.succeededFuture(reply);
     }
     return credentials.issue(new CredentialProvisioner.Request(jobId, principal, effective, budget.toJson(), expiresAt))
@@ -290,7 +291,7 @@ public final class LeaseVerticle extends VerticleBase {
     }
     if (record.parent != null && leases.get(record.parent.jobId) == record.parent) {
       record.parent.children.remove(record.jobId);
-      record.budget.counters().forEach(record.parent.budget::credit);
+      record.budget.counters().forEach(record.parent.budget::settle);
     }
     return new JsonObject();
   }

@@ -63,9 +63,13 @@ public final class EventBodies {
         Fields.optString(body, "message");
       }
       case METRIC -> {
-        Fields.string(body, "name");
-        if (Fields.optNumber(body, "value") == null) {
+        String name = Fields.string(body, "name");
+        java.math.BigDecimal value = Fields.optNumber(body, "value");
+        if (value == null) {
           throw ArcpException.invalid("metric value is required");
+        }
+        if (isCost(name) && value.signum() < 0) {
+          throw ArcpException.invalid("cost metrics must not be negative (§9.6); nothing was charged");
         }
         Fields.optString(body, "unit");
         JsonObject dims = Fields.optObject(body, "dims");
@@ -98,6 +102,11 @@ public final class EventBodies {
       }
     }
     return body;
+  }
+
+  /** {@code cost.*} metrics are charged to budgets (§9.6); {@code cost.budget.remaining} is the runtime's gauge. */
+  public static boolean isCost(String name) {
+    return name != null && name.startsWith("cost.") && !name.equals("cost.budget.remaining");
   }
 
   private static void normaliseCount(JsonObject body, String field, boolean required) {

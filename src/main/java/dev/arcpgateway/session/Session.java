@@ -368,7 +368,8 @@ final class Session {
         .put("trace_id", envelope.traceId())
         .put("job_id", pending.jobId)
         .put("payload", envelope.payload())
-        .put("delegation_token", principal.delegationToken());
+        .put("delegation_token", principal.delegationToken())
+        .put("provision_credentials", has(Feature.PROVISIONED_CREDENTIALS)); // §6.2: only if negotiated
     bus.<JsonObject>request(Addresses.JOB_SUBMIT, request, Bus.withTimeout(env.options().requestTimeoutMs()))
         .onComplete(answer -> {
           if (answer.succeeded()) {

@@ -266,9 +266,10 @@ class Section10_DelegationTest {
 
   /**
    * Three levels: USD 1.00 → 0.60 → 0.30. Each job.accepted shows its own budget; the grandchild stops at its
-   * own budget (0.30 − 0.20 − 0.20: two steps, then BUDGET_EXHAUSTED). Observed accounting afterwards (the
-   * subscribed descriptor's current budget of the still-running top job): 0.70 — the middle job's unspent 0.30
-   * came back, while the grandchild's 0.10 overrun beyond its 0.30 was charged to nobody above it.
+   * own budget (0.30 − 0.20 − 0.20: two steps, then BUDGET_EXHAUSTED). Accounting afterwards (the subscribed
+   * descriptor's current budget of the still-running top job): 0.60 — each finished child settles with its
+   * parent, unspent budget coming back and the grandchild's 0.10 overrun (its last step) charged upwards, so the
+   * top job's counter shows what its whole subtree spent (0.40).
    */
   @Test
   void threeLevelChainMovesBudgetDownAndUnspentBudgetBackUp() {
@@ -310,7 +311,7 @@ class Section10_DelegationTest {
     WireClient observer = gateway.session(TestGateway.ALICE);
     observer.send(Leases.subscribe(observer.sessionId(), topId, false));
     JsonObject subscribed = payload(observer.nextOfType("job.subscribed"));
-    assertEquals(0.7, number(subscribed.getJsonObject("budget"), "USD"), 1e-9, subscribed.encode());
+    assertEquals(0.6, number(subscribed.getJsonObject("budget"), "USD"), 1e-9, subscribed.encode());
 
     client.send(Wire.cancel(client.sessionId(), topId, "done"));
     client.untilTerminal(topId);
