@@ -3,6 +3,8 @@ package dev.arcpgateway.testing;
 import dev.arcpgateway.protocol.Feature;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -117,7 +119,7 @@ public final class Continuity {
 
   /** Every feature but {@code without}. */
   public static List<String> featuresWithout(String... without) {
-    List<String> features = new java.util.ArrayList<>(Feature.ALL);
+    List<String> features = new ArrayList<>(Feature.ALL);
     features.removeAll(List.of(without));
     return features;
   }
@@ -178,6 +180,44 @@ public final class Continuity {
     }
     int end = message.indexOf(' ', 6);
     return Integer.parseInt(message.substring(6, end < 0 ? message.length() : end));
+  }
+
+  /** The number of a gate log message ({@code "step 17 xxx"} → 17), or -1. */
+  public static int gateIndex(JsonObject frame) {
+    String message = logMessage(frame);
+    if (message == null || !message.startsWith("step ")) {
+      return -1;
+    }
+    int end = message.indexOf(' ', 5);
+    return Integer.parseInt(message.substring(5, end < 0 ? message.length() : end));
+  }
+
+  /**
+   * Every frame still to come on a connection the gateway is closing, up to the close; fails when nothing arrives
+   * for {@code wait} and the connection is still open.
+   */
+  public static List<JsonObject> drainUntilClosed(WireClient client, Duration wait) {
+    List<JsonObject> frames = new ArrayList<>();
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      try {
+        frames.add(client.next(Duration.ofMillis(100)));
+        deadline = System.nanoTime() + wait.toNanos();
+      } catch (AssertionError none) {
+        if (client.isClosed()) {
+          try {
+            while (true) {
+              frames.add(client.next(Duration.ofMillis(50))); // frames are queued before the close is seen
+            }
+          } catch (AssertionError drained) {
+            return frames;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("connection neither closed nor sent anything within " + wait);
+        }
+      }
+    }
   }
 
   public static JsonArray strings(String... values) {

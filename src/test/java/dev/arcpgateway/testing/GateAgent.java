@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code gate@1.0.0}: a test agent driven step by step from the test thread, so that tests decide exactly which
  * events exist before and after a subscribe, a drop or a resume. Input {@code {"key": K}}; the test then calls
- * {@link #emit} (log events {@code "step 0"}, {@code "step 1"}, … numbered per job) and {@link #finish} (result
- * {@code {"steps": n}}).
+ * {@link #emit} (log events {@code "step 0"}, {@code "step 1"}, … numbered per job, optionally padded) and
+ * {@link #finish} (result {@code {"steps": n}}).
  */
 public final class GateAgent implements Agent {
 
@@ -44,9 +44,10 @@ public final class GateAgent implements Agent {
         return;
       }
       int count = order.getInteger("emit", 0);
+      String pad = order.getInteger("pad", 0) > 0 ? " " + "x".repeat(order.getInteger("pad")) : "";
       Future<Void> last = Future.succeededFuture();
       for (int i = 0; i < count; i++) {
-        last = job.log("info", "step " + steps[0]++);
+        last = job.log("info", "step " + steps[0]++ + pad);
       }
       last.onComplete(v -> message.reply(new JsonObject().put("steps", steps[0])));
     });
@@ -57,6 +58,11 @@ public final class GateAgent implements Agent {
   /** Has job {@code key} emit {@code count} log events; returns once the gateway took them. */
   public static void emit(Vertx vertx, String key, int count) {
     order(vertx, key, new JsonObject().put("emit", count));
+  }
+
+  /** Like {@link #emit(Vertx, String, int)}, each message padded with {@code pad} more characters. */
+  public static void emit(Vertx vertx, String key, int count, int pad) {
+    order(vertx, key, new JsonObject().put("emit", count).put("pad", pad));
   }
 
   /** Ends job {@code key} with a result. */
