@@ -216,7 +216,10 @@ class Section6_3_ResumeTest {
     }
   }
 
-  /** A session parked for longer than resume_window_sec is gone: RESUME_WINDOW_EXPIRED in every form. */
+  /**
+   * A session (of a client that does not acknowledge) parked for longer than resume_window_sec is gone:
+   * RESUME_WINDOW_EXPIRED in every form.
+   */
   @Test
   void resumeAfterTheWindowIsRefused() throws InterruptedException {
     try (IsolatedGateway isolated = IsolatedGateway.start(options -> options.setResumeWindowSec(1))) {
@@ -229,7 +232,10 @@ class Section6_3_ResumeTest {
 
       List<WireClient> parked = new ArrayList<>();
       for (int i = 0; i < ResumeForm.values().length; i++) {
-        WireClient client = brief.session(TestGateway.ALICE);
+        WireClient client = Continuity.session(brief, TestGateway.ALICE, NO_ACK); // the time window governs
+        client.submit("echo", new JsonObject());
+        client.expect("job.accepted");
+        assertEquals(1, seq(client.expect("job.result")));
         client.drop();
         parked.add(client);
       }
@@ -237,7 +243,7 @@ class Section6_3_ResumeTest {
       for (ResumeForm form : ResumeForm.values()) {
         WireClient old = parked.get(form.ordinal());
         WireClient late = brief.connect();
-        JsonObject frame = resume(form, TestGateway.ALICE, old.sessionId(), resumeToken(old), 0);
+        JsonObject frame = resume(form, TestGateway.ALICE, old.sessionId(), resumeToken(old), 0, NO_ACK);
         late.send(frame);
         assertRefusedBeforeWelcome(late, frame.getString("id"), "RESUME_WINDOW_EXPIRED", old.sessionId());
       }

@@ -52,10 +52,15 @@ class Section6_4_HeartbeatTest {
     WireClient client = gateway.session(TestGateway.ALICE);
     assertEquals(1, client.welcome().getJsonObject("payload").getInteger("heartbeat_interval_sec"));
 
-    long deadline = System.nanoTime() + Duration.ofMillis(4_500).toNanos();
+    long deadline = System.nanoTime() + Duration.ofMillis(3_300).toNanos(); // > 3 intervals
     int pings = 0;
     while (System.nanoTime() < deadline) {
-      JsonObject frame = client.next(Duration.ofMillis(2_500));
+      JsonObject frame;
+      try {
+        frame = client.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      } catch (AssertionError quiet) {
+        break;
+      }
       assertEquals("session.ping", frame.getString("type"), "an idle session only receives pings: " + frame.encode());
       assertEquals(client.sessionId(), frame.getString("session_id"));
       assertNull(frame.getValue("event_seq"), "heartbeats are not numbered");
