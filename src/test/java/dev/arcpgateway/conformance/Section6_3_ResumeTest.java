@@ -269,6 +269,26 @@ class Section6_3_ResumeTest {
     assertEquals(2, seq(second.expect("job.result")), "the new connection continues the numbering");
   }
 
+  /** §6.7: after session.close the in-flight job goes on and the session stays resumable within the window. */
+  @Test
+  void aClosedSessionStaysResumable() {
+    WireClient first = gateway.session(TestGateway.ALICE);
+    first.submit(GateAgent.NAME, GateAgent.input("closed-session"));
+    String jobId = first.expect("job.accepted").getString("job_id");
+    first.send(Continuity.close(first.sessionId(), "bye for now"));
+    assertEquals("bye for now", first.expect("session.closed").getJsonObject("payload").getString("reason"));
+    first.awaitClose();
+
+    GateAgent.emit(gateway.vertx(), "closed-session", 1);
+    GateAgent.finish(gateway.vertx(), "closed-session");
+    WireClient second = resumeOn(gateway,
+        resume(ResumeForm.HELLO_NESTED, TestGateway.ALICE, first.sessionId(), resumeToken(first), 0));
+    assertEquals(1, seq(second.expect("job.event")));
+    JsonObject result = second.expect("job.result");
+    assertEquals(2, seq(result));
+    assertEquals(jobId, result.getString("job_id"), "closing did not cancel the job");
+  }
+
   /** The token proves the session only together with its principal: bob cannot resume alice's session. */
   @Test
   void anotherPrincipalCannotResume() {

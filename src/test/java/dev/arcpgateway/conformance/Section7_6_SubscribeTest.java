@@ -253,6 +253,33 @@ class Section7_6_SubscribeTest {
         "live events followed the subscribe");
   }
 
+  /** The authority descriptor echoes lease_constraints and the current budget counters as numbers (§7.6). */
+  @Test
+  void subscribedCarriesLeaseConstraintsAndCurrentBudget() {
+    WireClient submitter = gateway.session(TestGateway.ALICE);
+    String key = key();
+    String expiresAt = java.time.Instant.now().plusSeconds(3_600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        .toString();
+    JsonObject submit = Wire.submit(submitter.sessionId(), GateAgent.NAME, GateAgent.input(key));
+    submit.getJsonObject("payload")
+        .put("lease_request", new JsonObject().put("cost.budget", new JsonArray().add("USD:5.00")))
+        .put("lease_constraints", new JsonObject().put("expires_at", expiresAt));
+    submitter.send(submit);
+    JsonObject accepted = submitter.expect("job.accepted");
+    String jobId = accepted.getString("job_id");
+
+    WireClient watcher = gateway.session(TestGateway.ALICE);
+    JsonObject request = subscribe(watcher, jobId, false, null);
+    JsonObject subscribed = watcher.next();
+    assertSubscribed(subscribed, request, accepted, "running", 0, false);
+    JsonObject payload = subscribed.getJsonObject("payload");
+    assertEquals(expiresAt, payload.getJsonObject("lease_constraints").getString("expires_at"), payload.encode());
+    Object usd = payload.getJsonObject("budget", new JsonObject()).getValue("USD");
+    assertTrue(usd instanceof Number, "budget counters are numbers: " + payload.encode());
+    assertEquals(0, new java.math.BigDecimal(usd.toString()).compareTo(new java.math.BigDecimal("5.00")));
+    GateAgent.finish(gateway.vertx(), key);
+  }
+
   @Test
   void fromEventSeqSkipsTheJobsFirstEvents() {
     WireClient submitter = gateway.session(TestGateway.ALICE);
@@ -367,6 +394,28 @@ class Section7_6_SubscribeTest {
     assertEquals("JOB_NOT_FOUND", code(refused));
     GateAgent.finish(gateway.vertx(), key);
     assertEquals("job.result", alice.untilTerminal(jobId).get(0).getString("type"));
+  }
+
+  /** A subscription belongs to the subscriber's session: it survives that session's own drop and resume. */
+  @Test
+  void aSubscriptionSurvivesTheSubscribersResume() {
+    WireClient submitter = gateway.session(TestGateway.ALICE);
+    String key = key();
+    String jobId = startGateJob(gateway, submitter, key).getString("job_id");
+    WireClient watcher = gateway.session(TestGateway.ALICE);
+    subscribe(watcher, jobId, false, null);
+    watcher.expect("job.subscribed");
+    GateAgent.emit(gateway.vertx(), key, 1);
+    assertStep(watcher.next(), jobId, 1, 0);
+    watcher.drop();
+
+    GateAgent.emit(gateway.vertx(), key, 2);
+    GateAgent.finish(gateway.vertx(), key);
+    WireClient back = Continuity.resumeOn(gateway,
+        Continuity.sessionResume(watcher.sessionId(), Continuity.resumeToken(watcher), 1));
+    assertStep(back.next(), jobId, 2, 1);
+    assertStep(back.next(), jobId, 3, 2);
+    assertEquals(4, seq(back.expect("job.result")));
   }
 
   /** §13.3: if the submitter's transport drops, the job keeps running and the subscriber keeps observing. */
