@@ -52,7 +52,7 @@ class Section6_4_HeartbeatTest {
     WireClient client = gateway.session(TestGateway.ALICE);
     assertEquals(1, client.welcome().getJsonObject("payload").getInteger("heartbeat_interval_sec"));
 
-    long deadline = System.nanoTime() + Duration.ofMillis(3_300).toNanos(); // > 3 intervals
+    long deadline = System.nanoTime() + Duration.ofMillis(4_300).toNanos(); // > 4 intervals
     int pings = 0;
     while (System.nanoTime() < deadline) {
       JsonObject frame;
