@@ -275,6 +275,18 @@ public final class WireClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops reading from the socket, like a client that does not keep up: frames pile up in the network buffers
+   * and the gateway sees its writes back up. {@link #resumeReading()} reads on.
+   */
+  public void pauseReading() {
+    ws.pause();
+  }
+
+  public void resumeReading() {
+    ws.resume();
+  }
+
   @Override
   public void close() {
     if (!isClosed()) {
