@@ -78,7 +78,9 @@ public final class Gateway {
   private Gateway(Builder builder) {
     this.options = builder.options.validate();
     this.custom = builder.authenticator;
-    this.store = builder.store != null ? builder.store : new MemoryStore();
+    this.store = builder.store != null ? builder.store : new MemoryStore(MemoryStore.DEFAULT_FINISHED_JOBS,
+        options.resumeBufferMaxEvents(), options.resumeBufferMaxBytes(), 4 * options.resumeBufferMaxBytes(),
+        MemoryStore.DEFAULT_IDEMPOTENCY_KEYS);
     JsonObject leaseConfig = options.lease();
     this.leasePolicy = builder.leasePolicy != null ? builder.leasePolicy
         : leaseConfig.containsKey("policy") ? LeasePolicy.fromJson(leaseConfig.getJsonObject("policy"))

@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 final class Outbox {
 
   private static final int MAX_BATCH = 512;
+  private static final long MAX_BATCH_CHARS = 1 << 20;
 
   private record Pending(long seq, String text) {
   }
@@ -98,6 +99,11 @@ final class Outbox {
     return lastSentSeq;
   }
 
+  /** True while frames wait on the client: its socket is full, or it owes acknowledgements. */
+  boolean stalled() {
+    return socketPaused || sendableBeforeHold >= 0;
+  }
+
   /** The transport's socket cannot take more for now. */
   void socketPaused(boolean paused) {
     socketPaused = paused;
@@ -118,29 +124,34 @@ final class Outbox {
     scheduleFlush();
   }
 
+  /**
+   * Sends one batch (bounded in frames and size), then lets the event loop run before the next, so that a
+   * transport's "paused" can arrive before much more is handed to it.
+   */
   private void flush() {
     flushScheduled = false;
     int budget = sendable();
     if (connectionId == null || budget == 0) {
       return;
     }
-    while (budget > 0) {
-      JsonArray batch = new JsonArray();
-      while (budget > 0 && batch.size() < MAX_BATCH) {
-        Pending frame = pending.pollFirst();
-        pendingChars -= frame.text().length();
-        if (frame.seq() > 0) {
-          lastSentSeq = frame.seq();
-        }
-        batch.add(frame.text());
-        budget--;
-        if (sendableBeforeHold > 0) {
-          sendableBeforeHold--;
-        }
+    JsonArray batch = new JsonArray();
+    long chars = 0;
+    while (budget > 0 && batch.size() < MAX_BATCH && chars < MAX_BATCH_CHARS) {
+      Pending frame = pending.pollFirst();
+      pendingChars -= frame.text().length();
+      chars += frame.text().length();
+      if (frame.seq() > 0) {
+        lastSentSeq = frame.seq();
       }
-      bus.send(Addresses.connection(connectionId), new JsonObject().put("op", "frames").put("frames", batch),
-          Bus.OPTIONS);
+      batch.add(frame.text());
+      budget--;
+      if (sendableBeforeHold > 0) {
+        sendableBeforeHold--;
+      }
     }
+    bus.send(Addresses.connection(connectionId), new JsonObject().put("op", "frames").put("frames", batch),
+        Bus.OPTIONS);
+    scheduleFlush();
     afterFlush.run();
   }
 
@@ -151,7 +162,9 @@ final class Outbox {
     }
     socketPaused = false;
     sendableBeforeHold = -1;
-    flush();
+    while (!pending.isEmpty()) {
+      flush();
+    }
     bus.send(Addresses.connection(connectionId), new JsonObject().put("op", "close").put("code", code)
         .put("reason", reason), Bus.OPTIONS);
     connectionId = null;

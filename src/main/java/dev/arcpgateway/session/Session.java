@@ -551,7 +551,9 @@ final class Session {
     }
     int backlog = outbox.backlog();
     long chars = outbox.backlogChars();
-    if (backlog > env.options().resumeBufferMaxEvents() || chars > env.options().resumeBufferMaxBytes()) {
+    // only a stalled client is too slow: frames waiting for this turn's flush are on their way out
+    if (outbox.stalled()
+        && (backlog > env.options().resumeBufferMaxEvents() || chars > env.options().resumeBufferMaxBytes())) {
       LOG.log(System.Logger.Level.WARNING, "session {0}: client too slow ({1} frames waiting); closing its transport",
           id, backlog);
       outbox.abort(CLOSE_TOO_SLOW, ErrorCode.INTERNAL_ERROR.name() + ": client too slow; resume to continue");

@@ -40,7 +40,6 @@ import java.util.Optional;
  */
 public final class SessionVerticle extends VerticleBase {
 
-  private static final long SWEEP_MS = 1_000;
 
   private final GatewayOptions options;
   private final GatewayStore store;
@@ -64,7 +63,9 @@ public final class SessionVerticle extends VerticleBase {
   public Future<?> start() {
     environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, observePolicy,
         runtimeFeatures, sessions);
-    vertx.setPeriodic(SWEEP_MS, SWEEP_MS, t -> sweep());
+    // a quarter interval keeps pings within about an interval of the last frame, and costs one pass per tick
+    long sweepMs = Math.max(100, Math.min(1_000, options.heartbeatIntervalSec() * 250L));
+    vertx.setPeriodic(sweepMs, sweepMs, t -> sweep());
     return inventory.start(vertx)
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_CONNECT, this::onConnect).completion());
   }

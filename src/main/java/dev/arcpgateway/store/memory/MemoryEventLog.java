@@ -2,26 +2,45 @@ package dev.arcpgateway.store.memory;
 
 import dev.arcpgateway.store.EventLog;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Per-job event histories, each capped at a number of events (the oldest are dropped first). */
+/**
+ * Per-job event histories, bounded three ways: events per job, (approximate) bytes per job — the oldest events
+ * go first — and bytes in all, past which the histories of the longest-finished jobs are forgotten.
+ */
 final class MemoryEventLog implements EventLog {
 
   private final Map<String, JobHistory> histories = new ConcurrentHashMap<>();
+  /** Finished jobs in the order they finished: the first to forget when memory is short. */
+  private final LinkedHashSet<String> finished = new LinkedHashSet<>();
+  private final AtomicLong totalBytes = new AtomicLong();
   private final int maxEventsPerJob;
+  private final long maxBytesPerJob;
+  private final long maxTotalBytes;
 
-  MemoryEventLog(int maxEventsPerJob) {
+  MemoryEventLog(int maxEventsPerJob, long maxBytesPerJob, long maxTotalBytes) {
     this.maxEventsPerJob = maxEventsPerJob;
+    this.maxBytesPerJob = maxBytesPerJob;
+    this.maxTotalBytes = maxTotalBytes;
   }
 
   @Override
   public Future<Void> append(String jobId, long index, JsonObject event) {
-    histories.computeIfAbsent(jobId, id -> new JobHistory()).append(index, event, maxEventsPerJob);
+    long size = approximateSize(event);
+    long dropped = histories.computeIfAbsent(jobId, id -> new JobHistory()).append(index, event, size,
+        maxEventsPerJob, maxBytesPerJob);
+    if (totalBytes.addAndGet(size - dropped) > maxTotalBytes) {
+      forgetFinished();
+    }
     return Future.succeededFuture();
   }
 
@@ -31,26 +50,89 @@ final class MemoryEventLog implements EventLog {
     return Future.succeededFuture(history == null ? List.of() : history.read(afterIndex, limit));
   }
 
+  /** The job ended: its history may now be forgotten first when memory runs short. */
+  void finished(String jobId) {
+    synchronized (finished) {
+      finished.add(jobId);
+    }
+  }
+
   void forget(String jobId) {
-    histories.remove(jobId);
+    synchronized (finished) {
+      finished.remove(jobId);
+    }
+    JobHistory history = histories.remove(jobId);
+    if (history != null) {
+      totalBytes.addAndGet(-history.bytes());
+    }
+  }
+
+  private void forgetFinished() {
+    while (totalBytes.get() > maxTotalBytes) {
+      String oldest;
+      synchronized (finished) {
+        Iterator<String> it = finished.iterator();
+        if (!it.hasNext()) {
+          return; // only live jobs left: each is bounded by the per-job caps
+        }
+        oldest = it.next();
+      }
+      forget(oldest);
+    }
+  }
+
+  /** A cheap upper-bound estimate of an event's size: string lengths plus a little per field. */
+  static long approximateSize(Object value) {
+    if (value instanceof String s) {
+      return s.length() + 2;
+    }
+    if (value instanceof JsonObject object) {
+      long size = 2;
+      for (Map.Entry<String, Object> entry : object) {
+        size += entry.getKey().length() + 4 + approximateSize(entry.getValue());
+      }
+      return size;
+    }
+    if (value instanceof JsonArray array) {
+      long size = 2;
+      for (Object item : array) {
+        size += 1 + approximateSize(item);
+      }
+      return size;
+    }
+    return 8;
   }
 
   /** One job's events; written by the job's owner, read by subscribers on other threads. */
   private static final class JobHistory {
-    private final ArrayDeque<LoggedEvent> events = new ArrayDeque<>();
+    private record Entry(LoggedEvent event, long size) {
+    }
 
-    synchronized void append(long index, JsonObject event, int cap) {
-      events.addLast(new LoggedEvent(index, event));
-      if (events.size() > cap) {
-        events.removeFirst();
+    private final ArrayDeque<Entry> events = new ArrayDeque<>();
+    private long bytes;
+
+    /** Appends and trims to the caps; returns the bytes dropped. */
+    synchronized long append(long index, JsonObject event, long size, int maxEvents, long maxBytes) {
+      events.addLast(new Entry(new LoggedEvent(index, event), size));
+      bytes += size;
+      long dropped = 0;
+      while (events.size() > maxEvents || (bytes > maxBytes && events.size() > 1)) {
+        Entry first = events.removeFirst();
+        bytes -= first.size();
+        dropped += first.size();
       }
+      return dropped;
+    }
+
+    synchronized long bytes() {
+      return bytes;
     }
 
     synchronized List<LoggedEvent> read(long afterIndex, int limit) {
       List<LoggedEvent> out = new ArrayList<>(Math.min(limit, events.size()));
-      for (LoggedEvent event : events) {
-        if (event.index() > afterIndex) {
-          out.add(event);
+      for (Entry entry : events) {
+        if (entry.event().index() > afterIndex) {
+          out.add(entry.event());
           if (out.size() == limit) {
             break;
           }

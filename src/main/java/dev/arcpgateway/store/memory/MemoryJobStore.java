@@ -31,10 +31,12 @@ final class MemoryJobStore implements JobStore {
   private final ConcurrentLinkedQueue<String> finished = new ConcurrentLinkedQueue<>();
   private final AtomicInteger finishedCount = new AtomicInteger();
   private final int maxFinished;
+  private final Consumer<String> onFinished;
   private final Consumer<String> onForget;
 
-  MemoryJobStore(int maxFinished, Consumer<String> onForget) {
+  MemoryJobStore(int maxFinished, Consumer<String> onFinished, Consumer<String> onForget) {
     this.maxFinished = maxFinished;
+    this.onFinished = onFinished;
     this.onForget = onForget;
   }
 
@@ -48,6 +50,7 @@ final class MemoryJobStore implements JobStore {
     }
     if (job.status().terminal() && (previous == null || !previous.status().terminal())) {
       finished.add(job.jobId());
+      onFinished.accept(job.jobId());
       if (finishedCount.incrementAndGet() > maxFinished) {
         forgetOldestFinished();
       }

@@ -17,6 +17,8 @@ public final class MemoryStore implements GatewayStore {
   public static final int DEFAULT_FINISHED_JOBS = 100_000;
   public static final int DEFAULT_EVENTS_PER_JOB = 131_072;
   public static final int DEFAULT_IDEMPOTENCY_KEYS = 1_000_000;
+  public static final long DEFAULT_BYTES_PER_JOB = 64L << 20;
+  public static final long DEFAULT_TOTAL_EVENT_BYTES = 256L << 20;
 
   private final MemoryEventLog events;
   private final MemoryJobStore jobs;
@@ -25,17 +27,21 @@ public final class MemoryStore implements GatewayStore {
   private CredentialLedger credentials = new MemoryCredentialLedger();
 
   public MemoryStore() {
-    this(DEFAULT_FINISHED_JOBS, DEFAULT_EVENTS_PER_JOB, DEFAULT_IDEMPOTENCY_KEYS);
+    this(DEFAULT_FINISHED_JOBS, DEFAULT_EVENTS_PER_JOB, DEFAULT_BYTES_PER_JOB, DEFAULT_TOTAL_EVENT_BYTES,
+        DEFAULT_IDEMPOTENCY_KEYS);
   }
 
   /**
-   * @param finishedJobs    finished jobs kept for listing and replay before the oldest are forgotten
-   * @param eventsPerJob    events kept per job; older ones are dropped from the log
-   * @param idempotencyKeys idempotency keys kept before the oldest are forgotten
+   * @param finishedJobs     finished jobs kept for listing and replay before the oldest are forgotten
+   * @param eventsPerJob     events kept per job's log; older ones are dropped
+   * @param bytesPerJob      approximate bytes kept per job's log; older events are dropped
+   * @param totalEventBytes  approximate bytes of all logs, past which finished jobs' logs are forgotten
+   * @param idempotencyKeys  idempotency keys kept before the oldest are forgotten
    */
-  public MemoryStore(int finishedJobs, int eventsPerJob, int idempotencyKeys) {
-    this.events = new MemoryEventLog(eventsPerJob);
-    this.jobs = new MemoryJobStore(finishedJobs, events::forget);
+  public MemoryStore(int finishedJobs, int eventsPerJob, long bytesPerJob, long totalEventBytes,
+                     int idempotencyKeys) {
+    this.events = new MemoryEventLog(eventsPerJob, bytesPerJob, totalEventBytes);
+    this.jobs = new MemoryJobStore(finishedJobs, events::finished, events::forget);
     this.idempotency = new MemoryIdempotencyStore(idempotencyKeys);
   }
 
