@@ -62,7 +62,7 @@ final class JobViews {
   }
 
   /** Live jobs this session submitted. */
-  List<String> submittedLive() {
+  Iterable<String> submittedLive() {
     List<String> out = new ArrayList<>();
     live.forEach((id, view) -> {
       if (view.submitted) {

@@ -65,8 +65,7 @@ final class Session {
   private long lastInboundNanos = System.nanoTime();
   private long lastOutboundNanos = System.nanoTime();
   private long lastActivityNanos = System.nanoTime();
-  private boolean congested;
-  private long ackHoldSeq = -1;
+  private final FlowControl flow;
   private String newestJobId;
 
   private Session(SessionEnvironment env, String id, Principal principal, Set<String> features) {
@@ -76,7 +75,8 @@ final class Session {
     this.principal = principal;
     this.features = features;
     this.buffer = new ResumeBuffer(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes());
-    this.outbox = new Outbox(bus, env.context(), this::checkBacklog);
+    this.outbox = new Outbox(bus, env.context(), this::afterFlush);
+    this.flow = new FlowControl(env.options(), bus, id, outbox, buffer, jobs::submittedLive, this::tooSlow);
     this.subscriptions = new Subscriptions(env, this);
   }
 
@@ -107,7 +107,7 @@ final class Session {
       expiryTimer = -1;
     }
     outbox.attach(connectionId);
-    ackHoldSeq = -1;
+    flow.attached();
     lastInboundNanos = lastActivityNanos = System.nanoTime();
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
@@ -152,7 +152,7 @@ final class Session {
   /** The transport is gone: keep running and buffering until the resume window passes. */
   private void park() {
     outbox.attach(null);
-    setCongested(false);
+    flow.parked();
     if (expiryTimer < 0) {
       expiryTimer = env.vertx().setTimer(TimeUnit.SECONDS.toMillis(env.options().resumeWindowSec()),
           t -> destroy());
@@ -329,10 +329,7 @@ final class Session {
       throw ArcpException.invalid("last_processed_seq must be a non-negative integer");
     }
     buffer.ack(seq);
-    if (ackHoldSeq >= 0 && ackHoldSeq - buffer.ackedThrough() <= env.options().backPressureLag() / 2) {
-      ackHoldSeq = -1;
-      outbox.releaseHold();
-    }
+    flow.acknowledged();
   }
 
   private void close(Envelope envelope) {
@@ -500,13 +497,13 @@ final class Session {
     return nextSeq - 1;
   }
 
-  // ---- writing and flow control ------------------------------------------------------------------------
+  // ---- writing ------------------------------------------------------------------------
 
   /** Writes a frame that carries no {@code event_seq}. */
   void write(JsonObject frame) {
     lastOutboundNanos = System.nanoTime();
     outbox.write(0, frame.encode());
-    checkBacklog();
+    flow.checkBacklog();
   }
 
   /** Numbers, buffers and writes a {@code job.event}, {@code job.result} or {@code job.error} (§8.3). */
@@ -516,10 +513,10 @@ final class Session {
     buffer.append(seq, text);
     lastOutboundNanos = System.nanoTime();
     outbox.write(seq, text);
-    if (ackHoldSeq < 0 && has(Feature.ACK) && seq - buffer.ackedThrough() > env.options().backPressureLag()) {
+    if (has(Feature.ACK) && flow.lagsBehind(seq)) {
       holdForAcks(jobId, traceId);
     }
-    checkBacklog();
+    flow.checkBacklog();
     return seq;
   }
 
@@ -536,48 +533,19 @@ final class Session {
         status).encode();
     buffer.append(seq, text);
     outbox.write(seq, text);
-    outbox.holdNew();
-    ackHoldSeq = seq;
+    flow.holdAfter(seq);
   }
 
-  /**
-   * Keeps memory bounded however slow the client reads: past a high-water mark the session's own jobs are asked
-   * to pause (their agents wait), below a low-water mark to go on; a backlog beyond the buffer caps means the
-   * client cannot keep up at all, so its transport is closed (it can resume, or learns RESUME_WINDOW_EXPIRED).
-   */
-  private void checkBacklog() {
-    if (!outbox.attached()) {
-      return;
-    }
-    int backlog = outbox.backlog();
-    long chars = outbox.backlogChars();
-    // only a stalled client is too slow: frames waiting for this turn's flush are on their way out
-    if (outbox.stalled()
-        && (backlog > env.options().resumeBufferMaxEvents() || chars > env.options().resumeBufferMaxBytes())) {
-      LOG.log(System.Logger.Level.WARNING, "session {0}: client too slow ({1} frames waiting); closing its transport",
-          id, backlog);
-      outbox.abort(CLOSE_TOO_SLOW, ErrorCode.INTERNAL_ERROR.name() + ": client too slow; resume to continue");
-      park();
-      return;
-    }
-    int highWater = Math.max(64, env.options().resumeBufferMaxEvents() / 32);
-    long highChars = Math.max(64 * 1024, env.options().resumeBufferMaxBytes() / 32);
-    if (!congested && (backlog > highWater || chars > highChars)) {
-      setCongested(true);
-    } else if (congested && backlog < highWater / 4 && chars < highChars / 4) {
-      setCongested(false);
-    }
+  private void afterFlush() {
+    flow.checkBacklog();
   }
 
-  private void setCongested(boolean slow) {
-    if (slow == congested) {
-      return;
-    }
-    congested = slow;
-    for (String jobId : jobs.submittedLive()) {
-      bus.send(Addresses.job(jobId), new JsonObject().put("op", "throttle").put("session_id", id).put("slow", slow),
-          Bus.OPTIONS);
-    }
+  /** The client cannot keep up at all (see {@link FlowControl}): close its transport; it may resume. */
+  private void tooSlow() {
+    LOG.log(System.Logger.Level.WARNING, "session {0}: client too slow ({1} frames waiting); closing its transport",
+        id, outbox.backlog());
+    outbox.abort(CLOSE_TOO_SLOW, ErrorCode.INTERNAL_ERROR.name() + ": client too slow; resume to continue");
+    park();
   }
 
   /**
