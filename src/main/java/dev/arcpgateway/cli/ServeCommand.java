@@ -53,6 +53,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "TOKEN or TOKEN:agent1,agent2 lets agent processes with TOKEN announce those agents (repeatable)")
   List<String> agentTokens = List.of();
 
+  @Option(names = "--max-sessions-per-principal", description = "sessions one principal may hold (default 1000)")
+  Integer maxSessionsPerPrincipal;
+
+  @Option(names = "--event-loops", description = "event-loop threads (default: 2 per core)")
+  Integer eventLoops;
+
   @Option(names = "--stdio", description = "serve one session as newline-delimited JSON on stdin/stdout instead")
   boolean stdio;
 
@@ -72,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
       options.addToken("local", token);
       System.out.println("No token configured: generated one for principal 'local': " + token);
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = vertx();
     Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all()).build();
     try {
       gateway.deploy(vertx).await(60, TimeUnit.SECONDS);
@@ -111,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
       options.addToken("local", token);
       System.err.println("No token configured: generated one for principal 'local': " + token);
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = vertx();
     java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all())
         .stdio(System.in, protocolOut, ended::countDown).build();
@@ -127,6 +133,14 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private Vertx vertx() {
+    io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions();
+    if (eventLoops != null) {
+      vertxOptions.setEventLoopPoolSize(eventLoops);
+    }
+    return Vertx.vertx(vertxOptions);
   }
 
   private GatewayOptions load() throws IOException {
@@ -167,6 +181,9 @@ final class ServeCommand implements Callable<Integer> {
         tokens.add(new JsonObject().put("token", colon < 0 ? spec : spec.substring(0, colon)).put("agents", names));
       }
       options.setBridge(bridge.put("tokens", tokens));
+    }
+    if (maxSessionsPerPrincipal != null) {
+      options.setMaxSessionsPerPrincipal(maxSessionsPerPrincipal);
     }
     if (instances != null) {
       options.setTransportInstances(instances).setSessionInstances(instances).setJobRunnerInstances(instances);

@@ -44,7 +44,18 @@ public final class Ids {
       high = random.nextLong();
       low = random.nextLong();
     } while (high == 0 && low == 0);
-    return String.format("%016x%016x", high, low);
+    return hex16(high) + hex16(low);
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private static String hex16(long value) {
+    char[] out = new char[16];
+    for (int i = 15; i >= 0; i--) {
+      out[i] = HEX[(int) (value & 15)];
+      value >>>= 4;
+    }
+    return new String(out);
   }
 
   /**

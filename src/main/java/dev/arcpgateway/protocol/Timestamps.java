@@ -17,8 +17,22 @@ public final class Timestamps {
   private Timestamps() {
   }
 
+  /** Now, formatted; the string is reused within a millisecond (events are stamped at high rates). */
   public static String now() {
-    return format(Instant.now());
+    long millis = System.currentTimeMillis();
+    Cached cached = LAST.get();
+    if (cached.millis != millis) {
+      cached.millis = millis;
+      cached.text = MILLIS.format(Instant.ofEpochMilli(millis));
+    }
+    return cached.text;
+  }
+
+  private static final ThreadLocal<Cached> LAST = ThreadLocal.withInitial(Cached::new);
+
+  private static final class Cached {
+    long millis = Long.MIN_VALUE;
+    String text;
   }
 
   public static String format(Instant instant) {
