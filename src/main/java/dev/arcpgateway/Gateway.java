@@ -28,6 +28,8 @@ import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.memory.MemoryStore;
 import dev.arcpgateway.transport.StdioTransportVerticle;
 import dev.arcpgateway.transport.WebSocketTransportVerticle;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -68,6 +70,7 @@ public final class Gateway {
   private final LeasePolicy leasePolicy;
   private final ObservePolicy observePolicy;
   private final CredentialProvisioner provisioner;
+  private final OpenTelemetry openTelemetry;
   private final List<AgentRegistration> agents;
   private final Supplier<? extends Deployable> stdio;
   private final List<String> deployments = new ArrayList<>();
@@ -78,6 +81,7 @@ public final class Gateway {
   private Gateway(Builder builder) {
     this.options = builder.options.validate();
     this.custom = builder.authenticator;
+    this.openTelemetry = builder.openTelemetry != null ? builder.openTelemetry : GlobalOpenTelemetry.get();
     this.store = builder.store != null ? builder.store : new MemoryStore(MemoryStore.DEFAULT_FINISHED_JOBS,
         options.resumeBufferMaxEvents(), options.resumeBufferMaxBytes(), 4 * options.resumeBufferMaxBytes(),
         MemoryStore.DEFAULT_IDEMPOTENCY_KEYS);
@@ -173,7 +177,7 @@ public final class Gateway {
       chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, bound -> bridgePort = bound), 1));
     }
     return chain
-        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy), options.jobRunnerInstances()))
+        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry), options.jobRunnerInstances()))
         .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy, features),
             options.sessionInstances()))
         .compose(v -> stdio != null ? deploy(stdio, 1)
@@ -290,6 +294,7 @@ public final class Gateway {
     private CredentialProvisioner provisioner;
     private ObservePolicy observePolicy;
     private StdioStreams stdio;
+    private OpenTelemetry openTelemetry;
     private final List<AgentRegistration> agents = new ArrayList<>();
 
     private Builder() {
@@ -333,6 +338,15 @@ public final class Gateway {
      */
     public Builder observePolicy(ObservePolicy observePolicy) {
       this.observePolicy = Objects.requireNonNull(observePolicy);
+      return this;
+    }
+
+    /**
+     * Where job spans go (§11); by default {@code GlobalOpenTelemetry}, which is a no-op unless an SDK or agent
+     * registered one. Trace ids travel either way.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry);
       return this;
     }
 

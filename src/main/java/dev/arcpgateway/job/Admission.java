@@ -13,6 +13,7 @@ import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.protocol.Timestamps;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
+import dev.arcpgateway.telemetry.JobTracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +56,9 @@ final class Admission {
     String jobId = body.getString("job_id");
     String token = Secrets.token("jt_");
     String principal = body.getString("principal");
-    String traceId = Ids.traceIdFrom(body.getString("trace_id"));
+    JsonObject carrier = body.getJsonObject("trace_carrier");
+    String traceId = Ids.traceIdFrom(body.getString("trace_id") != null ? body.getString("trace_id")
+        : JobTracing.traceparent(carrier));
     String delegationToken = request.delegationToken() != null ? request.delegationToken()
         : body.getString("delegation_token");
     JsonObject grantRequest = new JsonObject()
@@ -77,6 +80,7 @@ final class Admission {
           Job job = new Job(jobId, token, principal, body.getString("session_id"), traceId, agent, request, grant,
               accepted, new ResultChunks(options.resultChunkMaxBytes(), options.resultMaxBytes()), now);
           job.delegatedBy = body.getJsonObject("delegated_by");
+          job.clientTraceparent = JobTracing.traceparent(carrier);
           job.provisionCredentials = body.getBoolean("provision_credentials", false);
           return claimKey(job).compose(winner -> {
             if (!winner.jobId().equals(jobId)) {

@@ -5,6 +5,7 @@ import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.lease.LeaseSettings;
+import dev.arcpgateway.telemetry.JobTracing;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.EventBodies;
@@ -141,6 +142,7 @@ final class AgentMessages {
             return;
           }
           double remaining = answer.getDouble("remaining");
+          JobTracing.budgetRemaining(job.span, currency, remaining);
           emitEvent(job, "metric", null, new JsonObject().put("name", "cost.budget.remaining")
               .put("value", remaining).put("unit", currency), null);
           if (budgetExhaustedFatal && remaining <= 0) {

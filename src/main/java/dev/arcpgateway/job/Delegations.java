@@ -9,6 +9,7 @@ import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Ids;
 import dev.arcpgateway.protocol.Timestamps;
+import dev.arcpgateway.telemetry.JobTracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -60,6 +61,8 @@ final class Delegations {
               .put("principal", parent.principal)
               .put("request_id", delegateId)
               .put("trace_id", parent.traceId)
+              .put("trace_carrier", new JsonObject().put("traceparent",
+                  JobTracing.childTraceparent(parent.span, parent.traceId)))
               .put("job_id", Ids.job())
               .put("payload", payload)
               .put("delegation_token", granted.body().getString("delegation_token"))

@@ -4,6 +4,7 @@ import dev.arcpgateway.protocol.AgentRef;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.JobSnapshot;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -30,6 +31,10 @@ final class Job {
    * job ends with this error, whatever the agent reports, at the latest after the expiry grace.
    */
   ArcpException leaseExpired;
+  /** The client's {@code traceparent}, when it sent one, the job span's parent. */
+  String clientTraceparent;
+  /** The job's span (a no-op span without an OpenTelemetry SDK). */
+  Span span = Span.getInvalid();
   /** Whether the submitting session negotiated provisioned credentials (delegated children inherit it). */
   boolean provisionCredentials;
   /** Set when an agent delegated this job: {@code {job_id, delegate_id}} of the delegating job. */

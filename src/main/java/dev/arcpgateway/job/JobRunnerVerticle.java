@@ -9,10 +9,11 @@ import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Frames;
-import dev.arcpgateway.protocol.Ids;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.store.GatewayStore;
+import dev.arcpgateway.telemetry.JobTracing;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -37,6 +38,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final GatewayOptions options;
   private final GatewayStore store;
   private final ObservePolicy observePolicy;
+  private final OpenTelemetry openTelemetry;
   private final LiveInventory inventory = new LiveInventory();
   private JobTable table;
   private Admission admission;
@@ -44,15 +46,17 @@ public final class JobRunnerVerticle extends VerticleBase {
   private Delegations delegations;
   private JobSubscriptions subscriptions;
 
-  public JobRunnerVerticle(GatewayOptions options, GatewayStore store, ObservePolicy observePolicy) {
+  public JobRunnerVerticle(GatewayOptions options, GatewayStore store, ObservePolicy observePolicy,
+                           OpenTelemetry openTelemetry) {
     this.options = options;
     this.store = store;
     this.observePolicy = observePolicy;
+    this.openTelemetry = openTelemetry;
   }
 
   @Override
   public Future<?> start() {
-    table = new JobTable(vertx, store, new Lifecycle(vertx.eventBus()));
+    table = new JobTable(vertx, store, new Lifecycle(vertx.eventBus()), new JobTracing(openTelemetry));
     admission = new Admission(vertx, options, store, inventory);
     delegations = new Delegations(vertx, options, table);
     agentMessages = new AgentMessages(vertx, options, table, delegations);
@@ -112,7 +116,7 @@ public final class JobRunnerVerticle extends VerticleBase {
         .put("agent", job.agent.toString())
         .put("principal", job.principal)
         .put("trace_id", job.traceId)
-        .put("traceparent", "00-" + job.traceId + "-" + Ids.traceId().substring(16) + "-01")
+        .put("traceparent", JobTracing.childTraceparent(job.span, job.traceId))
         .put("parent_job_id", job.accepted.getString("parent_job_id"))
         .put("input", job.request.input())
         .put("lease", job.grant.getJsonObject("lease"))

@@ -8,6 +8,7 @@ import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.store.GatewayStore;
+import dev.arcpgateway.telemetry.JobTracing;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -26,20 +27,26 @@ final class JobTable {
   private final Vertx vertx;
   private final GatewayStore store;
   private final Lifecycle lifecycle;
+  private final JobTracing tracing;
   private final Map<String, Job> jobs = new HashMap<>();
 
-  JobTable(Vertx vertx, GatewayStore store, Lifecycle lifecycle) {
+  JobTable(Vertx vertx, GatewayStore store, Lifecycle lifecycle, JobTracing tracing) {
     this.vertx = vertx;
     this.store = store;
     this.lifecycle = lifecycle;
+    this.tracing = tracing;
   }
 
   Lifecycle lifecycle() {
     return lifecycle;
   }
 
+  /** Registers a new job and starts its span. */
   void add(Job job) {
     jobs.put(job.id, job);
+    JsonObject constraints = job.grant.getJsonObject("lease_constraints");
+    job.span = tracing.start(job.traceId, job.clientTraceparent, job.id, job.agent.toString(), job.sessionId,
+        constraints == null ? null : constraints.getString("expires_at"));
   }
 
   Job get(String jobId) {
@@ -112,6 +119,7 @@ final class JobTable {
     releaseLease(job.id);
     saveSnapshot(job);
     lifecycle.publish(moment, job, code);
+    JobTracing.end(job.span, status.wire(), code, payload.getString("message"));
     if (job.delegatedBy != null) {
       JsonObject outcome = new JsonObject().put("op", "child_ended")
           .put("delegate_id", job.delegatedBy.getString("delegate_id")).put("child_job_id", job.id)

@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param sessionId envelope {@code session_id}, or null
  * @param traceId   envelope {@code trace_id}, or null
  * @param jobId     envelope {@code job_id}, or null
- * @param payload   the payload object ({@code {}} when the frame had none)
+ * @param payload    the payload object ({@code {}} when the frame had none)
+ * @param extensions the top-level {@code extensions} object (TypeScript and Python SDKs), or null
  */
 public record Envelope(String id, MessageType type, String sessionId, String traceId, String jobId,
-                       JsonObject payload) {
+                       JsonObject payload, JsonObject extensions) {
 
   public static final String VERSION = "1.1";
 
@@ -77,12 +78,24 @@ public record Envelope(String id, MessageType type, String sessionId, String tra
           Fields.optString(json, "session_id"),
           Fields.optString(json, "trace_id"),
           Fields.optString(json, "job_id"),
-          payload == null ? new JsonObject() : payload));
+          payload == null ? new JsonObject() : payload,
+          json.getValue("extensions") instanceof JsonObject extensions ? extensions : null));
     } catch (InvalidFrameException e) {
       throw e;
     } catch (ArcpException e) {
       throw new InvalidFrameException(id, rawType, rawTrace, e.getMessage());
     }
+  }
+
+  /**
+   * The extension {@code key}: at the envelope's top level (TypeScript, Python) or in
+   * {@code payload.extensions} (the Java SDK's OpenTelemetry wrapper), or null.
+   */
+  public Object extension(String key) {
+    if (extensions != null && extensions.containsKey(key)) {
+      return extensions.getValue(key);
+    }
+    return Extensions.get(payload, key).orElse(null);
   }
 
   private static boolean isOptional(JsonObject json) {

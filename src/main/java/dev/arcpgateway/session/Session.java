@@ -15,6 +15,7 @@ import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.protocol.Timestamps;
 import dev.arcpgateway.store.SessionSnapshot;
+import dev.arcpgateway.telemetry.JobTracing;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -365,6 +366,7 @@ final class Session {
         .put("trace_id", envelope.traceId())
         .put("job_id", pending.jobId)
         .put("payload", envelope.payload())
+        .put("trace_carrier", envelope.extension(JobTracing.CARRIER_KEY) instanceof JsonObject carrier ? carrier : null)
         .put("delegation_token", principal.delegationToken())
         .put("provision_credentials", has(Feature.PROVISIONED_CREDENTIALS)); // §6.2: only if negotiated
     bus.<JsonObject>request(Addresses.JOB_SUBMIT, request, Bus.withTimeout(env.options().requestTimeoutMs()))
