@@ -403,6 +403,7 @@ public final class WordCountAgent {
       if (op.equals("dispatch")) {
         Job job = new Job(body);
         jobs.put(job.id, job);
+        System.err.println("arcp: running " + job.id + " (" + body.getString("agent") + ")");
         Function<Job, Object> handler = handlers.get(body.getString("agent"));
         if (handler == null) {
           job.fail("AGENT_NOT_AVAILABLE", "this process does not serve " + body.getString("agent"), false, null);

@@ -227,6 +227,7 @@ export class AgentProcess {
     if (body.op === 'dispatch') {
       const job = new Job(this, body);
       this.jobs.set(job.id, job);
+      this.log(`arcp: running ${job.id} (${job.agent})`);
       const handler = this.handlers.get(body.agent);
       if (!handler) {
         job.fail('AGENT_NOT_AVAILABLE', `this process does not serve ${body.agent}`);

@@ -273,6 +273,7 @@ class AgentProcess:
             job = Job(self, body)
             with self._jobs_lock:
                 self._jobs[job.id] = job
+            self._log(f"arcp: running {job.id} ({job.agent})")
             if handler is None:
                 job.fail("AGENT_NOT_AVAILABLE", f"this process does not serve {body.get('agent')}")
                 return
