@@ -243,6 +243,7 @@ public final class WordCountAgent {
     private final long requestTimeoutMs = 30_000;
     private volatile int heartbeatSec = 5;
     private volatile String lastErr;
+    private boolean heartbeatsStarted;
 
     ArcpAgent(String host, int port, String token) throws IOException {
       socket = new Socket();
@@ -255,9 +256,6 @@ public final class WordCountAgent {
       Thread reader = new Thread(this::readLoop, "arcp-reader");
       reader.setDaemon(true);
       reader.start();
-      Thread heartbeats = new Thread(this::heartbeatLoop, "arcp-heartbeat");
-      heartbeats.setDaemon(true);
-      heartbeats.start();
       // the first frame carries the credential; registering first means the inbox exists before any announce
       send(new JsonObject().put("type", "register").put("address", inbox)
           .put("headers", new JsonObject().put("authorization", "Bearer " + token)));
@@ -370,6 +368,14 @@ public final class WordCountAgent {
       JsonObject answer = request("arcp.bridge.announce", new JsonObject().put("name", name).put("version", version)
           .put("default", true).put("max_concurrent", maxConcurrent).put("inbox", inbox), null);
       heartbeatSec = Math.max(1, answer.getInteger("heartbeat_sec", heartbeatSec));
+      synchronized (this) {
+        if (!heartbeatsStarted) { // at the interval the gateway asked for, from the first announce on
+          heartbeatsStarted = true;
+          Thread heartbeats = new Thread(this::heartbeatLoop, "arcp-heartbeat");
+          heartbeats.setDaemon(true);
+          heartbeats.start();
+        }
+      }
       return answer;
     }
 

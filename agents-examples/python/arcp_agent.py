@@ -98,6 +98,7 @@ class AgentProcess:
         self._closed = threading.Event()
         self._sock = None
         self._last_err = None
+        self._heartbeats_started = False
         self._connect()
 
     # ---- connection ------------------------------------------------------------------------------------------
@@ -108,7 +109,6 @@ class AgentProcess:
         self._reader = self._sock.makefile("rb", buffering=65536)
         threading.Thread(target=self._write_loop, name="arcp-writer", daemon=True).start()
         threading.Thread(target=self._read_loop, name="arcp-reader", daemon=True).start()
-        threading.Thread(target=self._heartbeat_loop, name="arcp-heartbeat", daemon=True).start()
         # the first frame carries the credential; registering first means the inbox exists before any announce
         self._send({"type": "register", "address": self.inbox,
                     "headers": {"authorization": "Bearer " + self.token}})
@@ -234,6 +234,9 @@ class AgentProcess:
             "name": name, "version": version, "default": default, "max_concurrent": max_concurrent,
             "inbox": self.inbox})
         self.heartbeat_sec = max(1, int(answer.get("heartbeat_sec", self.heartbeat_sec)))
+        if not self._heartbeats_started:
+            self._heartbeats_started = True  # at the interval the gateway asked for, from the first announce on
+            threading.Thread(target=self._heartbeat_loop, name="arcp-heartbeat", daemon=True).start()
         return answer
 
     def serve_forever(self):
