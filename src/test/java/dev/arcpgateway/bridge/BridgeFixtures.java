@@ -46,7 +46,7 @@ final class BridgeFixtures {
   }
 
   /** Submits {@code agent} with {@code input} and {@code lease_request}; returns the job id. */
-  static String submit(WireClient client, String agent, JsonObject input, JsonObject lease) {
+  static String submit(WireClient client, String agent, Object input, JsonObject lease) {
     JsonObject payload = new JsonObject().put("agent", agent).put("input", input);
     if (lease != null) {
       payload.put("lease_request", lease);
