@@ -134,7 +134,7 @@ export class AgentProcess {
 
   shutdown(why) {
     if (this.isClosed) return;
-    this.flush();
+    if (!this.socket.destroyed && this.socket.writable) this.flush(); // what was queued, e.g. a last result
     this.isClosed = true;
     this.log(`arcp: connection closed (${why})`);
     clearInterval(this.heartbeats);
