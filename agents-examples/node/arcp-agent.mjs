@@ -44,7 +44,7 @@ export class ArcpError extends Error {
 /** The job was cancelled (or otherwise ended by the gateway); nothing more may be sent for it. */
 export class Cancelled extends Error {}
 
-const SYNC_EVERY = 256; // events between flow-control round trips
+const SYNC_EVERY = 1024; // events between flow-control round trips
 
 export class AgentProcess {
   /** Connects and authenticates (the first frame registers the inbox with the token). */

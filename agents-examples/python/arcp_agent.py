@@ -327,7 +327,7 @@ class AgentProcess:
 class Job:
     """One dispatched job. Every method may be called from the job's thread; cancel flips `cancelled`."""
 
-    SYNC_EVERY = 256  # events between flow-control round trips
+    SYNC_EVERY = 1024  # events between flow-control round trips
 
     def __init__(self, process, dispatch):
         self._process = process
