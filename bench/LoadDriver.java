@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code echo}: keeps {@code --inflight} echo jobs in flight on one session for {@code --seconds} (after
  *       {@code --warmup} seconds) and reports jobs/s and p50/p99 of submit→accepted and submit→result.</li>
- *   <li>{@code chatty}: runs one {@code chatty} job of {@code --events} log events of {@code --size} bytes and
- *       reports the events/s the client received (every frame is parsed as JSON, as a client would).</li>
+ *   <li>{@code chatty}: runs {@code --runs} jobs, one after the other, of the agent {@code --agent} (default
+ *       {@code chatty}; {@code chatty-py} and {@code chatty-node} are the bridged twins in agents-examples/) with
+ *       {@code --events} log events of {@code --size} bytes each, and reports the events/s the client received
+ *       (every frame is parsed as JSON, as a client would).</li>
  * </ul>
  */
 public final class LoadDriver {
@@ -176,7 +178,7 @@ public final class LoadDriver {
       long start = System.nanoTime();
       session.ws.writeTextMessage(new JsonObject().put("arcp", "1.1").put("id", session.nextId())
           .put("type", "job.submit").put("session_id", session.id)
-          .put("payload", new JsonObject().put("agent", "chatty")
+          .put("payload", new JsonObject().put("agent", arg("agent", "chatty"))
               .put("input", new JsonObject().put("count", events).put("size", size))).encode());
       long end = finished.future().await(600, TimeUnit.SECONDS);
       double secs = (end - start) / 1e9;
