@@ -58,7 +58,10 @@ final class AgentMessages {
     job.lastHeartbeatNanos = System.nanoTime();
     switch (op) {
       case "event" -> onEvent(job, body);
-      case "result", "fail" -> {
+      case "result", "fail" -> job.charges.onComplete(charged -> {
+        if (!job.live()) {
+          return;
+        }
         if (job.leaseExpired != null) {
           table.end(job, job.leaseExpired, null);
         } else if (op.equals("result")) {
@@ -66,7 +69,7 @@ final class AgentMessages {
         } else {
           fail(job, body);
         }
-      }
+      });
       case "heartbeat" -> table.lifecycle().publish(Lifecycle.HEARTBEAT, job, null);
       case "authorize" -> {
         return authorize(job, Fields.string(body, "capability"), Fields.string(body, "resource"));
@@ -135,7 +138,8 @@ final class AgentMessages {
   private void charge(Job job, String currency, BigDecimal cost) {
     JsonObject request = new JsonObject().put("op", "charge").put("job_id", job.id).put("job_token", job.token)
         .put("currency", currency).put("amount", cost);
-    vertx.eventBus().<JsonObject>request(Addresses.LEASE, request, Bus.withTimeout(options.requestTimeoutMs()))
+    Future<?> charged = vertx.eventBus().<JsonObject>request(Addresses.LEASE, request,
+            Bus.withTimeout(options.requestTimeoutMs()))
         .onSuccess(reply -> {
           JsonObject answer = reply.body();
           if (!answer.containsKey("remaining") || !job.live()) {
@@ -150,6 +154,7 @@ final class AgentMessages {
                 "budget exhausted");
           }
         });
+    job.charges = Future.join(job.charges, charged); // the outcome waits, so the last gauge comes before it
   }
 
   void emitEvent(Job job, String kind, String ts, JsonObject body, JsonObject extensionsFrom) {

@@ -5,6 +5,7 @@ import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.JobSnapshot;
 import io.opentelemetry.api.trace.Span;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -35,6 +36,8 @@ final class Job {
   String clientTraceparent;
   /** The job's span (a no-op span without an OpenTelemetry SDK). */
   Span span = Span.getInvalid();
+  /** Completes when every cost charged so far was answered (and its remaining-budget gauge emitted). */
+  Future<?> charges = Future.succeededFuture();
   /** Whether the submitting session negotiated provisioned credentials (delegated children inherit it). */
   boolean provisionCredentials;
   /** Set when an agent delegated this job: {@code {job_id, delegate_id}} of the delegating job. */
@@ -46,6 +49,7 @@ final class Job {
   long eventIndex;
   long lastHeartbeatNanos = System.nanoTime();
   long maxRuntimeTimer = -1;
+  long endedNanos;
   MessageConsumer<JsonObject> consumer;
 
   Job(String id, String token, String principal, String sessionId, String traceId, AgentRef agent,

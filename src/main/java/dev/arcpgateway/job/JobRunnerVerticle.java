@@ -34,6 +34,9 @@ import java.util.concurrent.TimeUnit;
 public final class JobRunnerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(JobRunnerVerticle.class.getName());
+  private static final long RETIRE_SWEEP_MS = 1_000;
+  /** How long a finished job's address keeps answering late messages. */
+  private static final long RETIRED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final GatewayOptions options;
   private final GatewayStore store;
@@ -64,6 +67,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     subscriptions = new JobSubscriptions(vertx, options, store, observePolicy);
     long sweepMs = TimeUnit.SECONDS.toMillis(options.jobHeartbeatSec());
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweepLostAgents());
+    vertx.setPeriodic(RETIRE_SWEEP_MS, RETIRE_SWEEP_MS, t -> table.forgetRetired(RETIRED_GRACE_NANOS));
     return inventory.start(vertx)
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.JOB_SUBMIT, this::onSubmit).completion());
   }
@@ -197,6 +201,10 @@ public final class JobRunnerVerticle extends VerticleBase {
       throw observePolicy.mayObserve(principal, job.principal)
           ? new ArcpException(ErrorCode.PERMISSION_DENIED, "only the submitting principal may cancel " + job.id)
           : new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + job.id);
+    }
+    if (!job.live()) {
+      throw ArcpException.invalid("job " + job.id + " already ended (" + job.status.wire()
+          + "); there is nothing to cancel");
     }
     String reason = body.getString("reason");
     JsonObject ack = new JsonObject().put("op", "cancelled").put("job_id", job.id)

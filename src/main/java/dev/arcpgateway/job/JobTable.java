@@ -29,6 +29,11 @@ final class JobTable {
   private final Lifecycle lifecycle;
   private final JobTracing tracing;
   private final Map<String, Job> jobs = new HashMap<>();
+  /**
+   * Finished jobs whose address still answers for a moment — late agent requests get JOB_NOT_FOUND, a late
+   * cancel "already ended" — instead of the bus's bare NO_HANDLERS; forgotten by {@link #forgetRetired}.
+   */
+  private final java.util.ArrayDeque<Job> retired = new java.util.ArrayDeque<>();
 
   JobTable(Vertx vertx, GatewayStore store, Lifecycle lifecycle, JobTracing tracing) {
     this.vertx = vertx;
@@ -106,16 +111,17 @@ final class JobTable {
       return;
     }
     job.status = status;
+    job.endedNanos = System.nanoTime();
     emit(job, type, payload);
-    if (agentReason != null) {
-      vertx.eventBus().send(Addresses.agentJob(job.id), new JsonObject().put("op", "cancel")
-          .put("reason", agentReason), Bus.OPTIONS);
-    }
+    // the agent side always learns the job ended: a still-running agent must stop, its host frees the slot
+    vertx.eventBus().send(Addresses.agentJob(job.id), agentReason != null
+        ? new JsonObject().put("op", "cancel").put("reason", agentReason)
+        : new JsonObject().put("op", "ended"), Bus.OPTIONS);
     if (job.maxRuntimeTimer >= 0) {
       vertx.cancelTimer(job.maxRuntimeTimer);
     }
     jobs.remove(job.id);
-    job.consumer.unregister();
+    retired.addLast(job);
     releaseLease(job.id);
     saveSnapshot(job);
     lifecycle.publish(moment, job, code);
@@ -125,6 +131,14 @@ final class JobTable {
           .put("delegate_id", job.delegatedBy.getString("delegate_id")).put("child_job_id", job.id)
           .put("type", type.wire()).put("payload", payload);
       vertx.eventBus().send(Addresses.job(job.delegatedBy.getString("job_id")), outcome, Bus.OPTIONS);
+    }
+  }
+
+  /** Unregisters the addresses of jobs that finished more than {@code graceNanos} ago. */
+  void forgetRetired(long graceNanos) {
+    long now = System.nanoTime();
+    while (!retired.isEmpty() && now - retired.peekFirst().endedNanos > graceNanos) {
+      retired.pollFirst().consumer.unregister();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.arcpgateway.agent.bridge;
 
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.AgentRef;
 import dev.arcpgateway.protocol.ArcpException;
@@ -40,6 +41,8 @@ public final class AgentBridgeVerticle extends VerticleBase {
 
   /** Agent processes announce here (request/reply). */
   public static final String ANNOUNCE = "arcp.bridge.announce";
+  /** Where refused requests are sent to be failed (never reachable by agents directly). */
+  static final String REFUSED = "arcp.bridge.refused";
   /** Inboxes are {@code arcp.bridge.inbox.<16-64 of [A-Za-z0-9_-]>}, chosen by the agent process. */
   public static final Pattern INBOX = Pattern.compile("arcp\\.bridge\\.inbox\\.[A-Za-z0-9_-]{16,64}");
   private static final Pattern JOB = Pattern.compile("arcp\\.job\\.(job_[0-9A-Z]{26})");
@@ -72,13 +75,15 @@ public final class AgentBridgeVerticle extends VerticleBase {
     }
     BridgeOptions permissions = new BridgeOptions()
         .addInboundPermitted(new PermittedOptions().setAddress(ANNOUNCE))
+        .addInboundPermitted(new PermittedOptions().setAddress(REFUSED))
         .addInboundPermitted(new PermittedOptions().setAddressRegex(JOB.pattern()))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(INBOX.pattern()));
     BridgeGuard guard = new BridgeGuard(vertx, settings, internalPort, relayPorts, this::closed);
     return AgentAuthenticator.create(vertx, settings)
         .compose(auth -> {
           authenticator = auth;
-          return vertx.eventBus().<JsonObject>consumer(ANNOUNCE, this::onAnnounce).completion();
+          return vertx.eventBus().<JsonObject>consumer(ANNOUNCE, this::onAnnounce).completion()
+              .compose(v -> vertx.eventBus().<JsonObject>consumer(REFUSED, this::onRefused).completion());
         })
         .compose(v -> TcpEventBusBridge.create(vertx, permissions, new NetServerOptions(), this::onBridgeEvent)
             .listen(internalPort, "127.0.0.1"))
@@ -159,19 +164,33 @@ public final class AgentBridgeVerticle extends VerticleBase {
         }
         var job = JOB.matcher(address);
         if (job.matches() && connection.jobs.containsKey(job.group(1))) {
-          JsonObject body = frame.getValue("body") instanceof JsonObject b ? b : null;
-          String op = body == null ? null : body.getString("op");
-          if ("result".equals(op) || "fail".equals(op)) {
-            String jobId = job.group(1);
-            vertx.runOnContext(v -> agents.values().forEach(agent -> agent.ended(jobId))); // after the frame
-          }
           frame.remove("headers");
           yield true;
         }
-        yield false;
+        yield refuseRequest(frame, job.matches() ? "job " + job.group(1) + " is not running on this connection"
+            : "agents may send only to " + ANNOUNCE + " and to their jobs' addresses");
       }
       default -> false;
     };
+  }
+
+  /**
+   * A refused {@code send} that expects an answer is turned into a request to {@link #REFUSED}, which fails it
+   * with the ARCP error, so the agent's request fails on its own reply address instead of with a bare
+   * {@code err}; without a reply address the frame is simply blocked.
+   */
+  private static boolean refuseRequest(JsonObject frame, String reason) {
+    if (!(frame.getValue("replyAddress") instanceof String)) {
+      return false;
+    }
+    frame.put("address", REFUSED).remove("headers");
+    frame.put("body", new JsonObject().put("reason", reason));
+    return true;
+  }
+
+  private void onRefused(Message<JsonObject> message) {
+    message.fail(BusErrors.ARCP_FAILURE, new ArcpException(ErrorCode.PERMISSION_DENIED,
+        message.body().getString("reason", "refused")).toPayload().encode());
   }
 
   // ---- announce ---------------------------------------------------------------------------------------------
@@ -208,9 +227,9 @@ public final class AgentBridgeVerticle extends VerticleBase {
               .put("default", body.getBoolean("default", false)), Bus.OPTIONS)
           .onSuccess(v -> message.reply(new JsonObject().put("ok", true).put("provider", connection.id)
               .put("agent", ref.toString()).put("heartbeat_sec", options.jobHeartbeatSec())))
-          .onFailure(e -> message.fail(4000, ArcpException.from(e).toPayload().encode()));
+          .onFailure(e -> BusErrors.fail(message, e));
     } catch (RuntimeException e) {
-      message.fail(4000, ArcpException.from(e).toPayload().encode());
+      BusErrors.fail(message, e);
     }
   }
 

@@ -19,8 +19,8 @@ import java.util.Map;
  * One {@code name@version} served by agent processes: takes the job runner's dispatches on
  * {@link Addresses#agent(String, String)}, hands each to the next process with room (round robin, respecting each
  * process's max concurrent jobs), and relays the job's orders (cancel, pause, resume, delegation results) to that
- * process's inbox. Dispatches wait in order while every process is busy; the job runner's dispatch timeout bounds
- * the wait.
+ * process's inbox. Dispatches wait in order while every process is busy; the job runner's dispatch timeout
+ * ({@code limits.request_timeout_ms}) bounds the wait, and a job that ends while waiting is never dispatched.
  */
 final class BridgedAgent {
 
@@ -30,6 +30,8 @@ final class BridgedAgent {
   private final int heartbeatSec;
   private final List<Provider> providers = new ArrayList<>();
   private final ArrayDeque<Message<JsonObject>> waiting = new ArrayDeque<>();
+  /** The orders consumers of jobs still waiting for a process. */
+  private final Map<String, MessageConsumer<JsonObject>> waitingOrders = new HashMap<>();
   private final Map<String, Running> running = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private int next;
@@ -99,14 +101,44 @@ final class BridgedAgent {
         BusErrors.fail(waiting.pollFirst(), new ArcpException(ErrorCode.AGENT_NOT_AVAILABLE,
             "every process serving " + ref() + " left"));
       }
+      waitingOrders.values().forEach(MessageConsumer::unregister);
+      waitingOrders.clear();
       return true;
     }
     return false;
   }
 
+  /**
+   * A dispatch waits its turn; from now on the job's orders are heard here, so that a job cancelled (or timed
+   * out) while waiting is dropped instead of dispatched later.
+   */
   private void onDispatch(Message<JsonObject> dispatch) {
+    String jobId = dispatch.body().getString("job_id");
+    MessageConsumer<JsonObject> orders = vertx.eventBus().consumer(Addresses.agentJob(jobId),
+        order -> onOrder(jobId, order.body()));
+    waitingOrders.put(jobId, orders);
     waiting.addLast(dispatch);
-    drain();
+    orders.completion().onComplete(v -> drain());
+  }
+
+  private void onOrder(String jobId, JsonObject order) {
+    Running job = running.get(jobId);
+    if (job == null) {
+      // the job ended before any process took it
+      waiting.removeIf(dispatch -> jobId.equals(dispatch.body().getString("job_id")));
+      MessageConsumer<JsonObject> orders = waitingOrders.remove(jobId);
+      if (orders != null) {
+        orders.unregister();
+      }
+      return;
+    }
+    String op = order.getString("op");
+    if (!"ended".equals(op)) {
+      vertx.eventBus().send(job.provider.connection.inbox, order.copy().put("job_id", jobId));
+    }
+    if ("ended".equals(op) || "cancel".equals(op)) {
+      ended(jobId);
+    }
   }
 
   private void drain() {
@@ -135,22 +167,12 @@ final class BridgedAgent {
     String jobId = job.getString("job_id");
     BridgeConnection connection = provider.connection;
     connection.jobs.put(jobId, job.getString("job_token"));
-    MessageConsumer<JsonObject> orders = vertx.eventBus().consumer(Addresses.agentJob(jobId), order -> {
-      JsonObject forwarded = order.body().copy().put("job_id", jobId);
-      vertx.eventBus().send(connection.inbox, forwarded);
-      if ("cancel".equals(order.body().getString("op"))) {
-        ended(jobId);
-      }
-    });
-    running.put(jobId, new Running(provider, orders));
-    JsonObject forwarded = job.copy().put("heartbeat_sec", heartbeatSec);
-    orders.completion().onComplete(v -> {
-      vertx.eventBus().send(connection.inbox, forwarded);
-      dispatch.reply(new JsonObject().put("provider", connection.id), Bus.OPTIONS);
-    });
+    running.put(jobId, new Running(provider, waitingOrders.remove(jobId)));
+    vertx.eventBus().send(connection.inbox, job.copy().put("heartbeat_sec", heartbeatSec));
+    dispatch.reply(new JsonObject().put("provider", connection.id), Bus.OPTIONS);
   }
 
-  /** The job ended (the agent reported its outcome, or the gateway ended it): its slot is free again. */
+  /** The job ended (the job runner says so, whoever ended it): its slot is free again. */
   void ended(String jobId) {
     Running job = running.remove(jobId);
     if (job != null) {
