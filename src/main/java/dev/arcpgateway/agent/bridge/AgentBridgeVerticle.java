@@ -46,6 +46,9 @@ public final class AgentBridgeVerticle extends VerticleBase {
   /** Inboxes are {@code arcp.bridge.inbox.<16-64 of [A-Za-z0-9_-]>}, chosen by the agent process. */
   public static final Pattern INBOX = Pattern.compile("arcp\\.bridge\\.inbox\\.[A-Za-z0-9_-]{16,64}");
   private static final Pattern JOB = Pattern.compile("arcp\\.job\\.(job_[0-9A-Z]{26})");
+  private static final String JOB_PREFIX = "arcp.job.";
+  /** Bridge headers that make it deliver the frame's body with the gateway's by-reference codec. */
+  private static final JsonObject SHARED_BODY = new JsonObject().put("codecName", Bus.OPTIONS.getCodecName());
   private static final System.Logger LOG = System.getLogger(AgentBridgeVerticle.class.getName());
 
   private final GatewayOptions options;
@@ -162,12 +165,13 @@ public final class AgentBridgeVerticle extends VerticleBase {
           frame.put("headers", new JsonObject().put("x-bridge-connection", connection.id)); // replaces credentials
           yield true;
         }
-        var job = JOB.matcher(address);
-        if (job.matches() && connection.jobs.containsKey(job.group(1))) {
-          frame.remove("headers");
+        String jobId = address.startsWith(JOB_PREFIX) ? address.substring(JOB_PREFIX.length()) : null;
+        if (jobId != null && connection.jobs.containsKey(jobId)) {
+          // the agent's headers are dropped; the body (parsed fresh for this frame) goes by reference
+          frame.put("headers", SHARED_BODY);
           yield true;
         }
-        yield refuseRequest(frame, job.matches() ? "job " + job.group(1) + " is not running on this connection"
+        yield refuseRequest(frame, jobId != null ? "job " + jobId + " is not running on this connection"
             : "agents may send only to " + ANNOUNCE + " and to their jobs' addresses");
       }
       default -> false;

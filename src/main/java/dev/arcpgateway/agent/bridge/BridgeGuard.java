@@ -22,7 +22,6 @@ import java.util.Set;
 final class BridgeGuard {
 
   private static final System.Logger LOG = System.getLogger(BridgeGuard.class.getName());
-  private static final Set<String> TYPES = Set.of("ping", "register", "unregister", "send", "publish");
   private static final int MAX_EARLY_FRAMES = 1024;
 
   private final Vertx vertx;
@@ -66,6 +65,8 @@ final class BridgeGuard {
   private final class Relay {
     private final NetSocket agent;
     private final ArrayDeque<Buffer> early = new ArrayDeque<>();
+    /** Checked frames of the current read, written to the bridge together (one write instead of one per frame). */
+    private Buffer outgoing;
     private NetSocket bridge;
     private boolean closed;
     private double allowance;
@@ -79,7 +80,10 @@ final class BridgeGuard {
     void start() {
       RecordParser parser = RecordParser.newFixed(4);
       parser.handler(new FrameReader(parser));
-      agent.handler(parser);
+      agent.handler(data -> {
+        parser.handle(data);
+        flushOutgoing();
+      });
       agent.closeHandler(v -> close(null));
       agent.exceptionHandler(e -> close(null));
       upstream.connect(upstreamPort, "127.0.0.1").onComplete(connected -> {
@@ -109,6 +113,7 @@ final class BridgeGuard {
         while (!early.isEmpty()) {
           forward(early.pollFirst());
         }
+        flushOutgoing();
       });
     }
 
@@ -167,24 +172,7 @@ final class BridgeGuard {
       if (!withinRate()) {
         return "flood: more than " + settings.framesPerSec() + " frames per second";
       }
-      JsonObject frame;
-      try {
-        Object decoded = io.vertx.core.json.Json.decodeValue(body);
-        if (!(decoded instanceof JsonObject object)) {
-          return "malformed frame: not a JSON object";
-        }
-        frame = object;
-      } catch (RuntimeException e) {
-        return "malformed frame: not JSON";
-      }
-      Object type = frame.getValue("type");
-      if (!(type instanceof String name) || !TYPES.contains(name)) {
-        return "unknown frame type " + type;
-      }
-      if (!name.equals("ping") && !(frame.getValue("address") instanceof String)) {
-        return "a " + name + " frame needs an address";
-      }
-      return null;
+      return FrameCheck.problem(body.getBytes());
     }
 
     /** A token bucket: frames earn allowance at the configured rate, up to the burst. */
@@ -201,7 +189,19 @@ final class BridgeGuard {
     }
 
     private void forward(Buffer frame) {
-      bridge.write(frame);
+      if (outgoing == null) {
+        outgoing = Buffer.buffer(Math.max(4096, frame.length()));
+      }
+      outgoing.appendBuffer(frame);
+    }
+
+    private void flushOutgoing() {
+      if (outgoing == null || bridge == null || closed) {
+        return;
+      }
+      Buffer batch = outgoing;
+      outgoing = null;
+      bridge.write(batch);
       if (bridge.writeQueueFull()) {
         agent.pause();
         bridge.drainHandler(d -> agent.resume());

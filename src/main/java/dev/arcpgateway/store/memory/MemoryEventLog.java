@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class MemoryEventLog implements EventLog {
 
+  /** What a stored frame holds besides its payload: type, ids, index. */
+  private static final long FRAME_OVERHEAD = 160;
+
   private final Map<String, JobHistory> histories = new ConcurrentHashMap<>();
   /** Finished jobs in the order they finished: the first to forget when memory is short. */
   private final LinkedHashSet<String> finished = new LinkedHashSet<>();
@@ -35,7 +38,7 @@ final class MemoryEventLog implements EventLog {
 
   @Override
   public Future<Void> append(String jobId, long index, JsonObject event) {
-    long size = approximateSize(event);
+    long size = FRAME_OVERHEAD + approximateSize(event.getValue("payload"));
     long dropped = histories.computeIfAbsent(jobId, id -> new JobHistory()).append(index, event, size,
         maxEventsPerJob, maxBytesPerJob);
     if (totalBytes.addAndGet(size - dropped) > maxTotalBytes) {
