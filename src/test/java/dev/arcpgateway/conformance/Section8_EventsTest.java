@@ -46,7 +46,7 @@ class Section8_EventsTest {
   static Future<?> everyKind(JobContext job) {
     return job.log("info", "hello")
         .compose(v -> job.thought("thinking"))
-        .compose(v -> job.toolCall("grep", new JsonObject().put("pattern", "TODO"), "call_1"))
+        .compose(v -> job.toolCall("grep", new JsonObject().put("pattern", "deprecated"), "call_1"))
         .compose(v -> job.toolResult("call_1", new JsonObject().put("matches", 3)))
         .compose(v -> job.toolError("call_2", new ArcpException(ErrorCode.PERMISSION_DENIED, "denied")))
         .compose(v -> job.status("running", "halfway"))
@@ -132,7 +132,7 @@ class Section8_EventsTest {
     List<JsonObject> events = frames.subList(0, frames.size() - 1);
     assertEquals(new JsonObject().put("level", "info").put("message", "hello"), body(events.get(0)));
     assertEquals(new JsonObject().put("text", "thinking"), body(events.get(1)));
-    assertEquals(new JsonObject().put("tool", "grep").put("args", new JsonObject().put("pattern", "TODO"))
+    assertEquals(new JsonObject().put("tool", "grep").put("args", new JsonObject().put("pattern", "deprecated"))
         .put("call_id", "call_1"), body(events.get(2)));
     assertEquals(new JsonObject().put("call_id", "call_1").put("result", new JsonObject().put("matches", 3)),
         body(events.get(3)));
