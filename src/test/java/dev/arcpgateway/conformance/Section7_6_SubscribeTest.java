@@ -1,7 +1,6 @@
 package dev.arcpgateway.conformance;
 
 import static dev.arcpgateway.testing.Continuity.assertRequestRefused;
-import static dev.arcpgateway.testing.Continuity.chattyIndex;
 import static dev.arcpgateway.testing.Continuity.code;
 import static dev.arcpgateway.testing.Continuity.gateIndex;
 import static dev.arcpgateway.testing.Continuity.isType;

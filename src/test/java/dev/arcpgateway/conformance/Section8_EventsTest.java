@@ -20,7 +20,6 @@ import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;

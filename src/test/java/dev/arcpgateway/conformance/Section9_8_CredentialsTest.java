@@ -15,7 +15,6 @@ import dev.arcpgateway.lease.LocalCredentialProvisioner;
 import dev.arcpgateway.store.FileCredentialLedger;
 import dev.arcpgateway.store.memory.MemoryStore;
 import dev.arcpgateway.testing.Leases;
-import dev.arcpgateway.testing.Leases.Run;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
