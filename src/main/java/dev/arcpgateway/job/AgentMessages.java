@@ -58,7 +58,7 @@ final class AgentMessages {
     job.lastHeartbeatNanos = System.nanoTime();
     switch (op) {
       case "event" -> onEvent(job, body);
-      case "result", "fail" -> job.charges.onComplete(charged -> {
+      case "result", "fail" -> job.chargesSettled().onComplete(charged -> {
         if (!job.live()) {
           return;
         }
@@ -138,23 +138,29 @@ final class AgentMessages {
   private void charge(Job job, String currency, BigDecimal cost) {
     JsonObject request = new JsonObject().put("op", "charge").put("job_id", job.id).put("job_token", job.token)
         .put("currency", currency).put("amount", cost);
-    Future<?> charged = vertx.eventBus().<JsonObject>request(Addresses.LEASE, request,
-            Bus.withTimeout(options.requestTimeoutMs()))
-        .onSuccess(reply -> {
-          JsonObject answer = reply.body();
-          if (!answer.containsKey("remaining") || !job.live()) {
-            return;
+    job.chargeSent();
+    vertx.eventBus().<JsonObject>request(Addresses.LEASE, request, Bus.withTimeout(options.requestTimeoutMs()))
+        .onComplete(answer -> {
+          if (answer.succeeded()) {
+            gauge(job, currency, answer.result().body());
           }
-          double remaining = answer.getDouble("remaining");
-          JobTracing.budgetRemaining(job.span, currency, remaining);
-          emitEvent(job, "metric", null, new JsonObject().put("name", "cost.budget.remaining")
-              .put("value", remaining).put("unit", currency), null);
-          if (budgetExhaustedFatal && remaining <= 0) {
-            table.end(job, new ArcpException(ErrorCode.BUDGET_EXHAUSTED, "the " + currency + " budget is exhausted"),
-                "budget exhausted");
-          }
+          job.chargeAnswered(); // after the gauge: the job's outcome waits for this
         });
-    job.charges = Future.join(job.charges, charged); // the outcome waits, so the last gauge comes before it
+  }
+
+  /** The remaining budget after a charge, as a {@code cost.budget.remaining} metric (§9.6). */
+  private void gauge(Job job, String currency, JsonObject answer) {
+    if (!answer.containsKey("remaining") || !job.live()) {
+      return;
+    }
+    double remaining = answer.getDouble("remaining");
+    JobTracing.budgetRemaining(job.span, currency, remaining);
+    emitEvent(job, "metric", null, new JsonObject().put("name", "cost.budget.remaining")
+        .put("value", remaining).put("unit", currency), null);
+    if (budgetExhaustedFatal && remaining <= 0) {
+      table.end(job, new ArcpException(ErrorCode.BUDGET_EXHAUSTED, "the " + currency + " budget is exhausted"),
+          "budget exhausted");
+    }
   }
 
   void emitEvent(Job job, String kind, String ts, JsonObject body, JsonObject extensionsFrom) {

@@ -6,6 +6,7 @@ import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.JobSnapshot;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -36,8 +37,9 @@ final class Job {
   String clientTraceparent;
   /** The job's span (a no-op span without an OpenTelemetry SDK). */
   Span span = Span.getInvalid();
-  /** Completes when every cost charged so far was answered (and its remaining-budget gauge emitted). */
-  Future<?> charges = Future.succeededFuture();
+  /** Cost charges sent to the lease verticle and not answered yet. */
+  private int pendingCharges;
+  private Promise<Void> chargesSettled;
   /** Whether the submitting session negotiated provisioned credentials (delegated children inherit it). */
   boolean provisionCredentials;
   /** Set when an agent delegated this job: {@code {job_id, delegate_id}} of the delegating job. */
@@ -68,6 +70,29 @@ final class Job {
         grant.getJsonObject("lease"), grant.getJsonObject("lease_constraints"), grant.getJsonObject("budget"),
         request.parentJobId(), traceId, createdAt, accepted, createdAt);
     observers.add(sessionId);
+  }
+
+  void chargeSent() {
+    pendingCharges++;
+  }
+
+  void chargeAnswered() {
+    if (--pendingCharges == 0 && chargesSettled != null) {
+      Promise<Void> settled = chargesSettled;
+      chargesSettled = null;
+      settled.complete();
+    }
+  }
+
+  /** Completes once every cost charged so far was answered (and its remaining-budget gauge emitted). */
+  Future<Void> chargesSettled() {
+    if (pendingCharges == 0) {
+      return Future.succeededFuture();
+    }
+    if (chargesSettled == null) {
+      chargesSettled = Promise.promise();
+    }
+    return chargesSettled.future();
   }
 
   boolean live() {
