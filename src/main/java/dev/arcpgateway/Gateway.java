@@ -154,32 +154,32 @@ public final class Gateway {
     }
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     Bus.install(vertx);
-    LeaseSettings leaseSettings;
-    try {
-      leaseSettings = leaseSettings(options.lease());
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    Future<Authenticator> authenticator = authenticators();
     List<String> features = new ArrayList<>();
-    Future<Void> chain = openLedger()
-        .<Void>compose(v -> authenticator.map(a -> {
+    // key files are read on a worker thread: deploy may be called from an event loop
+    Future<LeaseSettings> leaseSettings = vertx.executeBlocking(() -> leaseSettings(options.lease()));
+    Future<Authenticator> authenticator = leaseSettings.compose(s -> authenticators());
+    Future<Void> chain = authenticator
+        .compose(a -> openLedger())
+        .<Void>map(v -> {
           features.addAll(features()); // after the ledger is open: it decides provisioned_credentials
           return null;
-        }))
+        })
         .compose(v -> deploy(AgentRegistryVerticle::new, 1))
-        .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings, leasePolicy, provisioner, store.credentials()), 1));
+        .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings.result(), leasePolicy, provisioner,
+            store.credentials()), 1));
     for (AgentRegistration agent : agents) {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options), 1));
     }
     BridgeSettings bridge = BridgeSettings.fromJson(options.bridge());
     if (bridge.enabled()) {
-      chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, bound -> bridgePort = bound), 1));
+      chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, bound -> bridgePort = bound),
+          1));
     }
     return chain
-        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry), options.jobRunnerInstances()))
-        .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy, features),
-            options.sessionInstances()))
+        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry),
+            options.jobRunnerInstances()))
+        .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy,
+            features), options.sessionInstances()))
         .compose(v -> stdio != null ? deploy(stdio, 1)
             : deploy(() -> new WebSocketTransportVerticle(options, bound -> port = bound),
                 options.transportInstances()))

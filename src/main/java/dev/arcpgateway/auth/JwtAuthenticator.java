@@ -35,8 +35,15 @@ public final class JwtAuthenticator implements Authenticator {
     this.jwt = jwt;
   }
 
-  /** Builds the verifier; a JWKS URL is fetched once, here. */
+  /** Builds the verifier; key files are read on a worker thread, a JWKS URL is fetched once, here. */
   public static Future<JwtAuthenticator> create(Vertx vertx, JsonObject settings) {
+    if (settings.getString("jwks_url") != null) {
+      return build(vertx, settings);
+    }
+    return vertx.executeBlocking(() -> build(vertx, settings)).compose(built -> built);
+  }
+
+  private static Future<JwtAuthenticator> build(Vertx vertx, JsonObject settings) {
     JWTOptions checks = new JWTOptions().setLeeway(settings.getInteger("leeway_sec", 5));
     if (settings.getString("issuer") != null) {
       checks.setIssuer(settings.getString("issuer"));

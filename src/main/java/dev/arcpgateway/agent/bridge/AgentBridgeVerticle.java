@@ -70,12 +70,17 @@ public final class AgentBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    int internalPort;
+    // the 5.0.7 bridge cannot report the port it bound, so a free loopback port is found first (off the loop)
+    return vertx.executeBlocking(AgentBridgeVerticle::freeLoopbackPort).compose(this::listen);
+  }
+
+  private static int freeLoopbackPort() throws IOException {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      internalPort = probe.getLocalPort(); // the 5.0.7 bridge cannot report the port it bound
-    } catch (IOException e) {
-      return Future.failedFuture(e);
+      return probe.getLocalPort();
     }
+  }
+
+  private Future<?> listen(int internalPort) {
     BridgeOptions permissions = new BridgeOptions()
         .addInboundPermitted(new PermittedOptions().setAddress(ANNOUNCE))
         .addInboundPermitted(new PermittedOptions().setAddress(REFUSED))
