@@ -203,8 +203,7 @@ public final class JobRunnerVerticle extends VerticleBase {
           : new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + job.id);
     }
     if (!job.live()) {
-      throw ArcpException.invalid("job " + job.id + " already ended (" + job.status.wire()
-          + "); there is nothing to cancel");
+      throw ArcpException.alreadyEnded(job.id, job.status);
     }
     String reason = body.getString("reason");
     JsonObject ack = new JsonObject().put("op", "cancelled").put("job_id", job.id)

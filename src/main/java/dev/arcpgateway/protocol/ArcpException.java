@@ -33,6 +33,11 @@ public class ArcpException extends RuntimeException {
     return new ArcpException(ErrorCode.INVALID_REQUEST, message);
   }
 
+  /** A cancel that came too late: the job already ended with {@code status}. */
+  public static ArcpException alreadyEnded(String jobId, JobStatus status) {
+    return invalid("job " + jobId + " already ended (" + status.wire() + "); there is nothing to cancel");
+  }
+
   public ErrorCode code() {
     return code;
   }

@@ -430,8 +430,7 @@ final class Session {
       if (job == null || !env.observePolicy().mayObserve(principal.name(), job.principal())) {
         return Future.failedFuture(new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + jobId));
       }
-      return Future.failedFuture(ArcpException.invalid("job " + jobId + " already ended (" + job.status().wire()
-          + "); there is nothing to cancel"));
+      return Future.failedFuture(ArcpException.alreadyEnded(jobId, job.status()));
     });
   }
 
