@@ -2,6 +2,7 @@ package dev.arcpgateway.bus;
 
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -17,6 +18,15 @@ public final class BusErrors {
   public static final int ARCP_FAILURE = 4000;
 
   private BusErrors() {
+  }
+
+  /** Answers {@code message} with the outcome: the reply body, or the failure as an ARCP error. */
+  public static void answer(Message<?> message, AsyncResult<JsonObject> outcome) {
+    if (outcome.succeeded()) {
+      message.reply(outcome.result(), Bus.OPTIONS);
+    } else {
+      fail(message, outcome.cause());
+    }
   }
 
   /** Fails {@code message} with {@code failure} as an ARCP error. */

@@ -178,10 +178,8 @@ public final class JobRunnerVerticle extends VerticleBase {
         if (result.failed()) {
           LOG.log(System.Logger.Level.WARNING, "job {0}: refused {1}: {2}", job.id, op, result.cause().getMessage());
         }
-      } else if (result.succeeded()) {
-        message.reply(result.result(), Bus.OPTIONS);
       } else {
-        BusErrors.fail(message, result.cause());
+        BusErrors.answer(message, result);
       }
     });
   }

@@ -97,13 +97,7 @@ public final class LeaseVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
     }
-    reply.onComplete(result -> {
-      if (result.succeeded()) {
-        message.reply(result.result(), Bus.OPTIONS);
-      } else {
-        BusErrors.fail(message, result.cause());
-      }
-    });
+    reply.onComplete(outcome -> BusErrors.answer(message, outcome));
   }
 
   // ---- grant ---------------------------------------------------------------------------------------------

@@ -238,13 +238,7 @@ final class Session {
           outbox.socketPaused("paused".equals(op));
         }
       }
-      case "resume" -> resume(body).onComplete(result -> {
-        if (result.succeeded()) {
-          message.reply(result.result(), Bus.OPTIONS);
-        } else {
-          BusErrors.fail(message, result.cause());
-        }
-      });
+      case "resume" -> resume(body).onComplete(outcome -> BusErrors.answer(message, outcome));
       default -> LOG.log(System.Logger.Level.WARNING, "session {0}: unknown op {1}", id, op);
     }
   }
