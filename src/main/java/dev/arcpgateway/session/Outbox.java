@@ -115,10 +115,6 @@ final class Outbox {
     sendableBeforeHold = pending.size();
   }
 
-  boolean holding() {
-    return sendableBeforeHold >= 0;
-  }
-
   void releaseHold() {
     sendableBeforeHold = -1;
     scheduleFlush();

@@ -15,7 +15,7 @@ import java.util.List;
 final class ResumeBuffer {
 
   /** One buffered frame and its UTF-8 size. */
-  record Entry(long seq, String frame, long bornNanos, long bytes) {
+  record Entry(long seq, String frame, long bytes) {
   }
 
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
@@ -24,7 +24,7 @@ final class ResumeBuffer {
   private long bytes;
   /** Seq of the newest frame ever appended (0 before the first). */
   private long lastSeq;
-  /** Every seq ≤ this has been dropped (acked, expired or evicted). */
+  /** Every seq ≤ this has been dropped (acked or evicted). */
   private long droppedThrough;
   /** Every seq ≤ this was dropped because the client acknowledged it. */
   private long ackedThrough;
@@ -36,7 +36,7 @@ final class ResumeBuffer {
 
   void append(long seq, String frame) {
     long size = Utf8.length(frame);
-    entries.addLast(new Entry(seq, frame, System.nanoTime(), size));
+    entries.addLast(new Entry(seq, frame, size));
     bytes += size;
     lastSeq = seq;
     while (entries.size() > maxEvents || bytes > maxBytes) {
@@ -52,14 +52,6 @@ final class ResumeBuffer {
     }
     ackedThrough = Math.max(ackedThrough, upTo);
     droppedThrough = Math.max(droppedThrough, upTo);
-  }
-
-  /** Frees frames older than {@code ageNanos}, unless the client acknowledges frames (then they stay). */
-  void expire(long ageNanos) {
-    long now = System.nanoTime();
-    while (!entries.isEmpty() && now - entries.peekFirst().bornNanos() > ageNanos) {
-      drop();
-    }
   }
 
   private void drop() {

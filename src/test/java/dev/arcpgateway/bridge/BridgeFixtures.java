@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.testing.ExampleAgent;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
@@ -111,5 +112,16 @@ final class BridgeFixtures {
     assertEquals("job.result", type(last), "the job failed: " + last.encode() + "\nframes: " + frames);
     assertEquals("success", payload(last).getString("final_status"));
     return payload(last);
+  }
+
+  /** The Python, Node and Java word counters, started as processes against {@code gateway}'s bridge. */
+  static List<ExampleAgent> wordCounters(TestGateway gateway) {
+    int port = gateway.gateway().bridgePort();
+    List<ExampleAgent> agents = new ArrayList<>();
+    for (ExampleAgent.Program program : List.of(ExampleAgent.Program.WORDCOUNT_PY, ExampleAgent.Program.WORDCOUNT_NODE,
+        ExampleAgent.Program.WORDCOUNT_JAVA)) {
+      agents.add(ExampleAgent.start(program, port, AGENT_TOKEN));
+    }
+    return agents;
   }
 }

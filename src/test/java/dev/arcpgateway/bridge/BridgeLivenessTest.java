@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.testing.BridgeSocket;
 import dev.arcpgateway.testing.ExampleAgent;
-import dev.arcpgateway.testing.ExampleAgent.Program;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
@@ -51,10 +50,7 @@ class BridgeLivenessTest {
     file = write(dir.resolve("a.txt"), "one two three\n");
     gateway = BridgeFixtures.gateway(vertx, b -> { },
         options -> options.setJobHeartbeatSec(1).setJobLivenessTimeoutSec(3));
-    int port = gateway.gateway().bridgePort();
-    for (Program program : List.of(Program.WORDCOUNT_PY, Program.WORDCOUNT_NODE, Program.WORDCOUNT_JAVA)) {
-      agents.add(ExampleAgent.start(program, port, BridgeFixtures.AGENT_TOKEN));
-    }
+    agents.addAll(BridgeFixtures.wordCounters(gateway));
   }
 
   @AfterAll

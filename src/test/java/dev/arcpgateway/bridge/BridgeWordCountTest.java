@@ -63,10 +63,7 @@ class BridgeWordCountTest {
     big = write(allowed.resolve("big.txt"), words(2000));
     secret = write(dir.resolve("secret/s.txt"), "do not read me\n");
     gateway = BridgeFixtures.gateway(vertx);
-    int port = gateway.gateway().bridgePort();
-    for (Program program : List.of(Program.WORDCOUNT_PY, Program.WORDCOUNT_NODE, Program.WORDCOUNT_JAVA)) {
-      agents.add(ExampleAgent.start(program, port, BridgeFixtures.AGENT_TOKEN));
-    }
+    agents.addAll(BridgeFixtures.wordCounters(gateway));
   }
 
   @AfterAll

@@ -105,17 +105,6 @@ class ResumeBufferTest {
     assertEquals(frame.getBytes(StandardCharsets.UTF_8).length, buffer.bytes());
   }
 
-  @Test
-  void expiry() {
-    ResumeBuffer buffer = filled(100, 1000, 3);
-    buffer.expire(Long.MAX_VALUE);
-    assertEquals(3, buffer.size());
-    buffer.expire(-1);
-    assertEquals(0, buffer.size());
-    assertTrue(buffer.covers(3));
-    assertFalse(buffer.covers(2));
-  }
-
   /** Random appends and acks against a model: a resume is covered exactly when no frame it needs is gone. */
   @Property(tries = 1000)
   void coversAndAfterAgreeWithAModel(@ForAll Random random) {

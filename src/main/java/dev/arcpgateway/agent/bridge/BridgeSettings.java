@@ -22,9 +22,6 @@ public record BridgeSettings(boolean enabled, String host, int port, int maxFram
 
   /** One static agent token and the agent names it may announce. */
   public record AgentToken(String token, String identity, List<String> agents) {
-    boolean allows(String agent) {
-      return agents.contains("*") || agents.contains(agent);
-    }
   }
 
   public static BridgeSettings fromJson(JsonObject json) {
