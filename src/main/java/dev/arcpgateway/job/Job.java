@@ -68,7 +68,8 @@ final class Job {
     this.chunks = chunks;
     this.snapshot = new JobSnapshot(id, principal, sessionId, agent.toString(), JobStatus.PENDING,
         grant.getJsonObject("lease"), grant.getJsonObject("lease_constraints"), grant.getJsonObject("budget"),
-        request.parentJobId(), traceId, createdAt, accepted, createdAt);
+        // the lease grant names the parent for both forms of delegation (parent_job_id or a delegation token)
+        grant.getString("parent_job_id"), traceId, createdAt, accepted, createdAt);
     observers.add(sessionId);
   }
 

@@ -198,7 +198,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     if (!job.principal.equals(principal)) {
       throw observePolicy.mayObserve(principal, job.principal)
           ? new ArcpException(ErrorCode.PERMISSION_DENIED, "only the submitting principal may cancel " + job.id)
-          : new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + job.id);
+          : ArcpException.jobNotFound(job.id);
     }
     if (!job.live()) {
       throw ArcpException.alreadyEnded(job.id, job.status);

@@ -35,13 +35,13 @@ final class JobSubscriptions {
     this.policy = policy;
   }
 
-  /** {@code {session_id, principal, request_id, history, from_event_seq}}; refuses with PERMISSION_DENIED. */
+  /** {@code {session_id, principal, request_id, history, from_event_seq}}; refuses as if the job did not exist. */
   void subscribe(Job job, JsonObject body) {
     String subscriber = body.getString("principal");
     boolean allowed = policy.mayObserve(subscriber, job.principal);
     Audit.subscribe(subscriber, job.id, job.principal, allowed);
     if (!allowed) {
-      throw new ArcpException(ErrorCode.PERMISSION_DENIED, "principal " + subscriber + " may not observe " + job.id);
+      throw ArcpException.jobNotFound(job.id);
     }
     String session = body.getString("session_id");
     boolean history = body.getBoolean("history", false);

@@ -7,6 +7,7 @@ import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
+import dev.arcpgateway.protocol.Timestamps;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.telemetry.JobTracing;
 import io.vertx.core.Vertx;
@@ -112,6 +113,7 @@ final class JobTable {
     }
     job.status = status;
     job.endedNanos = System.nanoTime();
+    payload.put("completed_at", Timestamps.now()); // the Python client requires it on both terminal frames
     emit(job, type, payload);
     // the agent side always learns the job ended: a still-running agent must stop, its host frees the slot
     vertx.eventBus().send(Addresses.agentJob(job.id), agentReason != null

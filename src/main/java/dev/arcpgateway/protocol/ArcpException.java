@@ -33,6 +33,14 @@ public class ArcpException extends RuntimeException {
     return new ArcpException(ErrorCode.INVALID_REQUEST, message);
   }
 
+  /**
+   * The job is unknown to this principal: it does not exist, or it is another principal's that this one may not
+   * observe. Both get exactly this error, so nobody learns which of another principal's jobs exist (§6.6, §14).
+   */
+  public static ArcpException jobNotFound(String jobId) {
+    return new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + jobId);
+  }
+
   /** A cancel that came too late: the job already ended with {@code status}. */
   public static ArcpException alreadyEnded(String jobId, JobStatus status) {
     return invalid("job " + jobId + " already ended (" + status.wire() + "); there is nothing to cancel");

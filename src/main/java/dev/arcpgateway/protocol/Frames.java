@@ -9,22 +9,19 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Frames {
 
-  /**
-   * The {@code session_id} put on errors sent before a session exists: the TypeScript client drops frames
-   * without one, and no real session ever has this id.
-   */
-  public static final String NO_SESSION = "sess_00000000000000000000000000";
-
   private Frames() {
   }
 
+  /** A frame of {@code type}; {@code sessionId} is null only for refusals before any session exists. */
   public static JsonObject frame(MessageType type, String sessionId, JsonObject payload) {
-    return new JsonObject()
+    JsonObject frame = new JsonObject()
         .put("arcp", Envelope.VERSION)
         .put("id", Ids.message())
-        .put("type", type.wire())
-        .put("session_id", sessionId)
-        .put("payload", payload);
+        .put("type", type.wire());
+    if (sessionId != null) {
+      frame.put("session_id", sessionId);
+    }
+    return frame.put("payload", payload);
   }
 
   /** A job-scoped frame; {@code seq} ≤ 0 means the frame carries no {@code event_seq}. */
@@ -67,8 +64,10 @@ public final class Frames {
     JsonObject frame = new JsonObject()
         .put("arcp", Envelope.VERSION)
         .put("id", requestId)
-        .put("type", MessageType.JOB_ERROR.wire())
-        .put("session_id", sessionId);
+        .put("type", MessageType.JOB_ERROR.wire());
+    if (sessionId != null) {
+      frame.put("session_id", sessionId);
+    }
     if (jobId != null) {
       frame.put("job_id", jobId);
     }
@@ -78,8 +77,11 @@ public final class Frames {
     return frame.put("payload", errorPayload("error", error));
   }
 
-  /** A {@code job.error} payload: the §12 error plus {@code final_status}. */
+  /**
+   * A {@code job.error} payload: the §12 error plus {@code final_status} and {@code completed_at} (the Python
+   * client requires it on every {@code job.error}, request refusals included).
+   */
   public static JsonObject errorPayload(String finalStatus, ArcpException error) {
-    return error.toPayload().put("final_status", finalStatus);
+    return error.toPayload().put("final_status", finalStatus).put("completed_at", Timestamps.now());
   }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * Every ARCP v1.1 message type, with the aliases older SDK generations still send.
  *
- * <p>{@code session.bye} (the TypeScript SDK's only close verb, and the v1.0 spelling) is read as
- * {@link #SESSION_CLOSE}.
+ * <p>{@code session.bye} is the TypeScript SDK's only close verb (and the v1.0 spelling): it closes a session like
+ * {@link #SESSION_CLOSE} and is answered in kind, because that client does not know {@code session.closed}.
  */
 public enum MessageType {
   SESSION_HELLO("session.hello", Direction.CLIENT),
@@ -21,6 +21,7 @@ public enum MessageType {
   SESSION_JOBS("session.jobs", Direction.RUNTIME),
   SESSION_CLOSE("session.close", Direction.CLIENT),
   SESSION_CLOSED("session.closed", Direction.RUNTIME),
+  SESSION_BYE("session.bye", Direction.BOTH),
   JOB_SUBMIT("job.submit", Direction.CLIENT),
   JOB_ACCEPTED("job.accepted", Direction.RUNTIME),
   JOB_EVENT("job.event", Direction.RUNTIME),
@@ -41,7 +42,6 @@ public enum MessageType {
     for (MessageType type : values()) {
       BY_WIRE.put(type.wire, type);
     }
-    BY_WIRE.put("session.bye", SESSION_CLOSE);
   }
 
   private final String wire;

@@ -12,8 +12,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * Refuses a connection before any session exists (bad hello, failed authentication, failed resume), in the
  * order wire-notes §13 works out for all three SDK clients: {@code session.error} first (the Python client
- * reads only the first frame) with a placeholder {@code session_id} (the TypeScript client drops frames
- * without one), then a jobless {@code job.error} echoing the hello's id (the Java client), then the close.
+ * reads only the first frame), then a jobless {@code job.error} echoing the hello's id (the Java client), then the
+ * close. Neither carries a {@code session_id}: there is no session, and a made-up one would name a session that
+ * does not exist (the TypeScript client learns the refusal from the close code and reason).
  */
 final class PreWelcome {
 
@@ -25,8 +26,8 @@ final class PreWelcome {
 
   static void refuse(EventBus bus, String connectionId, String requestId, ArcpException error) {
     JsonArray frames = new JsonArray()
-        .add(Frames.sessionError(Frames.NO_SESSION, error, requestId).encode())
-        .add(Frames.requestError(Frames.NO_SESSION, requestId != null ? requestId : Ids.message(), null, null, error)
+        .add(Frames.sessionError(null, error, requestId).encode())
+        .add(Frames.requestError(null, requestId != null ? requestId : Ids.message(), null, null, error)
             .encode());
     String address = Addresses.connection(connectionId);
     bus.send(address, new JsonObject().put("op", "frames").put("frames", frames), Bus.OPTIONS);

@@ -124,11 +124,9 @@ final class Session {
     String token = request.getString("resume_token");
     String claimed = request.getString("principal");
     long lastSeen = request.getLong("last_event_seq", 0L);
-    if (token == null || !Secrets.equal(tokenHash, Secrets.hash(token))) {
-      return Future.failedFuture(expired("the resume token is not current"));
-    }
-    if (claimed != null && !claimed.equals(principal.name())) {
-      return Future.failedFuture(expired("the resume token is not current"));
+    if (token == null || !Secrets.equal(tokenHash, Secrets.hash(token))
+        || claimed != null && !claimed.equals(principal.name())) {
+      return Future.failedFuture(notResumable());
     }
     if (!buffer.covers(lastSeen)) {
       return Future.failedFuture(expired("events after last_event_seq " + lastSeen
@@ -144,6 +142,16 @@ final class Session {
       features = Feature.intersect(env.runtimeFeatures(), wanted);
     }
     return attach(request.getString("connection_id"), lastSeen).map(v -> new JsonObject().put("session_id", id));
+  }
+
+  /**
+   * The one refusal for a session that cannot be resumed by this caller: unknown, gone, or presented with a token or
+   * principal that is not its own. One code and one message, so nobody can tell another principal's session from a
+   * missing one (§6.6, §14).
+   */
+  static ArcpException notResumable() {
+    return expired("the session cannot be resumed: it is unknown, its resume window has passed, or the resume token"
+        + " is not current");
   }
 
   private static ArcpException expired(String message) {
@@ -289,7 +297,7 @@ final class Session {
         // any inbound frame already counts as liveness
       }
       case SESSION_ACK -> ack(envelope);
-      case SESSION_CLOSE -> close(envelope);
+      case SESSION_CLOSE, SESSION_BYE -> close(envelope);
       case SESSION_LIST_JOBS -> listJobs(envelope);
       case JOB_SUBSCRIBE -> subscriptions.subscribe(envelope);
       case JOB_UNSUBSCRIBE -> subscriptions.unsubscribe(envelope);
@@ -327,13 +335,16 @@ final class Session {
     flow.acknowledged();
   }
 
+  /** {@code session.close} is answered with {@code session.closed}, {@code session.bye} with {@code session.bye}. */
   private void close(Envelope envelope) {
     JsonObject payload = new JsonObject();
     String reason = Fields.optString(envelope.payload(), "reason");
     if (reason != null) {
       payload.put("reason", reason);
     }
-    write(Frames.frame(MessageType.SESSION_CLOSED, id, payload));
+    MessageType answer = envelope.type() == MessageType.SESSION_BYE
+        ? MessageType.SESSION_BYE : MessageType.SESSION_CLOSED;
+    write(Frames.frame(answer, id, payload));
     outbox.close(1000, "session closed");
     park();
   }
@@ -422,7 +433,7 @@ final class Session {
   private <T> Future<T> finishedOrUnknown(String jobId) {
     return env.store().jobs().get(jobId).compose(job -> {
       if (job == null || !env.observePolicy().mayObserve(principal.name(), job.principal())) {
-        return Future.failedFuture(new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + jobId));
+        return Future.failedFuture(ArcpException.jobNotFound(jobId));
       }
       return Future.failedFuture(ArcpException.alreadyEnded(jobId, job.status()));
     });

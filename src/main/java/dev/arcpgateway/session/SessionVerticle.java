@@ -150,8 +150,7 @@ public final class SessionVerticle extends VerticleBase {
               Bus.withTimeout(options.requestTimeoutMs()))
           .map(reply -> reply.body())
           .recover(failure -> Future.failedFuture(BusErrors.noHandlers(failure)
-              ? new ArcpException(ErrorCode.RESUME_WINDOW_EXPIRED, "session " + sessionId + " is no longer resumable")
-              : BusErrors.toArcp(failure)));
+              ? Session.notResumable() : BusErrors.toArcp(failure)));
     }));
   }
 
@@ -160,7 +159,7 @@ public final class SessionVerticle extends VerticleBase {
       return Future.succeededFuture(resume.sessionId());
     }
     return store.sessions().findByResumeToken(Secrets.hash(resume.token())).compose(session -> session == null
-        ? Future.failedFuture(new ArcpException(ErrorCode.RESUME_WINDOW_EXPIRED, "unknown or expired resume token"))
+        ? Future.failedFuture(Session.notResumable())
         : Future.succeededFuture(session.sessionId()));
   }
 

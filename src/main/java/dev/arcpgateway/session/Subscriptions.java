@@ -72,13 +72,12 @@ final class Subscriptions {
       String subscriber = session.principal.name();
       if (job == null) {
         Audit.subscribe(subscriber, jobId, null, false);
-        return Future.failedFuture(new ArcpException(ErrorCode.JOB_NOT_FOUND, "no job " + jobId));
+        return Future.failedFuture(ArcpException.jobNotFound(jobId));
       }
       boolean allowed = env.observePolicy().mayObserve(subscriber, job.principal());
       Audit.subscribe(subscriber, jobId, job.principal(), allowed);
       if (!allowed) {
-        return Future.failedFuture(new ArcpException(ErrorCode.PERMISSION_DENIED,
-            "principal " + subscriber + " may not observe " + jobId));
+        return Future.failedFuture(ArcpException.jobNotFound(jobId));
       }
       Future<List<EventLog.LoggedEvent>> replay = history
           ? env.store().events().read(jobId, from, Integer.MAX_VALUE) : Future.succeededFuture(List.of());

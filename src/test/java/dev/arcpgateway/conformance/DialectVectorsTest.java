@@ -1,6 +1,5 @@
 package dev.arcpgateway.conformance;
 
-import static dev.arcpgateway.testing.Refusals.NO_SESSION;
 import static dev.arcpgateway.testing.Refusals.assertPreWelcomeRefusal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -333,25 +332,31 @@ class DialectVectorsTest {
   }
 
   @Test
-  void typeScriptByeWithoutReasonIsAnsweredWithSessionClosed() {
+  void typeScriptByeWithoutReasonIsAnsweredWithBye() {
     WireClient client = tsSession();
     client.send(envelope(tsId(), "session.bye", client.sessionId(), new JsonObject()));
-    JsonObject closed = assertTypeScriptReadable(client.expect("session.closed"));
-    assertEquals(new JsonObject(), closed.getJsonObject("payload"));
+    // the TS client knows session.bye, not session.closed (issue: it logged a parse error on every close)
+    JsonObject bye = assertTypeScriptReadable(client.expect("session.bye"));
+    assertEquals(new JsonObject(), bye.getJsonObject("payload"));
     assertEquals((short) 1000, client.awaitClose());
   }
 
+  /**
+   * A refused hello names no session: the frames carry no made-up {@code session_id}, so the TS client drops
+   * them and learns of the refusal from the 1008 close, as it does from the TS and Python runtimes.
+   */
   @Test
-  void typeScriptCanReadAPreWelcomeRefusal() {
+  void aPreWelcomeRefusalCarriesNoMadeUpSessionId() {
     WireClient refused = gateway.connect();
     JsonObject hello = tsHello();
     hello.getJsonObject("payload").getJsonObject("auth").put("token", "expired");
     refused.send(hello);
-    refused.awaitClose();
+    assertEquals((short) 1008, refused.awaitClose());
     List<JsonObject> frames = refused.drain();
     assertFalse(frames.isEmpty());
-    frames.forEach(DialectVectorsTest::assertTypeScriptReadable);
-    assertEquals(NO_SESSION, frames.get(0).getString("session_id"));
+    for (JsonObject frame : frames) {
+      assertFalse(frame.containsKey("session_id"), "no session exists, so no made-up session_id: " + frame);
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.arcpgateway.conformance;
 
 import static dev.arcpgateway.testing.JobFrames.last;
 import static dev.arcpgateway.testing.JobFrames.payload;
+import static dev.arcpgateway.testing.JobFrames.terminalPayload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,7 +48,8 @@ class EmbeddingTest {
     assertEquals("greeter@1.0.0", payload(accepted).getString("agent"));
     JsonObject result = last(client.untilTerminal(accepted.getString("job_id")));
     assertEquals("job.result", result.getString("type"));
-    assertEquals(new JsonObject().put("final_status", "success").put("result", "hello ada"), payload(result));
+    assertEquals(new JsonObject().put("final_status", "success").put("result", "hello ada"),
+        terminalPayload(result));
 
     gateway.undeploy().await(10, TimeUnit.SECONDS);
     client.awaitClose();

@@ -116,6 +116,11 @@ class Section10_DelegationTest {
     assertTrue(frames.indexOf(childTerminal) < frames.size() - 1, "the child ends before the parent");
     assertEquals(new JsonObject().put("result", childResult), parent.result());
 
+    // §6.6: list_jobs names the child's parent as job.accepted did
+    JsonObject listed = Leases.list(client).getJsonArray("jobs").stream().map(JsonObject.class::cast)
+        .filter(entry -> childId.equals(entry.getString("job_id"))).findFirst().orElseThrow();
+    assertEquals(parent.jobId(), listed.getString("parent_job_id"), listed.encode());
+
     // one session, one event_seq space (§8.3): strictly increasing across parent and child frames
     long previous = 0;
     for (JsonObject frame : frames) {

@@ -305,4 +305,25 @@ class Section6_3_ResumeTest {
         resume(ResumeForm.HELLO_NESTED, TestGateway.ALICE, alice.sessionId(), resumeToken(alice), 0));
     assertEquals(alice.sessionId(), aliceAgain.sessionId());
   }
+
+  /** §14: a forged token for another principal's live session and an unknown session id get the same answer. */
+  @Test
+  void anotherPrincipalsSessionIsIndistinguishableFromAnUnknownOne() {
+    WireClient alice = gateway.session(TestGateway.ALICE);
+    alice.drop();
+    WireClient forged = gateway.connect();
+    JsonObject forgedFrame = resume(ResumeForm.HELLO_NESTED, TestGateway.BOB, alice.sessionId(), "rt_forged", 0);
+    forged.send(forgedFrame);
+    JsonObject forgedError = assertRefusedBeforeWelcome(forged, forgedFrame.getString("id"),
+        "RESUME_WINDOW_EXPIRED", alice.sessionId());
+
+    WireClient unknown = gateway.connect();
+    JsonObject unknownFrame = resume(ResumeForm.HELLO_NESTED, TestGateway.BOB, "sess_01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+        "rt_forged", 0);
+    unknown.send(unknownFrame);
+    JsonObject unknownError = assertRefusedBeforeWelcome(unknown, unknownFrame.getString("id"),
+        "RESUME_WINDOW_EXPIRED", null);
+    assertEquals(forgedError.getJsonObject("payload").getString("message"),
+        unknownError.getJsonObject("payload").getString("message"));
+  }
 }

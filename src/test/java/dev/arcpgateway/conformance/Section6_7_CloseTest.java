@@ -41,8 +41,13 @@ class Section6_7_CloseTest {
 
   /** Sends {@code frame}, expects exactly {@code session.closed} and then a 1000 close; returns the closed frame. */
   private static JsonObject closeWith(WireClient client, JsonObject frame) {
+    return closeWith(client, frame, "session.closed");
+  }
+
+  /** Sends {@code frame}, expects exactly an {@code answer} frame and then a 1000 close; returns the answer. */
+  private static JsonObject closeWith(WireClient client, JsonObject frame, String answer) {
     client.send(frame);
-    JsonObject closed = client.expect("session.closed");
+    JsonObject closed = client.expect(answer);
     assertEquals("1.1", closed.getString("arcp"));
     assertEquals(client.sessionId(), closed.getString("session_id"), closed::encode);
     assertFalse(closed.getString("id").equals(frame.getString("id")), "a fresh id, not an echo");
@@ -76,18 +81,18 @@ class Section6_7_CloseTest {
   }
 
   @Test
-  void byeWithReasonIsAcknowledgedLikeClose() {
+  void byeIsAnsweredWithBye() {
     WireClient client = gateway.session(TestGateway.ALICE);
     JsonObject bye = Wire.frame("session.bye", client.sessionId(), new JsonObject().put("reason", "done"));
-    JsonObject closed = closeWith(client, bye);
-    assertEquals("session.closed", closed.getString("type"), "session.bye is answered with session.closed");
+    JsonObject closed = closeWith(client, bye, "session.bye");
+    assertEquals("session.bye", closed.getString("type"), "session.bye is answered with session.bye (TypeScript)");
     assertEquals("done", closed.getJsonObject("payload").getString("reason"));
   }
 
   @Test
   void byeWithoutReasonIsAcknowledged() {
     WireClient client = gateway.session(TestGateway.ALICE);
-    JsonObject closed = closeWith(client, Wire.frame("session.bye", client.sessionId(), new JsonObject()));
+    JsonObject closed = closeWith(client, Wire.frame("session.bye", client.sessionId(), new JsonObject()), "session.bye");
     assertFalse(closed.getJsonObject("payload").containsKey("reason"), closed::encode);
   }
 

@@ -2,6 +2,7 @@ package dev.arcpgateway.conformance;
 
 import static dev.arcpgateway.testing.JobFrames.assertRejectedSubmit;
 import static dev.arcpgateway.testing.JobFrames.assertStrictUtc;
+import static dev.arcpgateway.testing.JobFrames.terminalPayload;
 import static dev.arcpgateway.testing.JobFrames.assertTraceId;
 import static dev.arcpgateway.testing.JobFrames.hasSeq;
 import static dev.arcpgateway.testing.JobFrames.payload;
@@ -95,7 +96,7 @@ class Section7_1_SubmitTest {
     assertEquals(TRACE, result.getString("trace_id"));
     assertEquals(new JsonObject().put("final_status", "success").put("result",
         new JsonObject().put("input", new JsonObject().put("path", "src/auth")).put("version", "2.0.0")),
-        payload(result));
+        terminalPayload(result));
   }
 
   @Test

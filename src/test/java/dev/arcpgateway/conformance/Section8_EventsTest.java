@@ -2,6 +2,7 @@ package dev.arcpgateway.conformance;
 
 import static dev.arcpgateway.testing.JobFrames.assertRejectedSubmit;
 import static dev.arcpgateway.testing.JobFrames.assertStrictUtc;
+import static dev.arcpgateway.testing.JobFrames.terminalPayload;
 import static dev.arcpgateway.testing.JobFrames.events;
 import static dev.arcpgateway.testing.JobFrames.hasSeq;
 import static dev.arcpgateway.testing.JobFrames.last;
@@ -156,7 +157,7 @@ class Section8_EventsTest {
     JsonObject result = last(frames);
     assertEquals("job.result", type(result));
     assertEquals(new JsonObject().put("final_status", "success").put("result_id", resultId).put("result_size", 10)
-        .put("summary", "all kinds"), payload(result));
+        .put("summary", "all kinds"), terminalPayload(result));
   }
 
   @Test

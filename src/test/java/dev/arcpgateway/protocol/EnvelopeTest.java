@@ -53,7 +53,7 @@ class EnvelopeTest {
         assertEquals(type, Envelope.parse(frame(type.wire()).encode()).orElseThrow().type());
       }
     }
-    assertEquals(MessageType.SESSION_CLOSE, Envelope.parse(frame("session.bye").encode()).orElseThrow().type());
+    assertEquals(MessageType.SESSION_BYE, Envelope.parse(frame("session.bye").encode()).orElseThrow().type());
   }
 
   @Test

@@ -83,14 +83,29 @@ public final class JobFrames {
     return placeholder;
   }
 
-  /** {@code {final_status, code, message, retryable, details?}} with the §12 retryable rules. */
+  /** A terminal frame's payload without its {@code completed_at}, which must be there. */
+  public static JsonObject terminalPayload(JsonObject frame) {
+    JsonObject payload = payload(frame).copy();
+    assertCompletedAt(payload);
+    payload.remove("completed_at");
+    return payload;
+  }
+
+  /** A terminal payload's {@code completed_at}: a UTC ISO 8601 instant (the Python client requires it). */
+  public static void assertCompletedAt(JsonObject payload) {
+    assertTrue(payload.getValue("completed_at") instanceof String, "completed_at: " + payload.encode());
+    assertStrictUtc(payload.getString("completed_at"));
+  }
+
+  /** {@code {final_status, code, message, retryable, details?, completed_at}} with the §12 retryable rules. */
   public static void assertErrorPayload(JsonObject payload, String finalStatus, String code) {
     assertEquals(finalStatus, payload.getString("final_status"), payload.encode());
     assertEquals(code, payload.getString("code"), payload.encode());
     assertTrue(payload.getValue("message") instanceof String m && !m.isEmpty(), "message: " + payload.encode());
     assertTrue(payload.getValue("retryable") instanceof Boolean, "retryable: " + payload.encode());
+    assertCompletedAt(payload);
     for (String key : payload.fieldNames()) {
-      assertTrue(List.of("final_status", "code", "message", "retryable", "details").contains(key),
+      assertTrue(List.of("final_status", "code", "message", "retryable", "details", "completed_at").contains(key),
           "unexpected error payload key " + key + ": " + payload.encode());
     }
   }

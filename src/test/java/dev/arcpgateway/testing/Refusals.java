@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class Refusals {
 
-  /** The {@code session_id} of errors sent before any session exists. */
+  /** A well-formed session id that no session has. */
   public static final String NO_SESSION = "sess_00000000000000000000000000";
 
   /** WebSocket close code the gateway uses after a pre-welcome refusal (policy violation). */
@@ -33,7 +33,7 @@ public final class Refusals {
     assertEquals("session.error", frame.getString("type"), () -> "expected session.error, got " + frame.encode());
     assertEquals("1.1", frame.getString("arcp"), frame::encode);
     assertNotNull(frame.getString("id"), frame::encode);
-    assertEquals(sessionId, frame.getString("session_id"), frame::encode);
+    assertSessionId(frame, sessionId);
     assertFalse(frame.containsKey("job_id"), () -> "session.error carries no job_id: " + frame.encode());
     assertFalse(frame.containsKey("event_seq"), () -> "session.error carries no event_seq: " + frame.encode());
     JsonObject payload = frame.getJsonObject("payload");
@@ -59,7 +59,7 @@ public final class Refusals {
     assertEquals("job.error", frame.getString("type"), () -> "expected job.error, got " + frame.encode());
     assertEquals("1.1", frame.getString("arcp"), frame::encode);
     assertEquals(requestId, frame.getString("id"), () -> "the id must echo the request: " + frame.encode());
-    assertEquals(sessionId, frame.getString("session_id"), frame::encode);
+    assertSessionId(frame, sessionId);
     assertFalse(frame.containsKey("job_id"), () -> "jobless: no job_id expected: " + frame.encode());
     assertFalse(frame.containsKey("event_seq"), () -> "jobless: no event_seq expected: " + frame.encode());
     JsonObject payload = frame.getJsonObject("payload");
@@ -68,6 +68,15 @@ public final class Refusals {
     assertEquals(Boolean.FALSE, payload.getBoolean("retryable"), frame::encode);
     assertFalse(payload.getString("message", "").isBlank(), frame::encode);
     return frame;
+  }
+
+  /** {@code session_id} is {@code sessionId}, or absent when {@code sessionId} is null (no session exists). */
+  private static void assertSessionId(JsonObject frame, String sessionId) {
+    if (sessionId == null) {
+      assertFalse(frame.containsKey("session_id"), () -> "no session, so no session_id: " + frame.encode());
+    } else {
+      assertEquals(sessionId, frame.getString("session_id"), frame::encode);
+    }
   }
 
   /**
@@ -83,7 +92,7 @@ public final class Refusals {
   }
 
   /**
-   * The pre-welcome refusal: exactly {@code session.error} (placeholder session) then the jobless
+   * The pre-welcome refusal: exactly {@code session.error} (no {@code session_id}) then the jobless
    * {@code job.error} with the same code echoing {@code helloId}, then the server closes with 1008.
    * When {@code helloId} is null (unreadable frame) the job.error's id is not checked. Returns the session.error.
    */
@@ -91,13 +100,13 @@ public final class Refusals {
     short status = client.awaitClose();
     List<JsonObject> frames = client.drain();
     assertEquals(2, frames.size(), () -> "expected session.error + job.error, got " + frames);
-    JsonObject error = assertSessionError(frames.get(0), code, NO_SESSION, helloId);
+    JsonObject error = assertSessionError(frames.get(0), code, null, helloId);
     JsonObject jobError = frames.get(1);
     if (helloId != null) {
-      assertJoblessJobError(jobError, code, NO_SESSION, helloId);
+      assertJoblessJobError(jobError, code, null, helloId);
     } else {
       assertInstanceOf(String.class, jobError.getValue("id"), jobError::encode);
-      assertJoblessJobError(jobError, code, NO_SESSION, jobError.getString("id"));
+      assertJoblessJobError(jobError, code, null, jobError.getString("id"));
     }
     assertEquals(POLICY_VIOLATION, status, "close code");
     assertEquals(0, client.binaryFramesReceived());
