@@ -8,9 +8,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * Parsed {@code lease_constraints} (§9.5): an absolute {@code expires_at} (strict UTC, in the future) or, for
- * convenience, {@code expires_in_s} seconds from now, which is turned into the absolute time that
- * {@code job.accepted} echoes.
+ * Parsed {@code lease_constraints} (§9.5): an absolute {@code expires_at} (ISO 8601 with a UTC offset, in the
+ * future, echoed in UTC) or, for convenience, {@code expires_in_s} seconds from now, which is turned into the
+ * absolute time that {@code job.accepted} echoes.
  *
  * @param expiresAt when the lease ends, or null for never
  * @param echo      the constraints as {@code job.accepted} echoes them
@@ -29,11 +29,13 @@ public record LeaseConstraints(Instant expiresAt, JsonObject echo) {
       throw ArcpException.invalid("lease_constraints takes expires_at or expires_in_s, not both");
     }
     if (expiresAt != null) {
-      Instant at = Timestamps.parseStrictUtc("lease_constraints.expires_at", expiresAt);
+      Instant at = Timestamps.parseWithOffset("lease_constraints.expires_at", expiresAt);
       if (!at.isAfter(now)) {
         throw ArcpException.invalid("lease_constraints.expires_at " + expiresAt + " is not in the future");
       }
-      return new LeaseConstraints(at, new JsonObject().put("expires_at", expiresAt));
+      // echoed in UTC: the TypeScript and Java clients read only the Z form
+      String utc = Timestamps.isStrictUtc(expiresAt) ? expiresAt : Timestamps.format(at);
+      return new LeaseConstraints(at, new JsonObject().put("expires_at", utc));
     }
     if (expiresIn != null) {
       if (expiresIn.signum() <= 0 || expiresIn.compareTo(BigDecimal.valueOf(366L * 24 * 3600)) > 0) {

@@ -1,6 +1,7 @@
 package dev.arcpgateway.protocol;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -13,6 +14,8 @@ public final class Timestamps {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern STRICT_UTC =
       Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
+  private static final Pattern WITH_OFFSET =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
 
   private Timestamps() {
   }
@@ -52,6 +55,30 @@ public final class Timestamps {
     } catch (DateTimeParseException e) {
       throw ArcpException.invalid(field + " is not a valid timestamp: " + quote(value));
     }
+  }
+
+  /**
+   * Parses an ISO 8601 date-time with an explicit UTC offset ({@code Z}, {@code +00:00}, {@code +02:00}, …),
+   * as the seed's {@code expires_at} allows; a local time without an offset is refused.
+   */
+  public static Instant parseWithOffset(String field, String value) {
+    if (isStrictUtc(value)) {
+      return parseStrictUtc(field, value);
+    }
+    if (value == null || !WITH_OFFSET.matcher(value).matches()) {
+      throw ArcpException.invalid(field + " must be an ISO 8601 timestamp with a UTC offset (Z or ±hh:mm), got "
+          + quote(value));
+    }
+    try {
+      return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ArcpException.invalid(field + " is not a valid timestamp: " + quote(value));
+    }
+  }
+
+  /** True when {@code value} is already in the strict {@code …Z} form this gateway emits. */
+  public static boolean isStrictUtc(String value) {
+    return value != null && STRICT_UTC.matcher(value).matches();
   }
 
   private static String quote(String value) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -71,10 +72,22 @@ class Section9_5_ExpiryTest {
     assertEquals(new JsonObject().put("expires_at", at), accepted.getJsonObject("lease_constraints"));
   }
 
+  /** §9.3 (seed): any ISO 8601 UTC offset is accepted and echoed as the same instant in UTC. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({"2099-05-13T23:42:00+00:00, 2099-05-13T23:42:00.000Z",
+      "2099-05-13T23:42:00+02:00, 2099-05-13T21:42:00.000Z",
+      "2099-05-13T23:42:00.5-05:30, 2099-05-14T05:12:00.500Z"})
+  void expiresAtWithAnOffsetIsNormalisedToUtc(String at, String utc) {
+    WireClient client = gateway.session(TestGateway.ALICE);
+    JsonObject accepted = payload(Leases.run(client, withConstraints(Leases.payload("echo", 1, null),
+        new JsonObject().put("expires_at", at))).accepted());
+    assertEquals(new JsonObject().put("expires_at", utc), accepted.getJsonObject("lease_constraints"));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"2020-01-01T00:00:00Z", "2099-05-13T23:42:00+00:00", "2099-05-13T23:42:00+02:00",
-      "2099-05-13T23:42:00", "2099-05-13", "tomorrow", "2099-05-13T23:42:00z"})
-  void pastOrNonUtcExpiresAtIsInvalidRequest(String at) {
+  @ValueSource(strings = {"2020-01-01T00:00:00Z", "2020-01-01T02:00:00+02:00", "2099-05-13T23:42:00",
+      "2099-05-13", "tomorrow", "2099-05-13T23:42:00z", "2099-05-13T23:42:00+0200", "2099-05-13T23:42:00+02"})
+  void pastOrOffsetlessExpiresAtIsInvalidRequest(String at) {
     WireClient client = gateway.session(TestGateway.ALICE);
     JsonObject submit = Wire.submit(client.sessionId(), withConstraints(Leases.payload("echo", 1, null),
         new JsonObject().put("expires_at", at)));

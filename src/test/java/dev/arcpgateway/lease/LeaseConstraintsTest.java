@@ -44,9 +44,9 @@ class LeaseConstraintsTest {
   }
 
   @Test
-  void expiresAtMustBeStrictUtc() {
-    for (String bad : List.of("2026-05-13T23:42:00+00:00", "2026-05-13T23:42:00-05:00", "2026-05-13T23:42:00",
-        "2026-05-13", "tomorrow", "2026-05-13 23:42:00Z", "2026-05-13T23:42:00z", "")) {
+  void expiresAtNeedsAnExplicitOffset() {
+    for (String bad : List.of("2026-05-13T23:42:00", "2026-05-13T23:42:00+0000", "2026-05-13T23:42:00+00",
+        "2026-05-13", "tomorrow", "2026-05-13 23:42:00Z", "2026-05-13T23:42:00z", "2026-05-13T23:42:00+25:00", "")) {
       assertInvalid(new JsonObject().put("expires_at", bad));
     }
     assertInvalid(new JsonObject().put("expires_at", 1778715720));
@@ -98,5 +98,15 @@ class LeaseConstraintsTest {
   private static void assertInvalid(JsonObject json) {
     ArcpException e = assertThrows(ArcpException.class, () -> LeaseConstraints.parse(json, NOW), json.encode());
     assertEquals(ErrorCode.INVALID_REQUEST, e.code(), json.encode());
+  }
+
+  @Test
+  void expiresAtWithAnOffsetIsTheSameInstantEchoedInUtc() {
+    LeaseConstraints c = LeaseConstraints.parse(new JsonObject().put("expires_at", "2026-05-13T21:42:00+02:00"), NOW);
+    assertEquals(Instant.parse("2026-05-13T19:42:00Z"), c.expiresAt());
+    assertEquals(new JsonObject().put("expires_at", "2026-05-13T19:42:00.000Z"), c.echo());
+    LeaseConstraints minus = LeaseConstraints.parse(new JsonObject().put("expires_at", "2026-05-13T19:42:00-00:00"),
+        NOW);
+    assertEquals(Instant.parse("2026-05-13T19:42:00Z"), minus.expiresAt());
   }
 }
