@@ -137,11 +137,24 @@ public final class Gateway {
    */
   public Future<String> createDelegationToken(String principal, JsonObject lease, JsonObject leaseConstraints,
                                               String parentJobId, long ttlSec) {
+    return mintDelegationToken(new JsonObject().put("op", "mint").put("principal", principal).put("lease", lease)
+        .put("lease_constraints", leaseConstraints).put("parent_job_id", parentJobId).put("ttl_sec", ttlSec));
+  }
+
+  /**
+   * The seed's short form of {@link #createDelegationToken(String, JsonObject, JsonObject, String, long)}: a
+   * token for {@code principal} granting {@code scopes} — the lease, capability names mapped to their patterns,
+   * e.g. {@code {"tool.call": ["search"]}} — with no constraints, no parent job, valid for the configured
+   * {@code delegation.token_ttl_sec}.
+   */
+  public Future<String> createDelegationToken(String principal, JsonObject scopes) {
+    return mintDelegationToken(new JsonObject().put("op", "mint").put("principal", principal).put("lease", scopes));
+  }
+
+  private Future<String> mintDelegationToken(JsonObject request) {
     if (vertx == null) {
       return Future.failedFuture(new IllegalStateException("deploy the gateway first"));
     }
-    JsonObject request = new JsonObject().put("op", "mint").put("principal", principal).put("lease", lease)
-        .put("lease_constraints", leaseConstraints).put("parent_job_id", parentJobId).put("ttl_sec", ttlSec);
     return vertx.eventBus().<JsonObject>request(Addresses.LEASE, request, Bus.OPTIONS)
         .map(reply -> reply.body().getString("delegation_token"))
         .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)));

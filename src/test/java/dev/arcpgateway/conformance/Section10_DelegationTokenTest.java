@@ -81,6 +81,20 @@ class Section10_DelegationTokenTest {
     assertEquals(new JsonObject().put("steps", 2).put("stopped", "completed"), run.result());
   }
 
+  /** The seed's short form: {@code createDelegationToken(principal, scopes)}, valid for the configured TTL. */
+  @Test
+  void shortFormTokenGrantsExactlyItsScopesForTheConfiguredLifetime() {
+    String token = await(gateway.gateway().createDelegationToken("alice", GRANT));
+    JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+        java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("alice", claims.getString("sub"), claims.encode());
+    assertEquals(3600L, claims.getLong("exp") - claims.getLong("iat"), "delegation.token_ttl_sec: " + claims);
+    WireClient client = gateway.session(TestGateway.ALICE);
+    Run run = Leases.run(client, spender(token, null));
+    assertEquals(GRANT, payload(run.accepted()).getJsonObject("lease"));
+    assertEquals(new JsonObject().put("steps", 2).put("stopped", "completed"), run.result());
+  }
+
   @Test
   void tokenLeaseIsEnforced() {
     WireClient client = gateway.session(TestGateway.ALICE);
