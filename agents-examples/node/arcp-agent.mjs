@@ -41,6 +41,25 @@ export class ArcpError extends Error {
   }
 }
 
+/**
+ * Reads a §15 extension as the gateway's Extensions.get does: an x-* key at the payload's top level wins, else
+ * the key inside its `extensions` object; `fallback` when neither has it. Works on a dispatch, an event payload
+ * or any frame payload. (Python: `get_extension`.)
+ */
+export function getExtension(payload, key, fallback = undefined) {
+  if (payload === null || typeof payload !== 'object') {
+    return fallback;
+  }
+  if (key.startsWith('x-') && Object.hasOwn(payload, key)) {
+    return payload[key];
+  }
+  const extensions = payload.extensions;
+  if (extensions !== null && typeof extensions === 'object' && Object.hasOwn(extensions, key)) {
+    return extensions[key];
+  }
+  return fallback;
+}
+
 /** The job was cancelled (or otherwise ended by the gateway); nothing more may be sent for it. */
 export class Cancelled extends Error {}
 

@@ -28,9 +28,22 @@ import sys
 import threading
 import time
 
-__all__ = ["AgentProcess", "Job", "ArcpError", "Cancelled"]
+__all__ = ["AgentProcess", "Job", "ArcpError", "Cancelled", "get_extension"]
 
 _LENGTH = struct.Struct(">I")
+
+
+def get_extension(payload, key, default=None):
+    """Reads a §15 extension as the gateway's Extensions.get does: an x-* key at the payload's top level wins,
+    else the key inside its "extensions" object. Works on a dispatch, an event payload or any frame payload."""
+    if not isinstance(payload, dict):
+        return default
+    if key.startswith("x-") and key in payload:
+        return payload[key]
+    extensions = payload.get("extensions")
+    if isinstance(extensions, dict) and key in extensions:
+        return extensions[key]
+    return default
 
 
 class ArcpError(Exception):

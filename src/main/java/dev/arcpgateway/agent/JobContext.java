@@ -76,7 +76,16 @@ public interface JobContext {
   Future<Void> artifactRef(String uri, String contentType, Long byteSize, String sha256);
 
   /** Any event kind, including vendor kinds ({@code x-vendor.*}); the body is validated as §8.2 says. */
-  Future<Void> emit(String kind, JsonObject body);
+  default Future<Void> emit(String kind, JsonObject body) {
+    return emit(kind, body, null);
+  }
+
+  /**
+   * {@link #emit(String, JsonObject)} with §15 extensions at the event payload level, beside {@code kind},
+   * {@code ts} and {@code body}: {@code x-*} keys, and an {@code extensions} object; any other key is refused
+   * with INVALID_REQUEST. Clients read them with {@code Extensions.get(payload, key)}.
+   */
+  Future<Void> emit(String kind, JsonObject body, JsonObject extensions);
 
   /** The job's chunked result; the same stream on every call. */
   ResultStream resultStream();

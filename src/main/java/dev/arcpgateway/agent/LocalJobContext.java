@@ -6,6 +6,7 @@ import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.EventBodies;
 import dev.arcpgateway.protocol.EventKind;
+import dev.arcpgateway.protocol.Extensions;
 import dev.arcpgateway.protocol.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -149,6 +150,10 @@ final class LocalJobContext implements JobContext {
   }
 
   private Future<Void> event(String kind, JsonObject body) {
+    return event(envelope("event"), kind, body);
+  }
+
+  private Future<Void> event(JsonObject message, String kind, JsonObject body) {
     if (done) {
       return Future.failedFuture(ArcpException.invalid("job " + jobId + " has ended"));
     }
@@ -157,7 +162,7 @@ final class LocalJobContext implements JobContext {
     } catch (ArcpException e) {
       return Future.failedFuture(e);
     }
-    send(envelope("event").put("kind", kind).put("ts", Timestamps.now()).put("body", body));
+    send(message.put("kind", kind).put("ts", Timestamps.now()).put("body", body));
     return taken();
   }
 
@@ -285,11 +290,23 @@ final class LocalJobContext implements JobContext {
   }
 
   @Override
-  public Future<Void> emit(String kind, JsonObject body) {
+  public Future<Void> emit(String kind, JsonObject body, JsonObject extensions) {
     if (EventKind.RESULT_CHUNK.wire().equals(kind)) {
       return Future.failedFuture(ArcpException.invalid("stream results through resultStream()"));
     }
-    return event(kind, body == null ? null : body.copy());
+    JsonObject message = envelope("event");
+    if (extensions != null) {
+      for (String key : extensions.fieldNames()) {
+        Object value = extensions.getValue(key);
+        boolean extensionsObject = "extensions".equals(key) && value instanceof JsonObject;
+        if (!Extensions.isExtensionKey(key) && !extensionsObject) {
+          return Future.failedFuture(ArcpException.invalid("event extensions take x-* keys and an extensions"
+              + " object, not " + key));
+        }
+        message.put(key, value); // the local bus copies JSON values on delivery
+      }
+    }
+    return event(message, kind, body == null ? null : body.copy());
   }
 
   @Override

@@ -42,12 +42,18 @@ class Section15_ExtensionsTest {
         .put("tenant", Extensions.get(job.extensions(), "x-vendor.acme.tenant").orElse("absent")));
   }
 
-  /** Emits a log with x-* keys in its body and a vendor-kind event. */
+  /**
+   * Emits a log with x-* keys in its body, a vendor-kind event and a status with payload-level extensions; its
+   * result is the refusal of an emit whose extensions hold a non-extension key.
+   */
   static Future<?> vendorEvents(JobContext job) {
     return job.emit("log", new JsonObject().put("level", "info").put("message", "m")
             .put("x-acme.span", new JsonObject().put("id", "s1")).put("x-retry", 2))
         .compose(v -> job.emit("x-vendor.acme.checkpoint", VENDOR_BODY.copy()))
-        .map("ok");
+        .compose(v -> job.emit("status", new JsonObject().put("phase", "tagged"), new JsonObject()
+            .put("x-acme.region", "eu").put("extensions", new JsonObject().put("x-vendor.acme.shard", 3))))
+        .compose(v -> job.emit("status", new JsonObject().put("phase", "refused"), new JsonObject().put("kind", "x"))
+            .map("accepted a non-extension key").otherwise(Throwable::getMessage));
   }
 
   @BeforeAll
@@ -103,6 +109,15 @@ class Section15_ExtensionsTest {
     assertEquals(1, vendor.size(), frames.toString());
     assertEquals(VENDOR_BODY, payload(vendor.get(0)).getJsonObject("body"));
     assertEquals(List.of("kind", "ts", "body"), List.copyOf(payload(vendor.get(0)).fieldNames()));
+
+    // payload-level extensions from a Java agent, readable with Extensions.get
+    List<JsonObject> statuses = events(frames, "status");
+    assertEquals(1, statuses.size(), "the refused emit sent nothing: " + frames);
+    JsonObject tagged = payload(statuses.get(0));
+    assertEquals(Optional.of("eu"), Extensions.get(tagged, "x-acme.region"), tagged.encode());
+    assertEquals(Optional.of(3), Extensions.get(tagged, "x-vendor.acme.shard"), tagged.encode());
+    String refusal = payload(frames.get(frames.size() - 1)).getString("result");
+    assertTrue(refusal.contains("not kind"), refusal);
   }
 
   @Test
