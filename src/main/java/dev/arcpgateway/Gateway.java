@@ -117,7 +117,8 @@ public final class Gateway {
 
   /**
    * The feature flags this gateway offers in {@code session.welcome}: everything it implements, with
-   * {@code provisioned_credentials} only when a provisioner and a durable ledger are configured (§14).
+   * {@code provisioned_credentials} only when a provisioner and a durable ledger are configured (§14), and the
+   * gateway's own opt-in {@link Feature#LIFECYCLE}.
    */
   public List<String> features() {
     List<String> features = new ArrayList<>(List.of(Feature.HEARTBEAT, Feature.ACK, Feature.LIST_JOBS,
@@ -125,7 +126,7 @@ public final class Gateway {
     if (provisioner != null && store.credentials().durable()) {
       features.add(Feature.PROVISIONED_CREDENTIALS);
     }
-    features.addAll(List.of(Feature.PROGRESS, Feature.RESULT_CHUNK, Feature.AGENT_VERSIONS));
+    features.addAll(List.of(Feature.PROGRESS, Feature.RESULT_CHUNK, Feature.AGENT_VERSIONS, Feature.LIFECYCLE));
     return features;
   }
 

@@ -70,7 +70,7 @@ final class AgentMessages {
           fail(job, body);
         }
       });
-      case "heartbeat" -> table.lifecycle().publish(Lifecycle.HEARTBEAT, job, null);
+      case "heartbeat" -> table.moment(job, Lifecycle.HEARTBEAT);
       case "authorize" -> {
         return authorize(job, Fields.string(body, "capability"), Fields.string(body, "resource"));
       }

@@ -2,7 +2,9 @@ package dev.arcpgateway.job;
 
 import dev.arcpgateway.protocol.AgentRef;
 import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.JobResumeToken;
 import dev.arcpgateway.protocol.JobStatus;
+import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.store.JobSnapshot;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
@@ -16,6 +18,8 @@ final class Job {
 
   final String id;
   final String token;
+  /** Handed to lifecycle observers in the {@code started} event; the snapshot keeps its hash. */
+  final String resumeToken;
   final String principal;
   final String sessionId;
   final String traceId;
@@ -66,10 +70,11 @@ final class Job {
     this.grant = grant;
     this.accepted = accepted;
     this.chunks = chunks;
+    this.resumeToken = JobResumeToken.mint(id);
     this.snapshot = new JobSnapshot(id, principal, sessionId, agent.toString(), JobStatus.PENDING,
         grant.getJsonObject("lease"), grant.getJsonObject("lease_constraints"), grant.getJsonObject("budget"),
         // the lease grant names the parent for both forms of delegation (parent_job_id or a delegation token)
-        grant.getString("parent_job_id"), traceId, createdAt, accepted, createdAt);
+        grant.getString("parent_job_id"), traceId, createdAt, accepted, createdAt, Secrets.hash(resumeToken));
     observers.add(sessionId);
   }
 

@@ -108,7 +108,7 @@ public final class JobRunnerVerticle extends VerticleBase {
             "the job exceeded max_runtime_sec " + job.request.maxRuntimeSec()), "timeout");
       });
     }
-    table.lifecycle().publish(Lifecycle.QUEUED, job, null);
+    table.moment(job, Lifecycle.QUEUED);
     return job.consumer.completion().compose(v -> store.jobs().put(job.snapshot));
   }
 
@@ -135,7 +135,7 @@ public final class JobRunnerVerticle extends VerticleBase {
             job.status = JobStatus.RUNNING;
             job.lastHeartbeatNanos = System.nanoTime();
             table.saveSnapshot(job);
-            table.lifecycle().publish(Lifecycle.STARTED, job, null);
+            table.moment(job, Lifecycle.STARTED);
           }
         })
         .onFailure(failure -> {

@@ -4,6 +4,7 @@ import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.protocol.EventKind;
 import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
@@ -67,6 +68,24 @@ final class JobTable {
   void emit(Job job, MessageType type, JsonObject payload) {
     JsonObject frame = frame(job, type, payload).put("index", ++job.eventIndex);
     store.events().append(job.id, job.eventIndex, frame);
+    job.observers.send(vertx.eventBus(), frame);
+  }
+
+  /**
+   * A moment before the end (§8.1 queued, §8.2 started, §8.9 heartbeat): published on {@code arcp.lifecycle}
+   * and sent as a {@code status} event that only sessions which negotiated the gateway's lifecycle feature
+   * write; {@code started} carries the job's resume token. Not logged: the log's numbering is the one clients
+   * count in {@code from_event_seq}, and a replay has no use for these moments.
+   */
+  void moment(Job job, String moment) {
+    lifecycle.publish(moment, job, null);
+    JsonObject body = new JsonObject().put("phase", moment);
+    if (Lifecycle.STARTED.equals(moment)) {
+      body.put("resume_token", job.resumeToken);
+    }
+    JsonObject payload = new JsonObject().put("kind", EventKind.STATUS.wire()).put("ts", Timestamps.now())
+        .put("body", body);
+    JsonObject frame = frame(job, MessageType.JOB_EVENT, payload).put(Frames.LIFECYCLE_MARK, true);
     job.observers.send(vertx.eventBus(), frame);
   }
 

@@ -19,6 +19,14 @@ public final class Feature {
   public static final String RESULT_CHUNK = "result_chunk";
   public static final String AGENT_VERSIONS = "agent_versions";
 
+  /**
+   * This gateway's opt-in flag (§15 naming) for the seed's lifecycle events §8.1 {@code job.queued}, §8.2
+   * {@code job.started} (with the job's resume token) and §8.9 {@code job.heartbeat}, sent as {@code status}
+   * events with {@code phase} {@code queued}, {@code started} and {@code heartbeat}. Not a v1.1 flag: clients
+   * that do not ask for it never see these events.
+   */
+  public static final String LIFECYCLE = "x-vendor.arcpgateway.lifecycle";
+
   /** All v1.1 flags in the spec's order. */
   public static final List<String> ALL = List.of(HEARTBEAT, ACK, LIST_JOBS, SUBSCRIBE, LEASE_EXPIRES_AT,
       COST_BUDGET, MODEL_USE, PROVISIONED_CREDENTIALS, PROGRESS, RESULT_CHUNK, AGENT_VERSIONS);

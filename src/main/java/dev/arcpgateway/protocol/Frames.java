@@ -9,6 +9,12 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Frames {
 
+  /**
+   * Set on a job runner's frame to the sessions (never on the wire) when the frame is a lifecycle {@code status}
+   * event, which a session writes only if it negotiated {@link Feature#LIFECYCLE}.
+   */
+  public static final String LIFECYCLE_MARK = "lifecycle";
+
   private Frames() {
   }
 

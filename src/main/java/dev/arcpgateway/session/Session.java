@@ -364,6 +364,20 @@ final class Session {
 
   private void submit(Envelope envelope) {
     SubmitQueue.Pending pending = submits.add(envelope.id(), Ids.job(), envelope.traceId());
+    String resumeToken = Fields.optString(envelope.payload(), "resume_token");
+    if (resumeToken != null) {
+      subscriptions.resumable(resumeToken).onComplete(found -> {
+        if (found.succeeded()) {
+          pending.reply = new JsonObject().put("job_id", found.result().jobId())
+              .put("accepted", found.result().accepted()).put("replayed", true);
+          pending.follow = true;
+        } else {
+          pending.error = BusErrors.toArcp(found.cause());
+        }
+        submits.drain(this::answerSubmit);
+      });
+      return;
+    }
     JsonObject request = new JsonObject()
         .put("session_id", id)
         .put("principal", principal.name())
@@ -409,6 +423,9 @@ final class Session {
     }
     write(Frames.jobFrame(MessageType.JOB_ACCEPTED, id, jobId, accepted.getString("trace_id"), 0, accepted));
     pending.held.forEach(this::deliverJobFrame);
+    if (pending.follow) {
+      subscriptions.follow(jobId, pending.requestId);
+    }
   }
 
   private void cancel(Envelope envelope) {
@@ -473,6 +490,9 @@ final class Session {
     Object kind = payload.getValue("kind");
     if ("progress".equals(kind) && !has(Feature.PROGRESS)) {
       return; // not negotiated: the client did not ask for progress events (§6.2)
+    }
+    if (frame.getBoolean(Frames.LIFECYCLE_MARK, false) && !has(Feature.LIFECYCLE)) {
+      return; // the gateway's opt-in lifecycle events
     }
     MessageType type = MessageType.fromWire(frame.getString("type"));
     if (!has(Feature.RESULT_CHUNK)) {

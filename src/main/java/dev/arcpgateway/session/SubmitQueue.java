@@ -23,6 +23,8 @@ final class SubmitQueue {
     final String traceId;
     JsonObject reply;
     ArcpException error;
+    /** A submit with a job resume token: once accepted, the session follows that job with its history. */
+    boolean follow;
     final List<JsonObject> held = new ArrayList<>();
 
     Pending(String requestId, String jobId, String traceId) {

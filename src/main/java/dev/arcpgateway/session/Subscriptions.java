@@ -10,11 +10,16 @@ import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Frames;
+import dev.arcpgateway.protocol.JobResumeToken;
 import dev.arcpgateway.protocol.MessageType;
+import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.store.EventLog;
+import dev.arcpgateway.store.JobSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code job.subscribe} / {@code job.unsubscribe} of one session (§7.6, §7.7). A live job is subscribed at its
@@ -26,6 +31,8 @@ final class Subscriptions {
 
   private final SessionEnvironment env;
   private final Session session;
+  /** Request ids of resume-token submits whose replay is under way: they get no {@code job.subscribed}. */
+  private final Set<String> following = new HashSet<>();
 
   Subscriptions(SessionEnvironment env, Session session) {
     this.env = env;
@@ -44,6 +51,41 @@ final class Subscriptions {
     if (from < 0) {
       throw ArcpException.invalid("from_event_seq must not be negative");
     }
+    subscribe(jobId, envelope.id(), history, from);
+  }
+
+  /**
+   * The job a resume token (the seed's §6.3 form) lets this session follow: the token must be the job's current
+   * one and the principal must be allowed to observe the job, as for {@code job.subscribe}. A wrong token, an
+   * unknown job and another principal's job are refused alike with JOB_NOT_FOUND.
+   */
+  Future<JobSnapshot> resumable(String token) {
+    String jobId;
+    try {
+      jobId = JobResumeToken.jobIdOf(token);
+    } catch (ArcpException malformed) {
+      return Future.failedFuture(malformed);
+    }
+    return env.store().jobs().get(jobId).compose(job -> {
+      boolean valid = job != null && Secrets.equal(job.resumeTokenHash(), Secrets.hash(token));
+      boolean allowed = valid && env.observePolicy().mayObserve(session.principal.name(), job.principal());
+      if (valid) {
+        Audit.subscribe(session.principal.name(), jobId, job.principal(), allowed);
+      }
+      return allowed ? Future.succeededFuture(job) : Future.failedFuture(ArcpException.jobNotFound(jobId));
+    });
+  }
+
+  /**
+   * Follows a job accepted through its resume token: its whole history, then its live frames, with no
+   * {@code job.subscribed} (the client asked by submitting and was answered with {@code job.accepted}).
+   */
+  void follow(String jobId, String requestId) {
+    following.add(requestId);
+    subscribe(jobId, requestId, true, 0);
+  }
+
+  private void subscribe(String jobId, String requestId, boolean history, long from) {
     JobViews.View view = session.jobs().getOrCreate(jobId);
     boolean wasSubscribed = view.subscribed;
     view.subscribed = true;
@@ -51,18 +93,19 @@ final class Subscriptions {
         .put("op", "subscribe")
         .put("session_id", session.id)
         .put("principal", session.principal.name())
-        .put("request_id", envelope.id())
+        .put("request_id", requestId)
         .put("history", history)
         .put("from_event_seq", from);
     env.vertx().eventBus().request(Addresses.job(jobId), request,
             Bus.withTimeout(env.options().requestTimeoutMs()))
         .<Object>map(reply -> null)
         .recover(failure -> BusErrors.noHandlers(failure)
-            ? subscribeFinished(jobId, envelope.id(), history, from)
+            ? subscribeFinished(jobId, requestId, history, from)
             : Future.failedFuture(BusErrors.toArcp(failure)))
         .onFailure(failure -> {
           view.subscribed = wasSubscribed;
-          session.refuse(envelope.id(), BusErrors.toArcp(failure));
+          following.remove(requestId);
+          session.refuse(requestId, BusErrors.toArcp(failure));
         });
   }
 
@@ -96,6 +139,9 @@ final class Subscriptions {
   }
 
   private void writeSubscribed(String requestId, JsonObject descriptor, int replayed) {
+    if (following.remove(requestId)) {
+      return;
+    }
     JsonObject payload = descriptor.copy()
         .put("request_id", requestId)
         .put("subscribed_from", session.lastSeq())

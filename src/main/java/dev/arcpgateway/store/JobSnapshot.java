@@ -21,10 +21,12 @@ import java.time.Instant;
  * @param createdAt        acceptance time
  * @param accepted         the {@code job.accepted} payload without credentials, for idempotent replay
  * @param updatedAt        last state change
+ * @param resumeTokenHash  SHA-256 of the job's resume token (the seed's §6.3 form); the token is never stored
  */
 public record JobSnapshot(String jobId, String principal, String sessionId, String agent, JobStatus status,
                           JsonObject lease, JsonObject leaseConstraints, JsonObject budget, String parentJobId,
-                          String traceId, Instant createdAt, JsonObject accepted, Instant updatedAt) {
+                          String traceId, Instant createdAt, JsonObject accepted, Instant updatedAt,
+                          String resumeTokenHash) {
 
   /**
    * The authority descriptor of {@code job.subscribed} (§7.6): the observable, non-secret view of the job, with
@@ -48,6 +50,6 @@ public record JobSnapshot(String jobId, String principal, String sessionId, Stri
 
   public JobSnapshot withStatus(JobStatus newStatus, Instant at) {
     return new JobSnapshot(jobId, principal, sessionId, agent, newStatus, lease, leaseConstraints, budget,
-        parentJobId, traceId, createdAt, accepted, at);
+        parentJobId, traceId, createdAt, accepted, at, resumeTokenHash);
   }
 }
