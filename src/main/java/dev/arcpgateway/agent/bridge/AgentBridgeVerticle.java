@@ -242,19 +242,33 @@ public final class AgentBridgeVerticle extends VerticleBase {
         throw ArcpException.invalid("register your inbox (arcp.bridge.inbox.<id>) before announcing, and name it");
       }
       int maxConcurrent = body.getInteger("max_concurrent", 0);
-      connection.announced.put(ref.toString(), maxConcurrent);
-      BridgedAgent agent = agents.computeIfAbsent(ref.toString(),
-          r -> new BridgedAgent(vertx, ref.name(), ref.version(), options.jobHeartbeatSec()));
-      agent.addProvider(connection, maxConcurrent);
-      vertx.eventBus().request(Addresses.AGENT_REGISTRY, new JsonObject().put("op", "announce")
-              .put("provider", connection.id).put("name", ref.name()).put("version", ref.version())
-              .put("default", body.getBoolean("default", false)), Bus.OPTIONS)
+      String owner = connection.identity.result().owner();
+      // the name is claimed before this process listens for its jobs: a name another owner serves (a Java agent,
+      // another token's processes) is refused before any of that owner's dispatches could reach this process
+      registry(new JsonObject().put("op", "claim").put("provider", connection.id).put("owner", owner)
+              .put("name", ref.name()))
+          .compose(claimed -> {
+            if (connection.closed) {
+              return Future.failedFuture(new ArcpException(ErrorCode.UNAUTHENTICATED, "the connection closed"));
+            }
+            connection.announced.put(ref.toString(), maxConcurrent);
+            agents.computeIfAbsent(ref.toString(),
+                r -> new BridgedAgent(vertx, ref.name(), ref.version(), options.jobHeartbeatSec()))
+                .addProvider(connection, maxConcurrent);
+            return registry(new JsonObject().put("op", "announce").put("provider", connection.id).put("owner", owner)
+                .put("name", ref.name()).put("version", ref.version())
+                .put("default", body.getBoolean("default", false)));
+          })
           .onSuccess(v -> message.reply(new JsonObject().put("ok", true).put("provider", connection.id)
               .put("agent", ref.toString()).put("heartbeat_sec", options.jobHeartbeatSec())))
-          .onFailure(e -> BusErrors.fail(message, e));
+          .onFailure(e -> BusErrors.fail(message, BusErrors.toArcp(e)));
     } catch (RuntimeException e) {
       BusErrors.fail(message, e);
     }
+  }
+
+  private Future<Message<Object>> registry(JsonObject request) {
+    return vertx.eventBus().request(Addresses.AGENT_REGISTRY, request, Bus.OPTIONS);
   }
 
   // ---- a process leaves -------------------------------------------------------------------------------------
