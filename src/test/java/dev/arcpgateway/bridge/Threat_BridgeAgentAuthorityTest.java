@@ -120,6 +120,25 @@ class Threat_BridgeAgentAuthorityTest {
   }
 
   @Test
+  void requestsToTheGatewaysOwnAddressesAreRefusedAndNeverDelivered() {
+    String victimName = freshName();
+    BridgeSocket victim = agent(victimName);
+    WireClient bob = gateway.session(TestGateway.BOB);
+    BridgeSocket hostile = agent(freshName());
+    List<String> addresses = List.of("arcp.agent." + victimName + "@1.0.0", "arcp.agents.registry", "arcp.lease",
+        "arcp.job.submit", "arcp.session." + bob.sessionId(), "arcp.bridge.inbox." + "a".repeat(24));
+    int n = 0;
+    for (String address : addresses) {
+      String reply = "gw-" + (++n);
+      JsonObject error = refusal(hostile.request(address, new JsonObject().put("op", "dispatch")
+          .put("job_id", "job_01JZZZZZZZZZZZZZZZZZZZZZZZ").put("provider", "anyone"), reply), reply);
+      assertEquals("PERMISSION_DENIED", error.getString("code"), address + ": " + error.encode());
+    }
+    assertEquals(null, victim.poll(Duration.ofMillis(200)), "nothing reached the victim's process");
+    bob.expectSilence(Duration.ofMillis(200));
+  }
+
+  @Test
   void unknownForeignAndEndedJobsAnswerTheSamePermissionDenied() {
     String victimName = freshName();
     BridgeSocket victim = agent(victimName);
