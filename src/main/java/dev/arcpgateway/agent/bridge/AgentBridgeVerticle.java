@@ -36,9 +36,11 @@ import java.util.regex.Pattern;
  * Admits agent processes in any language through the Vert.x TCP event-bus bridge (docs/agent-protocol.md). The
  * bridge is a trust boundary: a {@link BridgeGuard} in front caps and checks frames; the bridge's event hook here
  * authenticates each connection on its first frame and lets it receive only on its own inbox and send only to
- * the announce address and the addresses of jobs dispatched to it (whose job tokens the job runner checks on
- * every message). Announced agents join the live inventory and leave it with their last process; a process that
- * disconnects fails its running jobs at once.
+ * the announce address and agent operations to the jobs dispatched to it (whose job tokens the job runner checks
+ * on every message); a refused frame is never delivered. An announce first claims the agent name for the
+ * connection's token, so no token can take over a name that a Java agent or another token serves. Announced
+ * agents join the live inventory and leave it with their last process; a process that disconnects fails its
+ * running jobs at once.
  */
 public final class AgentBridgeVerticle extends VerticleBase {
 
