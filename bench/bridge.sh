@@ -28,7 +28,7 @@ trap cleanup EXIT
 
 [ -f "$JAR" ] || { echo "build first: mvn -q -B -DskipTests package" >&2; exit 2; }
 
-java -jar "$JAR" serve --port 0 --bridge-port 0 --token "bench:$TOKEN" --agent-token "$AGENT_TOKEN" \
+java -jar "$JAR" serve --port 0 --bridge-port 0 --token "bench:$TOKEN" --agent-token "$AGENT_TOKEN:chatty-py,chatty-node" \
   >"$LOG/gateway.out" 2>"$LOG/gateway.err" &
 PIDS+=($!)
 for _ in $(seq 1 100); do

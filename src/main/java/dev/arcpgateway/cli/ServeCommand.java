@@ -1,6 +1,7 @@
 package dev.arcpgateway.cli;
 
 import dev.arcpgateway.Gateway;
+import dev.arcpgateway.agent.bridge.BridgeSettings;
 import dev.arcpgateway.agent.demo.DemoAgents;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.Secrets;
@@ -50,7 +51,8 @@ final class ServeCommand implements Callable<Integer> {
   Integer bridgePort;
 
   @Option(names = "--agent-token",
-      description = "TOKEN or TOKEN:agent1,agent2 lets agent processes with TOKEN announce those agents (repeatable)")
+      description = "TOKEN:agent1,agent2 lets agent processes with TOKEN announce those agents; TOKEN:* any name"
+          + " no other agent serves (repeatable)")
   List<String> agentTokens = List.of();
 
   @Option(names = "--max-sessions-per-principal", description = "sessions one principal may hold (default 1000)")
@@ -64,7 +66,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GatewayOptions options = load();
+    GatewayOptions options;
+    try {
+      options = load();
+    } catch (IllegalArgumentException unusable) {
+      System.err.println(unusable.getMessage());
+      return 2;
+    }
     if (stdio) {
       return serveStdio(options);
     }
@@ -168,18 +176,7 @@ final class ServeCommand implements Callable<Integer> {
         bridge.put("port", bridgePort);
       }
       io.vertx.core.json.JsonArray tokens = bridge.getJsonArray("tokens", new io.vertx.core.json.JsonArray()).copy();
-      for (String spec : agentTokens) {
-        int colon = spec.indexOf(':');
-        io.vertx.core.json.JsonArray names = new io.vertx.core.json.JsonArray();
-        if (colon < 0) {
-          names.add("*");
-        } else {
-          for (String name : spec.substring(colon + 1).split(",")) {
-            names.add(name.trim());
-          }
-        }
-        tokens.add(new JsonObject().put("token", colon < 0 ? spec : spec.substring(0, colon)).put("agents", names));
-      }
+      agentTokens.forEach(spec -> tokens.add(BridgeSettings.tokenFromSpec(spec)));
       options.setBridge(bridge.put("tokens", tokens));
     }
     if (maxSessionsPerPrincipal != null) {

@@ -8,6 +8,7 @@ import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
@@ -149,12 +150,12 @@ public final class JobRunnerVerticle extends VerticleBase {
   // ---- messages on the job's address ----------------------------------------------------------------------
 
   private void onJobMessage(Job job, Message<JsonObject> message) {
-    JsonObject body = message.body();
-    String op = body.getString("op", "");
+    // whatever arrives, an unknown or missing op is refused below, never a NullPointerException
+    JsonObject body = message.body() != null ? message.body() : new JsonObject();
+    String op = body.getValue("op") instanceof String named ? named : "";
     Future<JsonObject> answer;
     try {
       answer = switch (op) {
-        case "event", "result", "fail", "heartbeat", "authorize", "delegate" -> agentMessages.handle(job, op, body);
         case "cancel" -> done(() -> cancel(job, body));
         case "subscribe" -> done(() -> subscriptions.subscribe(job, body));
         case "unsubscribe" -> done(() -> subscriptions.unsubscribe(job, body));
@@ -168,7 +169,12 @@ public final class JobRunnerVerticle extends VerticleBase {
             "the lease expired at " + body.getString("expires_at")), "lease expired"));
         case "parent_ended" -> done(() -> table.end(job, new ArcpException(ErrorCode.CANCELLED,
             "parent job " + body.getString("parent_job_id") + " ended"), "parent ended"));
-        default -> throw ArcpException.invalid("unknown job op " + op);
+        default -> {
+          if (!AgentOps.accepts(op)) {
+            throw ArcpException.invalid("unknown job op " + op);
+          }
+          yield agentMessages.handle(job, op, body);
+        }
       };
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
@@ -194,7 +200,7 @@ public final class JobRunnerVerticle extends VerticleBase {
    * principals are told so; anyone else cannot know the job exists.
    */
   private void cancel(Job job, JsonObject body) {
-    String principal = body.getString("principal");
+    String principal = Fields.string(body, "principal");
     if (!job.principal.equals(principal)) {
       throw observePolicy.mayObserve(principal, job.principal)
           ? new ArcpException(ErrorCode.PERMISSION_DENIED, "only the submitting principal may cancel " + job.id)

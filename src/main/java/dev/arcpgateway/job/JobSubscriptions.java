@@ -7,6 +7,7 @@ import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
+import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.GatewayStore;
 import io.vertx.core.Future;
@@ -37,13 +38,13 @@ final class JobSubscriptions {
 
   /** {@code {session_id, principal, request_id, history, from_event_seq}}; refuses as if the job did not exist. */
   void subscribe(Job job, JsonObject body) {
-    String subscriber = body.getString("principal");
+    String subscriber = Fields.string(body, "principal");
+    String session = Fields.string(body, "session_id");
     boolean allowed = policy.mayObserve(subscriber, job.principal);
     Audit.subscribe(subscriber, job.id, job.principal, allowed);
     if (!allowed) {
       throw ArcpException.jobNotFound(job.id);
     }
-    String session = body.getString("session_id");
     boolean history = body.getBoolean("history", false);
     long from = Math.max(0, body.getLong("from_event_seq", 0L));
     long upTo = job.eventIndex;

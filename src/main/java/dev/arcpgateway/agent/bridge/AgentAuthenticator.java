@@ -14,17 +14,25 @@ import java.util.Set;
 
 /**
  * Checks an agent process's credential: a static agent token (naming the agents it may announce) or a JWT whose
- * {@code sub} is the identity and whose scopes {@code agent:<name>} (or {@code agent:*}) name the agents.
+ * {@code sub} is the identity and whose scopes {@code agent:<name>} (or {@code agent:*}) name the agents. Each
+ * static token, and each JWT subject, is an owner of its own: agent names one owner serves are closed to others.
  */
 final class AgentAuthenticator {
+
+  private static final System.Logger LOG = System.getLogger(AgentAuthenticator.class.getName());
 
   private final Map<String, BridgeConnection.AgentIdentity> byTokenHash = new HashMap<>();
   private final JwtAuthenticator jwt;
 
   private AgentAuthenticator(BridgeSettings settings, JwtAuthenticator jwt) {
-    for (BridgeSettings.AgentToken token : settings.tokens()) {
-      byTokenHash.put(Secrets.hash(token.token()),
-          new BridgeConnection.AgentIdentity(token.identity(), Set.copyOf(token.agents())));
+    for (int i = 0; i < settings.tokens().size(); i++) {
+      BridgeSettings.AgentToken token = settings.tokens().get(i);
+      if (token.grantsAnyName()) {
+        LOG.log(System.Logger.Level.INFO, "agent token ''{0}'' may announce any agent name no other agent serves",
+            token.identity());
+      }
+      byTokenHash.put(Secrets.hash(token.token()), new BridgeConnection.AgentIdentity(token.identity(),
+          Set.copyOf(token.agents()), "token#" + i + ":" + token.identity()));
     }
     this.jwt = jwt;
   }
@@ -52,7 +60,7 @@ final class AgentAuthenticator {
     return jwt.authenticate(new Credentials("bearer", token, null)).map(principal -> {
       Set<String> agents = new HashSet<>();
       principal.scopes().stream().filter(s -> s.startsWith("agent:")).forEach(s -> agents.add(s.substring(6)));
-      return new BridgeConnection.AgentIdentity(principal.name(), agents);
+      return new BridgeConnection.AgentIdentity(principal.name(), agents, "jwt:" + principal.name());
     }).recover(e -> Future.failedFuture(refused("agent token refused")));
   }
 

@@ -4,6 +4,7 @@ import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.job.AgentOps;
 import dev.arcpgateway.protocol.AgentRef;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
@@ -11,6 +12,7 @@ import dev.arcpgateway.protocol.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -26,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 
@@ -33,20 +36,22 @@ import java.util.regex.Pattern;
  * Admits agent processes in any language through the Vert.x TCP event-bus bridge (docs/agent-protocol.md). The
  * bridge is a trust boundary: a {@link BridgeGuard} in front caps and checks frames; the bridge's event hook here
  * authenticates each connection on its first frame and lets it receive only on its own inbox and send only to
- * the announce address and the addresses of jobs dispatched to it (whose job tokens the job runner checks on
- * every message). Announced agents join the live inventory and leave it with their last process; a process that
- * disconnects fails its running jobs at once.
+ * the announce address and agent operations to the jobs dispatched to it (whose job tokens the job runner checks
+ * on every message); a refused frame is never delivered. An announce first claims the agent name for the
+ * connection's token, so no token can take over a name that a Java agent or another token serves. Announced
+ * agents join the live inventory and leave it with their last process; a process that disconnects fails its
+ * running jobs at once.
  */
 public final class AgentBridgeVerticle extends VerticleBase {
 
   /** Agent processes announce here (request/reply). */
   public static final String ANNOUNCE = "arcp.bridge.announce";
-  /** Where refused requests are sent to be failed (never reachable by agents directly). */
-  static final String REFUSED = "arcp.bridge.refused";
   /** Inboxes are {@code arcp.bridge.inbox.<16-64 of [A-Za-z0-9_-]>}, chosen by the agent process. */
   public static final Pattern INBOX = Pattern.compile("arcp\\.bridge\\.inbox\\.[A-Za-z0-9_-]{16,64}");
   private static final Pattern JOB = Pattern.compile("arcp\\.job\\.(job_[0-9A-Z]{26})");
   private static final String JOB_PREFIX = "arcp.job.";
+  /** The one answer for a job address that is not a running job of this connection, whatever the reason. */
+  private static final String NOT_RUNNING_HERE = "no job running on this connection has that address";
   /** Bridge headers that make it deliver the frame's body with the gateway's by-reference codec. */
   private static final JsonObject SHARED_BODY = new JsonObject().put("codecName", Bus.OPTIONS.getCodecName());
   private static final System.Logger LOG = System.getLogger(AgentBridgeVerticle.class.getName());
@@ -83,15 +88,13 @@ public final class AgentBridgeVerticle extends VerticleBase {
   private Future<?> listen(int internalPort) {
     BridgeOptions permissions = new BridgeOptions()
         .addInboundPermitted(new PermittedOptions().setAddress(ANNOUNCE))
-        .addInboundPermitted(new PermittedOptions().setAddress(REFUSED))
         .addInboundPermitted(new PermittedOptions().setAddressRegex(JOB.pattern()))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(INBOX.pattern()));
     BridgeGuard guard = new BridgeGuard(vertx, settings, internalPort, relayPorts, this::closed);
     return AgentAuthenticator.create(vertx, settings)
         .compose(auth -> {
           authenticator = auth;
-          return vertx.eventBus().<JsonObject>consumer(ANNOUNCE, this::onAnnounce).completion()
-              .compose(v -> vertx.eventBus().<JsonObject>consumer(REFUSED, this::onRefused).completion());
+          return vertx.eventBus().<JsonObject>consumer(ANNOUNCE, this::onAnnounce).completion();
         })
         .compose(v -> TcpEventBusBridge.create(vertx, permissions, new NetServerOptions(), this::onBridgeEvent)
             .listen(internalPort, "127.0.0.1"))
@@ -128,7 +131,7 @@ public final class AgentBridgeVerticle extends VerticleBase {
             vertx.runOnContext(v -> socket.close()); // after the bridge's err frame
             return;
           }
-          event.complete(allowed(connection, identity.result(), type, frame));
+          event.complete(allowed(connection, type, frame, socket));
         });
       }
     }
@@ -152,8 +155,7 @@ public final class AgentBridgeVerticle extends VerticleBase {
     return connection;
   }
 
-  private boolean allowed(BridgeConnection connection, BridgeConnection.AgentIdentity identity, BridgeEventType type,
-                          JsonObject frame) {
+  private boolean allowed(BridgeConnection connection, BridgeEventType type, JsonObject frame, NetSocket socket) {
     String address = frame.getString("address");
     return switch (type) {
       case REGISTER -> {
@@ -170,36 +172,51 @@ public final class AgentBridgeVerticle extends VerticleBase {
           frame.put("headers", new JsonObject().put("x-bridge-connection", connection.id)); // replaces credentials
           yield true;
         }
-        String jobId = address.startsWith(JOB_PREFIX) ? address.substring(JOB_PREFIX.length()) : null;
-        if (jobId != null && connection.jobs.containsKey(jobId)) {
+        String refusal = refusal(connection, address, frame.getValue("body"));
+        if (refusal == null) {
           // the agent's headers are dropped; the body (parsed fresh for this frame) goes by reference
           frame.put("headers", SHARED_BODY);
           yield true;
         }
-        yield refuseRequest(frame, jobId != null ? "job " + jobId + " is not running on this connection"
-            : "agents may send only to " + ANNOUNCE + " and to their jobs' addresses");
+        answerRefused(socket, frame, refusal);
+        yield false;
       }
       default -> false;
     };
   }
 
   /**
-   * A refused {@code send} that expects an answer is turned into a request to {@link #REFUSED}, which fails it
-   * with the ARCP error, so the agent's request fails on its own reply address instead of with a bare
-   * {@code err}; without a reply address the frame is simply blocked.
+   * Null when an authenticated agent may send {@code body} to {@code address}, else why not: only agent operations
+   * (events, result, fail, heartbeat, authorize, delegate) on jobs dispatched to this connection and still
+   * running. Any other job address gets the same answer, so an agent cannot tell a foreign job from a missing one.
    */
-  private static boolean refuseRequest(JsonObject frame, String reason) {
-    if (!(frame.getValue("replyAddress") instanceof String)) {
-      return false;
+  private static String refusal(BridgeConnection connection, String address, Object body) {
+    if (!address.startsWith(JOB_PREFIX)) {
+      return "agents may send only to " + ANNOUNCE + " and to their jobs' addresses";
     }
-    frame.put("address", REFUSED).remove("headers");
-    frame.put("body", new JsonObject().put("reason", reason));
-    return true;
+    if (!connection.jobs.containsKey(address.substring(JOB_PREFIX.length()))) {
+      return NOT_RUNNING_HERE;
+    }
+    if (!(body instanceof JsonObject message) || !AgentOps.accepts(message.getValue("op"))) {
+      return "agents may send only " + String.join(", ", new TreeSet<>(AgentOps.ALL)) + " to their jobs";
+    }
+    return null;
   }
 
-  private void onRefused(Message<JsonObject> message) {
-    message.fail(BusErrors.ARCP_FAILURE, new ArcpException(ErrorCode.PERMISSION_DENIED,
-        message.body().getString("reason", "refused")).toPayload().encode());
+  /**
+   * A refused {@code send} is never delivered: the hook answers false (the 5.0.7 bridge reads the address before
+   * the hook, so a frame can be blocked but not redirected) and the bridge sends its bare {@code err}. A refused
+   * request first gets the ARCP error on its own reply address, in the form of any failed request, so the
+   * agent's request fails at once.
+   */
+  private static void answerRefused(NetSocket socket, JsonObject frame, String reason) {
+    if (!(frame.getValue("replyAddress") instanceof String replyAddress)) {
+      return;
+    }
+    socket.write(BridgeFrames.framed(new JsonObject().put("type", "err").put("address", replyAddress)
+        .put("sourceAddress", frame.getString("address")).put("failureCode", BusErrors.ARCP_FAILURE)
+        .put("failureType", ReplyFailure.RECIPIENT_FAILURE.name())
+        .put("message", new ArcpException(ErrorCode.PERMISSION_DENIED, reason).toPayload().encode())));
   }
 
   // ---- announce ---------------------------------------------------------------------------------------------
@@ -227,19 +244,33 @@ public final class AgentBridgeVerticle extends VerticleBase {
         throw ArcpException.invalid("register your inbox (arcp.bridge.inbox.<id>) before announcing, and name it");
       }
       int maxConcurrent = body.getInteger("max_concurrent", 0);
-      connection.announced.put(ref.toString(), maxConcurrent);
-      BridgedAgent agent = agents.computeIfAbsent(ref.toString(),
-          r -> new BridgedAgent(vertx, ref.name(), ref.version(), options.jobHeartbeatSec()));
-      agent.addProvider(connection, maxConcurrent);
-      vertx.eventBus().request(Addresses.AGENT_REGISTRY, new JsonObject().put("op", "announce")
-              .put("provider", connection.id).put("name", ref.name()).put("version", ref.version())
-              .put("default", body.getBoolean("default", false)), Bus.OPTIONS)
+      String owner = connection.identity.result().owner();
+      // the name is claimed before this process listens for its jobs: a name another owner serves (a Java agent,
+      // another token's processes) is refused before any of that owner's dispatches could reach this process
+      registry(new JsonObject().put("op", "claim").put("provider", connection.id).put("owner", owner)
+              .put("name", ref.name()))
+          .compose(claimed -> {
+            if (connection.closed) {
+              return Future.failedFuture(new ArcpException(ErrorCode.UNAUTHENTICATED, "the connection closed"));
+            }
+            connection.announced.put(ref.toString(), maxConcurrent);
+            agents.computeIfAbsent(ref.toString(),
+                r -> new BridgedAgent(vertx, ref.name(), ref.version(), options.jobHeartbeatSec()))
+                .addProvider(connection, maxConcurrent);
+            return registry(new JsonObject().put("op", "announce").put("provider", connection.id).put("owner", owner)
+                .put("name", ref.name()).put("version", ref.version())
+                .put("default", body.getBoolean("default", false)));
+          })
           .onSuccess(v -> message.reply(new JsonObject().put("ok", true).put("provider", connection.id)
               .put("agent", ref.toString()).put("heartbeat_sec", options.jobHeartbeatSec())))
-          .onFailure(e -> BusErrors.fail(message, e));
+          .onFailure(e -> BusErrors.fail(message, BusErrors.toArcp(e)));
     } catch (RuntimeException e) {
       BusErrors.fail(message, e);
     }
+  }
+
+  private Future<Message<Object>> registry(JsonObject request) {
+    return vertx.eventBus().request(Addresses.AGENT_REGISTRY, request, Bus.OPTIONS);
   }
 
   // ---- a process leaves -------------------------------------------------------------------------------------

@@ -30,11 +30,12 @@ final class BridgeConnection {
    * Who an agent process is.
    *
    * @param name   the identity its credential names
-   * @param agents the agent names it may announce ({@code *}: any)
+   * @param agents the agent names it may announce ({@code *}: any name no other owner serves)
+   * @param owner  who its agent names belong to in the registry: one per static token, one per JWT subject
    */
-  record AgentIdentity(String name, Set<String> agents) {
+  record AgentIdentity(String name, Set<String> agents, String owner) {
     boolean allows(String agent) {
-      return agents.contains("*") || agents.contains(agent);
+      return agents.contains(BridgeSettings.ANY_NAME) || agents.contains(agent);
     }
   }
 }

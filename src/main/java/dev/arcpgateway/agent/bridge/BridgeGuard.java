@@ -216,8 +216,8 @@ final class BridgeGuard {
       closed = true;
       if (reason != null) {
         LOG.log(System.Logger.Level.WARNING, "closing agent connection {0}: {1}", agent.remoteAddress(), reason);
-        Buffer err = new JsonObject().put("type", "err").put("message", reason).toBuffer();
-        agent.write(Buffer.buffer().appendInt(err.length()).appendBuffer(err)).onComplete(v -> agent.close());
+        agent.write(BridgeFrames.framed(new JsonObject().put("type", "err").put("message", reason)))
+            .onComplete(v -> agent.close());
       } else {
         agent.close();
       }

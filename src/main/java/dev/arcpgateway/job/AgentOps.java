@@ -1,0 +1,21 @@
+package dev.arcpgateway.job;
+
+import java.util.Set;
+
+/**
+ * The operations an agent may send to its job's address (docs/agent-protocol.md §4), which {@link AgentMessages}
+ * handles. Everything else a job address accepts is the gateway's own traffic (sessions subscribing or
+ * cancelling, the lease verticle, parent jobs), so the agent bridge lets agents send exactly these.
+ */
+public final class AgentOps {
+
+  public static final Set<String> ALL = Set.of("event", "result", "fail", "heartbeat", "authorize", "delegate");
+
+  private AgentOps() {
+  }
+
+  /** Whether {@code op} (any JSON value) names an agent operation. */
+  public static boolean accepts(Object op) {
+    return op instanceof String name && ALL.contains(name);
+  }
+}
