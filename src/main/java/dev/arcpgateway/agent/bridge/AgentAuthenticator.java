@@ -1,5 +1,6 @@
 package dev.arcpgateway.agent.bridge;
 
+import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.auth.Credentials;
 import dev.arcpgateway.auth.JwtAuthenticator;
 import dev.arcpgateway.protocol.ArcpException;
@@ -32,7 +33,11 @@ final class AgentAuthenticator {
             token.identity());
       }
       byTokenHash.put(Secrets.hash(token.token()), new BridgeConnection.AgentIdentity(token.identity(),
-          Set.copyOf(token.agents()), "token#" + i + ":" + token.identity()));
+          Set.copyOf(token.agents()), "token#" + i + ":" + token.identity(), token.observeLifecycle()));
+      if (token.observeLifecycle()) {
+        LOG.log(System.Logger.Level.INFO, "agent token ''{0}'' may observe every job''s lifecycle on {1}",
+            token.identity(), Addresses.LIFECYCLE);
+      }
     }
     this.jwt = jwt;
   }
@@ -60,9 +65,13 @@ final class AgentAuthenticator {
     return jwt.authenticate(new Credentials("bearer", token, null)).map(principal -> {
       Set<String> agents = new HashSet<>();
       principal.scopes().stream().filter(s -> s.startsWith("agent:")).forEach(s -> agents.add(s.substring(6)));
-      return new BridgeConnection.AgentIdentity(principal.name(), agents, "jwt:" + principal.name());
+      return new BridgeConnection.AgentIdentity(principal.name(), agents, "jwt:" + principal.name(),
+          principal.scopes().contains(LIFECYCLE_SCOPE));
     }).recover(e -> Future.failedFuture(refused("agent token refused")));
   }
+
+  /** The JWT scope that lets an agent token observe {@code arcp.lifecycle}, as {@code observe_lifecycle} does. */
+  static final String LIFECYCLE_SCOPE = "observe:lifecycle";
 
   private static ArcpException refused(String message) {
     return new ArcpException(ErrorCode.UNAUTHENTICATED, message);

@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * authenticates each connection on its first frame and lets it receive only on its own inbox and send only to
  * the announce address and agent operations to the jobs dispatched to it (whose job tokens the job runner checks
  * on every message); a refused frame is never delivered. An announce first claims the agent name for the
- * connection's token, so no token can take over a name that a Java agent or another token serves. Announced
+ * connection's token, so no token can take over a name that a Java agent or another token serves. A token
+ * granted {@code observe_lifecycle} may also receive {@code arcp.lifecycle}. Announced
  * agents join the live inventory and leave it with their last process; a process that disconnects fails its
  * running jobs at once.
  */
@@ -89,7 +90,8 @@ public final class AgentBridgeVerticle extends VerticleBase {
     BridgeOptions permissions = new BridgeOptions()
         .addInboundPermitted(new PermittedOptions().setAddress(ANNOUNCE))
         .addInboundPermitted(new PermittedOptions().setAddressRegex(JOB.pattern()))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(INBOX.pattern()));
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(INBOX.pattern()))
+        .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.LIFECYCLE));
     BridgeGuard guard = new BridgeGuard(vertx, settings, internalPort, relayPorts, this::closed);
     return AgentAuthenticator.create(vertx, settings)
         .compose(auth -> {
@@ -159,6 +161,12 @@ public final class AgentBridgeVerticle extends VerticleBase {
     String address = frame.getString("address");
     return switch (type) {
       case REGISTER -> {
+        if (Addresses.LIFECYCLE.equals(address)) {
+          // lifecycle notes name every principal's jobs: only a token granted observe_lifecycle, once
+          boolean first = connection.identity.result().observesLifecycle() && !connection.observingLifecycle;
+          connection.observingLifecycle |= first;
+          yield first;
+        }
         if (!INBOX.matcher(address).matches() || connection.inbox != null || inboxOwners.containsKey(address)) {
           yield false;
         }

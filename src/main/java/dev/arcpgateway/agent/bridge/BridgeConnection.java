@@ -21,6 +21,8 @@ final class BridgeConnection {
   /** Running jobs → their job tokens. */
   final Map<String, String> jobs = new HashMap<>();
   boolean closed;
+  /** Registered for {@code arcp.lifecycle} (a token granted {@code observe_lifecycle}). */
+  boolean observingLifecycle;
 
   BridgeConnection(String id) {
     this.id = id;
@@ -33,7 +35,7 @@ final class BridgeConnection {
    * @param agents the agent names it may announce ({@code *}: any name no other owner serves)
    * @param owner  who its agent names belong to in the registry: one per static token, one per JWT subject
    */
-  record AgentIdentity(String name, Set<String> agents, String owner) {
+  record AgentIdentity(String name, Set<String> agents, String owner, boolean observesLifecycle) {
     boolean allows(String agent) {
       return agents.contains(BridgeSettings.ANY_NAME) || agents.contains(agent);
     }

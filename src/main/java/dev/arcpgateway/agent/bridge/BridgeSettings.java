@@ -16,7 +16,8 @@ import java.util.List;
  * @param maxFrameBytes  largest frame an agent may send; a larger one closes its connection
  * @param framesPerSec   sustained frames per second per connection before it counts as a flood
  * @param burstFrames    frames a connection may send in a burst above the rate
- * @param tokens         static agent tokens and the agent names each may announce ({@code *} for any)
+ * @param tokens         static agent tokens, the agent names each may announce ({@code *} for any) and whether it
+ *                       may observe {@code arcp.lifecycle}
  * @param jwt            JWT settings for agent tokens (as for sessions), or an empty object
  */
 public record BridgeSettings(boolean enabled, String host, int port, int maxFrameBytes, int framesPerSec,
@@ -25,8 +26,12 @@ public record BridgeSettings(boolean enabled, String host, int port, int maxFram
   /** The agent-name list that grants every name no one else serves; it must be spelled out. */
   public static final String ANY_NAME = "*";
 
-  /** One static agent token and the agent names it may announce. */
-  public record AgentToken(String token, String identity, List<String> agents) {
+  /**
+   * One static agent token, the agent names it may announce and whether it may register for the gateway-wide
+   * lifecycle notes on {@code arcp.lifecycle} ({@code observe_lifecycle}; they name every principal's jobs, so
+   * the grant is explicit). An observer-only token may list no agent names.
+   */
+  public record AgentToken(String token, String identity, List<String> agents, boolean observeLifecycle) {
     public boolean grantsAnyName() {
       return agents.contains(ANY_NAME);
     }
@@ -41,7 +46,10 @@ public record BridgeSettings(boolean enabled, String host, int port, int maxFram
         throw new IllegalArgumentException("bridge.tokens entries need a token");
       }
       String identity = token.getString("name", "agent");
-      tokens.add(new AgentToken(secret, identity, agentNames(identity, token.getJsonArray("agents"))));
+      boolean observer = token.getBoolean("observe_lifecycle", false);
+      JsonArray agents = token.getJsonArray("agents");
+      List<String> names = observer && (agents == null || agents.isEmpty()) ? List.of() : agentNames(identity, agents);
+      tokens.add(new AgentToken(secret, identity, names, observer));
     }
     return new BridgeSettings(json.getBoolean("enabled", !tokens.isEmpty() || json.containsKey("jwt")),
         json.getString("host", "127.0.0.1"), json.getInteger("port", 7070),
@@ -71,7 +79,7 @@ public record BridgeSettings(boolean enabled, String host, int port, int maxFram
   private static List<String> agentNames(String identity, JsonArray agents) {
     if (agents == null || agents.isEmpty()) {
       throw new IllegalArgumentException("agent token '" + identity + "' needs \"agents\": the names it may announce,"
-          + " or [\"*\"] for any name no other agent serves");
+          + " or [\"*\"] for any name no other agent serves (or \"observe_lifecycle\": true for an observer)");
     }
     List<String> names = new ArrayList<>();
     for (Object agent : agents) {
