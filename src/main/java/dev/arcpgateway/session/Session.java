@@ -68,6 +68,8 @@ final class Session {
   private long lastActivityNanos = System.nanoTime();
   private final FlowControl flow;
   private String newestJobId;
+  /** False once closed (§6.7): a closed session stays resumable but no longer counts against the cap. */
+  private boolean holdsSlot = true;
 
   private Session(SessionEnvironment env, String id, Principal principal, Set<String> features) {
     this.env = env;
@@ -81,10 +83,10 @@ final class Session {
     this.subscriptions = new Subscriptions(env, this);
   }
 
-  /** Opens a new session on {@code connectionId} and welcomes its client. */
-  static Future<Session> open(SessionEnvironment env, Principal principal, Set<String> requestedFeatures,
+  /** Opens session {@code id}, which holds a slot of its principal, on {@code connectionId} and welcomes its client. */
+  static Future<Session> open(SessionEnvironment env, String id, Principal principal, Set<String> requestedFeatures,
                               String connectionId) {
-    Session session = new Session(env, Ids.session(), principal,
+    Session session = new Session(env, id, principal,
         Feature.intersect(env.runtimeFeatures(), requestedFeatures));
     session.consumer = env.vertx().eventBus().consumer(Addresses.session(session.id), session::handle);
     return session.consumer.completion()
@@ -119,19 +121,49 @@ final class Session {
     return env.store().sessions().put(new SessionSnapshot(id, principal.name(), tokenHash, createdAt, null));
   }
 
-  /** A transport asks to continue this session (§6.3); refusals are RESUME_WINDOW_EXPIRED. */
+  /**
+   * A transport asks to continue this session (§6.3); refusals are RESUME_WINDOW_EXPIRED, or PERMISSION_DENIED
+   * when a closed session's principal has no slot left for it.
+   */
   private Future<JsonObject> resume(JsonObject request) {
+    ArcpException refusal = resumeRefusal(request);
+    if (refusal != null) {
+      return Future.failedFuture(refusal);
+    }
+    if (holdsSlot) {
+      return takeOver(request);
+    }
+    return SessionSlots.take(env, principal.name(), id).compose(v -> {
+      holdsSlot = true;
+      ArcpException late = resumeRefusal(request); // taking the slot took turns of the loop: check again
+      if (late == null && env.sessions().get(id) == this) {
+        return takeOver(request);
+      }
+      if (!outbox.attached()) { // neither resumed meanwhile nor resumable: the slot is not this session's
+        freeSlot();
+      }
+      return Future.failedFuture(late != null ? late : notResumable());
+    });
+  }
+
+  private ArcpException resumeRefusal(JsonObject request) {
     String token = request.getString("resume_token");
     String claimed = request.getString("principal");
     long lastSeen = request.getLong("last_event_seq", 0L);
     if (token == null || !Secrets.equal(tokenHash, Secrets.hash(token))
         || claimed != null && !claimed.equals(principal.name())) {
-      return Future.failedFuture(notResumable());
+      return notResumable();
     }
     if (!buffer.covers(lastSeen)) {
-      return Future.failedFuture(expired("events after last_event_seq " + lastSeen
-          + " are no longer buffered (this session has sent up to " + buffer.lastSeq() + ")"));
+      return expired("events after last_event_seq " + lastSeen
+          + " are no longer buffered (this session has sent up to " + buffer.lastSeq() + ")");
     }
+    return null;
+  }
+
+  /** Closes the connection that holds this session, if any, and attaches the resuming one. */
+  private Future<JsonObject> takeOver(JsonObject request) {
+    long lastSeen = request.getLong("last_event_seq", 0L);
     if (outbox.attached()) {
       outbox.close(CLOSE_TAKEN_OVER, "session resumed on another connection");
     }
@@ -177,6 +209,14 @@ final class Session {
     env.sessions().remove(id);
     consumer.unregister();
     env.store().sessions().remove(id);
+    freeSlot();
+  }
+
+  private void freeSlot() {
+    if (holdsSlot) {
+      holdsSlot = false;
+      SessionSlots.free(env, principal.name(), id);
+    }
   }
 
   // ---- liveness (called by the verticle's sweep) ---------------------------------------------------------
@@ -347,6 +387,7 @@ final class Session {
     write(Frames.frame(answer, id, payload));
     outbox.close(1000, "session closed");
     park();
+    freeSlot(); // §14: a closed session frees its principal's slot at once
   }
 
   private void listJobs(Envelope envelope) {
