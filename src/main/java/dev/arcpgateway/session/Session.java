@@ -53,6 +53,7 @@ final class Session {
   final String id;
   final Principal principal;
   private final Instant createdAt = Instant.now();
+  private final BufferBudget.Account budget;
   private final ResumeBuffer buffer;
   private final Outbox outbox;
   private final SubmitQueue submits = new SubmitQueue();
@@ -77,7 +78,9 @@ final class Session {
     this.id = id;
     this.principal = principal;
     this.features = features;
-    this.buffer = new ResumeBuffer(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes());
+    this.budget = env.budget().open(env.context(), this::forgetForBudget, this::trimForBudget);
+    this.buffer = new ResumeBuffer(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes(),
+        budget::change);
     this.outbox = new Outbox(bus, env.context(), this::afterFlush);
     this.flow = new FlowControl(env.options(), bus, id, outbox, buffer, jobs::submittedLive, this::tooSlow);
     this.subscriptions = new Subscriptions(env, this);
@@ -94,6 +97,7 @@ final class Session {
           env.sessions().put(session.id, session);
           return session.attach(connectionId, 0);
         })
+        .onFailure(failure -> session.budget.close())
         .map(session);
   }
 
@@ -111,6 +115,7 @@ final class Session {
     }
     outbox.attach(connectionId);
     flow.attached();
+    budget.attached();
     lastInboundNanos = lastActivityNanos = System.nanoTime();
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
@@ -194,6 +199,7 @@ final class Session {
   private void park() {
     outbox.attach(null);
     flow.parked();
+    budget.parked();
     if (expiryTimer < 0) {
       expiryTimer = env.vertx().setTimer(TimeUnit.SECONDS.toMillis(env.options().resumeWindowSec()),
           t -> destroy());
@@ -210,6 +216,40 @@ final class Session {
     consumer.unregister();
     env.store().sessions().remove(id);
     freeSlot();
+    budget.close();
+  }
+
+  /** The gateway-wide buffer budget is exhausted and this parked session is the longest parked. */
+  private void forgetForBudget() {
+    if (outbox.attached()) {
+      return; // resumed meanwhile: a later pass trims it if memory is still short
+    }
+    LOG.log(System.Logger.Level.INFO, "forgetting parked session {0} of {1}: the gateway''s buffer budget of {2}"
+        + " bytes is exhausted", id, principal.name(), env.budget().limit());
+    destroy();
+  }
+
+  /**
+   * The gateway-wide buffer budget is exhausted and this attached session holds much of it: give up what the
+   * transport already has, and close if the client does not read while the rest is more than {@code closeAbove}.
+   */
+  private void trimForBudget(long closeAbove) {
+    if (!outbox.attached()) {
+      return; // parked meanwhile: a later pass forgets it if memory is still short
+    }
+    buffer.trimThrough(outbox.lastSentSeq());
+    if (outbox.stalled() && buffer.bytes() > closeAbove) {
+      LOG.log(System.Logger.Level.INFO, "closing session {0} of {1}: its client is not reading and the gateway''s"
+          + " buffer budget of {2} bytes is exhausted", id, principal.name(), env.budget().limit());
+      ArcpException error = new ArcpException(ErrorCode.INTERNAL_ERROR, "the gateway is short of memory for"
+          + " buffered events and this client is not reading: the session is closed and its events are no longer"
+          + " kept (a resume gets RESUME_WINDOW_EXPIRED); open a new session",
+          new JsonObject().put("buffer_budget_bytes", env.budget().limit()));
+      outbox.abortWith(Frames.sessionError(id, error, null).encode(), CLOSE_TOO_SLOW,
+          ErrorCode.INTERNAL_ERROR.name() + ": buffer budget exhausted");
+      flow.parked(); // its jobs are no longer held back for it
+      destroy();
+    }
   }
 
   private void freeSlot() {

@@ -46,23 +46,26 @@ public final class SessionVerticle extends VerticleBase {
   private final Authenticator authenticator;
   private final ObservePolicy observePolicy;
   private final List<String> runtimeFeatures;
+  private final BufferBudget budget;
   private final Map<String, Session> sessions = new HashMap<>();
   private final LiveInventory inventory = new LiveInventory();
   private SessionEnvironment environment;
 
+  /** @param budget shared by every instance: it bounds what all sessions together buffer */
   public SessionVerticle(GatewayOptions options, GatewayStore store, Authenticator authenticator,
-                         ObservePolicy observePolicy, List<String> runtimeFeatures) {
+                         ObservePolicy observePolicy, List<String> runtimeFeatures, BufferBudget budget) {
     this.options = options;
     this.store = store;
     this.authenticator = authenticator;
     this.observePolicy = observePolicy;
     this.runtimeFeatures = List.copyOf(runtimeFeatures);
+    this.budget = budget;
   }
 
   @Override
   public Future<?> start() {
     environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, observePolicy,
-        runtimeFeatures, sessions);
+        runtimeFeatures, sessions, budget);
     // a quarter interval keeps pings within about an interval of the last frame, and costs one pass per tick
     long sweepMs = Math.max(100, Math.min(1_000, options.heartbeatIntervalSec() * 250L));
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweep());
