@@ -16,6 +16,9 @@ import java.util.function.LongConsumer;
  */
 final class ResumeBuffer {
 
+  /** What the heap holds for a buffered frame besides its text: the string, the entry, the deque's slot. */
+  private static final long ENTRY_HEAP = 72;
+
   /** One buffered frame and its UTF-8 size. */
   record Entry(long seq, String frame, long bytes) {
   }
@@ -32,7 +35,7 @@ final class ResumeBuffer {
   /** Every seq ≤ this was dropped because the client acknowledged it. */
   private long ackedThrough;
 
-  /** @param ledger told every growth (positive) and shrinkage (negative) in bytes */
+  /** @param ledger told every growth (positive) and shrinkage (negative) in bytes of heap */
   ResumeBuffer(int maxEvents, long maxBytes, LongConsumer ledger) {
     this.maxEvents = maxEvents;
     this.maxBytes = maxBytes;
@@ -44,7 +47,7 @@ final class ResumeBuffer {
     entries.addLast(new Entry(seq, frame, size));
     bytes += size;
     lastSeq = seq;
-    ledger.accept(size);
+    ledger.accept(ENTRY_HEAP + size);
     while (entries.size() > maxEvents || bytes > maxBytes) {
       drop();
     }
@@ -74,7 +77,7 @@ final class ResumeBuffer {
     Entry dropped = entries.removeFirst();
     bytes -= dropped.bytes();
     droppedThrough = Math.max(droppedThrough, dropped.seq());
-    ledger.accept(-dropped.bytes());
+    ledger.accept(-ENTRY_HEAP - dropped.bytes());
   }
 
   /**
