@@ -97,6 +97,10 @@ public final class BufferBudget {
         picks.add(account.order(() -> account.trim.accept(evenShare)));
       }
     }
+    if (picks.isEmpty()) {
+      relieving.set(false); // nothing buffered to give back (the total fell meanwhile)
+      return;
+    }
     Future.join(picks).onComplete(done -> relieving.set(false));
   }
 
