@@ -33,7 +33,18 @@ class Threat_BufferExhaustionTest {
 
   @Test
   void parkedSessionsAreForgottenLongestParkedFirst() {
-    try (IsolatedGateway isolated = IsolatedGateway.start(options -> options.setBufferBudgetBytes(300_000))) {
+    parkedSessionsAreForgottenLongestParkedFirst(1);
+  }
+
+  /** The same with the sessions spread over two session instances (event loops) sharing one budget. */
+  @Test
+  void parkedSessionsAreForgottenLongestParkedFirstAcrossSessionInstances() {
+    parkedSessionsAreForgottenLongestParkedFirst(2);
+  }
+
+  private static void parkedSessionsAreForgottenLongestParkedFirst(int sessionInstances) {
+    try (IsolatedGateway isolated = IsolatedGateway.start(options -> options.setBufferBudgetBytes(300_000)
+        .setSessionInstances(sessionInstances))) {
       TestGateway gw = isolated.gateway();
       Parked first = runAndDrop(gw, 100);  // ~126 KB
       Parked second = runAndDrop(gw, 100); // ~126 KB: both fit
