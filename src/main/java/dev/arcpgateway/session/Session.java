@@ -93,11 +93,11 @@ final class Session {
         Feature.intersect(env.runtimeFeatures(), requestedFeatures));
     session.consumer = env.vertx().eventBus().consumer(Addresses.session(session.id), session::handle);
     return session.consumer.completion()
+        .onFailure(failure -> session.budget.close()) // it never came to be
         .compose(v -> {
           env.sessions().put(session.id, session);
           return session.attach(connectionId, 0);
         })
-        .onFailure(failure -> session.budget.close())
         .map(session);
   }
 
