@@ -23,6 +23,7 @@ import dev.arcpgateway.lease.LeaseVerticle;
 import dev.arcpgateway.lease.LocalCredentialProvisioner;
 import dev.arcpgateway.store.FileCredentialLedger;
 import dev.arcpgateway.protocol.Feature;
+import dev.arcpgateway.session.BufferBudget;
 import dev.arcpgateway.session.SessionVerticle;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.memory.MemoryStore;
@@ -83,7 +84,8 @@ public final class Gateway {
     this.custom = builder.authenticator;
     this.openTelemetry = builder.openTelemetry != null ? builder.openTelemetry : GlobalOpenTelemetry.get();
     this.store = builder.store != null ? builder.store : new MemoryStore(MemoryStore.DEFAULT_FINISHED_JOBS,
-        options.resumeBufferMaxEvents(), options.resumeBufferMaxBytes(), 4 * options.resumeBufferMaxBytes(),
+        options.resumeBufferMaxEvents(), options.resumeBufferMaxBytes(),
+        Math.min(4 * options.resumeBufferMaxBytes(), options.bufferBudgetBytes()), // finished jobs' logs in all
         MemoryStore.DEFAULT_IDEMPOTENCY_KEYS);
     JsonObject leaseConfig = options.lease();
     this.leasePolicy = builder.leasePolicy != null ? builder.leasePolicy
@@ -184,6 +186,7 @@ public final class Gateway {
     for (AgentRegistration agent : agents) {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options), 1));
     }
+    BufferBudget budget = new BufferBudget(options.bufferBudgetBytes()); // one for all session instances
     BridgeSettings bridge = BridgeSettings.fromJson(options.bridge());
     if (bridge.enabled()) {
       chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, bound -> bridgePort = bound),
@@ -193,7 +196,7 @@ public final class Gateway {
         .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry),
             options.jobRunnerInstances()))
         .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy,
-            features), options.sessionInstances()))
+            features, budget), options.sessionInstances()))
         .compose(v -> stdio != null ? deploy(stdio, 1)
             : deploy(() -> new WebSocketTransportVerticle(options, bound -> port = bound),
                 options.transportInstances()))

@@ -35,6 +35,8 @@ public class GatewayOptions {
   private long resultMaxBytes = 256L * MIB;
   private int resumeBufferMaxEvents = 131_072;
   private long resumeBufferMaxBytes = 64L * MIB;
+  /** 0: a quarter of the heap. */
+  private long bufferBudgetBytes;
   private int backPressureLag = 1_000;
   private long idempotencyTtlSec = 24 * 3600;
   private long requestTimeoutMs = 30_000;
@@ -84,6 +86,7 @@ public class GatewayOptions {
     resultMaxBytes = limits.getLong("result_max_bytes", resultMaxBytes);
     resumeBufferMaxEvents = limits.getInteger("resume_buffer_max_events", resumeBufferMaxEvents);
     resumeBufferMaxBytes = limits.getLong("resume_buffer_max_bytes", resumeBufferMaxBytes);
+    bufferBudgetBytes = limits.getLong("buffer_budget_bytes", bufferBudgetBytes);
     backPressureLag = limits.getInteger("back_pressure_lag", backPressureLag);
     idempotencyTtlSec = limits.getLong("idempotency_ttl_sec", idempotencyTtlSec);
     requestTimeoutMs = limits.getLong("request_timeout_ms", requestTimeoutMs);
@@ -119,6 +122,9 @@ public class GatewayOptions {
     requirePositive("limits.request_timeout_ms", requestTimeoutMs);
     requirePositive("limits.job_heartbeat_sec", jobHeartbeatSec);
     requirePositive("limits.max_sessions_per_principal", maxSessionsPerPrincipal);
+    if (bufferBudgetBytes < 0) {
+      throw new IllegalArgumentException("limits.buffer_budget_bytes must not be negative (0: a quarter of the heap)");
+    }
     if (idleSessionEvictSec < 0) {
       throw new IllegalArgumentException("limits.idle_session_evict_sec must not be negative (0 disables it)");
     }
@@ -333,7 +339,21 @@ public class GatewayOptions {
     return this;
   }
 
-  /** Sessions (attached or parked) one principal may hold; a further hello is refused. */
+  /**
+   * The most all sessions together buffer for their clients (resume buffers; also the cap of all finished jobs'
+   * event logs in the memory store): past it, parked sessions are forgotten and attached ones trimmed or closed.
+   * Unset (0): a quarter of the maximum heap.
+   */
+  public long bufferBudgetBytes() {
+    return bufferBudgetBytes > 0 ? bufferBudgetBytes : Runtime.getRuntime().maxMemory() / 4;
+  }
+
+  public GatewayOptions setBufferBudgetBytes(long bufferBudgetBytes) {
+    this.bufferBudgetBytes = bufferBudgetBytes;
+    return this;
+  }
+
+  /** Sessions (attached or parked, not closed) one principal may hold; a further hello is refused. */
   public int maxSessionsPerPrincipal() {
     return maxSessionsPerPrincipal;
   }

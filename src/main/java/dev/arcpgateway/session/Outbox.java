@@ -173,6 +173,22 @@ final class Outbox {
     }
     String connection = connectionId;
     attach(null);
+    orderClose(connection, code, reason);
+  }
+
+  /** Like {@link #abort}, but {@code lastFrame} still goes out, after what the transport already has. */
+  void abortWith(String lastFrame, int code, String reason) {
+    if (connectionId == null) {
+      return;
+    }
+    String connection = connectionId;
+    attach(null);
+    bus.send(Addresses.connection(connection), new JsonObject().put("op", "frames")
+        .put("frames", new JsonArray().add(lastFrame)), Bus.OPTIONS);
+    orderClose(connection, code, reason);
+  }
+
+  private void orderClose(String connection, int code, String reason) {
     bus.send(Addresses.connection(connection), new JsonObject().put("op", "close").put("code", code)
         .put("reason", reason), Bus.OPTIONS);
   }

@@ -6,13 +6,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * The encoded seq-bearing frames of one session, kept so that a reconnecting client can be replayed everything
  * after its {@code last_event_seq} (§6.3, §6.5). Bounded by a count and a byte budget: when either is exceeded
  * the oldest frames go first, and a resume that would need them gets RESUME_WINDOW_EXPIRED rather than a gap.
+ * Every size change is also told to the gateway-wide {@link BufferBudget}.
  */
 final class ResumeBuffer {
+
+  /** What the heap holds for a buffered frame besides its text: the string, the entry, the deque's slot. */
+  private static final long ENTRY_HEAP = 72;
 
   /** One buffered frame and its UTF-8 size. */
   record Entry(long seq, String frame, long bytes) {
@@ -21,6 +26,7 @@ final class ResumeBuffer {
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
   private final int maxEvents;
   private final long maxBytes;
+  private final LongConsumer ledger;
   private long bytes;
   /** Seq of the newest frame ever appended (0 before the first). */
   private long lastSeq;
@@ -29,9 +35,11 @@ final class ResumeBuffer {
   /** Every seq ≤ this was dropped because the client acknowledged it. */
   private long ackedThrough;
 
-  ResumeBuffer(int maxEvents, long maxBytes) {
+  /** @param ledger told every growth (positive) and shrinkage (negative) in bytes of heap */
+  ResumeBuffer(int maxEvents, long maxBytes, LongConsumer ledger) {
     this.maxEvents = maxEvents;
     this.maxBytes = maxBytes;
+    this.ledger = ledger;
   }
 
   void append(long seq, String frame) {
@@ -39,6 +47,7 @@ final class ResumeBuffer {
     entries.addLast(new Entry(seq, frame, size));
     bytes += size;
     lastSeq = seq;
+    ledger.accept(ENTRY_HEAP + size);
     while (entries.size() > maxEvents || bytes > maxBytes) {
       drop();
     }
@@ -54,10 +63,21 @@ final class ResumeBuffer {
     droppedThrough = Math.max(droppedThrough, upTo);
   }
 
+  /**
+   * Frees frames with seq ≤ {@code seq} whether or not the client processed them: the gateway is short of memory
+   * (§6.5 allows it), and a resume from before {@code seq} then gets RESUME_WINDOW_EXPIRED.
+   */
+  void trimThrough(long seq) {
+    while (!entries.isEmpty() && entries.peekFirst().seq() <= seq) {
+      drop();
+    }
+  }
+
   private void drop() {
     Entry dropped = entries.removeFirst();
     bytes -= dropped.bytes();
     droppedThrough = Math.max(droppedThrough, dropped.seq());
+    ledger.accept(-ENTRY_HEAP - dropped.bytes());
   }
 
   /**

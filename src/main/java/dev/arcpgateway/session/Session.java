@@ -53,6 +53,7 @@ final class Session {
   final String id;
   final Principal principal;
   private final Instant createdAt = Instant.now();
+  private final BufferBudget.Account budget;
   private final ResumeBuffer buffer;
   private final Outbox outbox;
   private final SubmitQueue submits = new SubmitQueue();
@@ -68,6 +69,8 @@ final class Session {
   private long lastActivityNanos = System.nanoTime();
   private final FlowControl flow;
   private String newestJobId;
+  /** False once closed (§6.7): a closed session stays resumable but no longer counts against the cap. */
+  private boolean holdsSlot = true;
 
   private Session(SessionEnvironment env, String id, Principal principal, Set<String> features) {
     this.env = env;
@@ -75,19 +78,22 @@ final class Session {
     this.id = id;
     this.principal = principal;
     this.features = features;
-    this.buffer = new ResumeBuffer(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes());
+    this.budget = env.budget().open(env.context(), this::forgetForBudget, this::trimForBudget);
+    this.buffer = new ResumeBuffer(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes(),
+        budget::change);
     this.outbox = new Outbox(bus, env.context(), this::afterFlush);
     this.flow = new FlowControl(env.options(), bus, id, outbox, buffer, jobs::submittedLive, this::tooSlow);
     this.subscriptions = new Subscriptions(env, this);
   }
 
-  /** Opens a new session on {@code connectionId} and welcomes its client. */
-  static Future<Session> open(SessionEnvironment env, Principal principal, Set<String> requestedFeatures,
+  /** Opens session {@code id}, which holds a slot of its principal, on {@code connectionId} and welcomes its client. */
+  static Future<Session> open(SessionEnvironment env, String id, Principal principal, Set<String> requestedFeatures,
                               String connectionId) {
-    Session session = new Session(env, Ids.session(), principal,
+    Session session = new Session(env, id, principal,
         Feature.intersect(env.runtimeFeatures(), requestedFeatures));
     session.consumer = env.vertx().eventBus().consumer(Addresses.session(session.id), session::handle);
     return session.consumer.completion()
+        .onFailure(failure -> session.budget.close()) // it never came to be
         .compose(v -> {
           env.sessions().put(session.id, session);
           return session.attach(connectionId, 0);
@@ -109,6 +115,7 @@ final class Session {
     }
     outbox.attach(connectionId);
     flow.attached();
+    budget.attached();
     lastInboundNanos = lastActivityNanos = System.nanoTime();
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
@@ -119,19 +126,49 @@ final class Session {
     return env.store().sessions().put(new SessionSnapshot(id, principal.name(), tokenHash, createdAt, null));
   }
 
-  /** A transport asks to continue this session (§6.3); refusals are RESUME_WINDOW_EXPIRED. */
+  /**
+   * A transport asks to continue this session (§6.3); refusals are RESUME_WINDOW_EXPIRED, or PERMISSION_DENIED
+   * when a closed session's principal has no slot left for it.
+   */
   private Future<JsonObject> resume(JsonObject request) {
+    ArcpException refusal = resumeRefusal(request);
+    if (refusal != null) {
+      return Future.failedFuture(refusal);
+    }
+    if (holdsSlot) {
+      return takeOver(request);
+    }
+    return SessionSlots.take(env, principal.name(), id).compose(v -> {
+      holdsSlot = true;
+      ArcpException late = resumeRefusal(request); // taking the slot took turns of the loop: check again
+      if (late == null && env.sessions().get(id) == this) {
+        return takeOver(request);
+      }
+      if (!outbox.attached()) { // neither resumed meanwhile nor resumable: the slot is not this session's
+        freeSlot();
+      }
+      return Future.failedFuture(late != null ? late : notResumable());
+    });
+  }
+
+  private ArcpException resumeRefusal(JsonObject request) {
     String token = request.getString("resume_token");
     String claimed = request.getString("principal");
     long lastSeen = request.getLong("last_event_seq", 0L);
     if (token == null || !Secrets.equal(tokenHash, Secrets.hash(token))
         || claimed != null && !claimed.equals(principal.name())) {
-      return Future.failedFuture(notResumable());
+      return notResumable();
     }
     if (!buffer.covers(lastSeen)) {
-      return Future.failedFuture(expired("events after last_event_seq " + lastSeen
-          + " are no longer buffered (this session has sent up to " + buffer.lastSeq() + ")"));
+      return expired("events after last_event_seq " + lastSeen
+          + " are no longer buffered (this session has sent up to " + buffer.lastSeq() + ")");
     }
+    return null;
+  }
+
+  /** Closes the connection that holds this session, if any, and attaches the resuming one. */
+  private Future<JsonObject> takeOver(JsonObject request) {
+    long lastSeen = request.getLong("last_event_seq", 0L);
     if (outbox.attached()) {
       outbox.close(CLOSE_TAKEN_OVER, "session resumed on another connection");
     }
@@ -162,6 +199,7 @@ final class Session {
   private void park() {
     outbox.attach(null);
     flow.parked();
+    budget.parked();
     if (expiryTimer < 0) {
       expiryTimer = env.vertx().setTimer(TimeUnit.SECONDS.toMillis(env.options().resumeWindowSec()),
           t -> destroy());
@@ -177,6 +215,48 @@ final class Session {
     env.sessions().remove(id);
     consumer.unregister();
     env.store().sessions().remove(id);
+    freeSlot();
+    budget.close();
+  }
+
+  /** The gateway-wide buffer budget is exhausted and this parked session is the longest parked. */
+  private void forgetForBudget() {
+    if (outbox.attached()) {
+      return; // resumed meanwhile: a later pass trims it if memory is still short
+    }
+    LOG.log(System.Logger.Level.INFO, "forgetting parked session {0} of {1}: the gateway''s buffer budget of {2}"
+        + " bytes is exhausted", id, principal.name(), env.budget().limit());
+    destroy();
+  }
+
+  /**
+   * The gateway-wide buffer budget is exhausted and this attached session holds much of it: give up what the
+   * transport already has, and close if the client does not read while the rest is more than {@code closeAbove}.
+   */
+  private void trimForBudget(long closeAbove) {
+    if (!outbox.attached()) {
+      return; // parked meanwhile: a later pass forgets it if memory is still short
+    }
+    buffer.trimThrough(outbox.lastSentSeq());
+    if (outbox.stalled() && buffer.bytes() > closeAbove) {
+      LOG.log(System.Logger.Level.INFO, "closing session {0} of {1}: its client is not reading and the gateway''s"
+          + " buffer budget of {2} bytes is exhausted", id, principal.name(), env.budget().limit());
+      ArcpException error = new ArcpException(ErrorCode.INTERNAL_ERROR, "the gateway is short of memory for"
+          + " buffered events and this client is not reading: the session is closed and its events are no longer"
+          + " kept (a resume gets RESUME_WINDOW_EXPIRED); open a new session",
+          new JsonObject().put("buffer_budget_bytes", env.budget().limit()));
+      outbox.abortWith(Frames.sessionError(id, error, null).encode(), CLOSE_TOO_SLOW,
+          ErrorCode.INTERNAL_ERROR.name() + ": buffer budget exhausted");
+      flow.parked(); // its jobs are no longer held back for it
+      destroy();
+    }
+  }
+
+  private void freeSlot() {
+    if (holdsSlot) {
+      holdsSlot = false;
+      SessionSlots.free(env, principal.name(), id);
+    }
   }
 
   // ---- liveness (called by the verticle's sweep) ---------------------------------------------------------
@@ -347,6 +427,7 @@ final class Session {
     write(Frames.frame(answer, id, payload));
     outbox.close(1000, "session closed");
     park();
+    freeSlot(); // §14: a closed session frees its principal's slot at once
   }
 
   private void listJobs(Envelope envelope) {

@@ -23,9 +23,10 @@ import java.util.Map;
  * @param observePolicy    who may observe whose jobs
  * @param runtimeFeatures  the feature flags this runtime offers, in order
  * @param sessions         this instance's live and parked sessions by id
+ * @param budget           the gateway-wide budget for buffered bytes, shared by all instances
  */
 record SessionEnvironment(Vertx vertx, Context context, GatewayOptions options, GatewayStore store,
                           LiveInventory inventory, Authenticator authenticator, ObservePolicy observePolicy,
                           List<String> runtimeFeatures,
-                          Map<String, Session> sessions) {
+                          Map<String, Session> sessions, BufferBudget budget) {
 }

@@ -11,9 +11,9 @@ import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.Envelope;
-import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Hello;
+import dev.arcpgateway.protocol.Ids;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.store.GatewayStore;
@@ -46,23 +46,26 @@ public final class SessionVerticle extends VerticleBase {
   private final Authenticator authenticator;
   private final ObservePolicy observePolicy;
   private final List<String> runtimeFeatures;
+  private final BufferBudget budget;
   private final Map<String, Session> sessions = new HashMap<>();
   private final LiveInventory inventory = new LiveInventory();
   private SessionEnvironment environment;
 
+  /** @param budget shared by every instance: it bounds what all sessions together buffer */
   public SessionVerticle(GatewayOptions options, GatewayStore store, Authenticator authenticator,
-                         ObservePolicy observePolicy, List<String> runtimeFeatures) {
+                         ObservePolicy observePolicy, List<String> runtimeFeatures, BufferBudget budget) {
     this.options = options;
     this.store = store;
     this.authenticator = authenticator;
     this.observePolicy = observePolicy;
     this.runtimeFeatures = List.copyOf(runtimeFeatures);
+    this.budget = budget;
   }
 
   @Override
   public Future<?> start() {
     environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, observePolicy,
-        runtimeFeatures, sessions);
+        runtimeFeatures, sessions, budget);
     // a quarter interval keeps pings within about an interval of the last frame, and costs one pass per tick
     long sweepMs = Math.max(100, Math.min(1_000, options.heartbeatIntervalSec() * 250L));
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweep());
@@ -121,14 +124,12 @@ public final class SessionVerticle extends VerticleBase {
     if (hello.auth() == null) {
       return Future.failedFuture(Authenticator.refused("session.hello needs auth {scheme, token}"));
     }
-    return authenticate(hello.auth())
-        .compose(principal -> store.sessions().countByPrincipal(principal.name()).compose(count -> count
-            >= options.maxSessionsPerPrincipal()
-            ? Future.failedFuture(new ArcpException(ErrorCode.PERMISSION_DENIED, "principal " + principal.name()
-                + " already holds " + count + " sessions, the most allowed; close or let some expire",
-                new JsonObject().put("max_sessions_per_principal", options.maxSessionsPerPrincipal())))
-            : Session.open(environment, principal, hello.features(), connectionId)))
-        .map(session -> new JsonObject().put("session_id", session.id));
+    return authenticate(hello.auth()).compose(principal -> {
+      String sessionId = Ids.session();
+      return SessionSlots.take(environment, principal.name(), sessionId)
+          .compose(v -> Session.open(environment, sessionId, principal, hello.features(), connectionId)
+              .onFailure(failure -> SessionSlots.free(environment, principal.name(), sessionId)));
+    }).map(session -> new JsonObject().put("session_id", session.id));
   }
 
   /** Finds the session (by id, or by token for the Java SDK's flat form) and asks its owner to resume. */

@@ -2,7 +2,10 @@ package dev.arcpgateway.store;
 
 import io.vertx.core.Future;
 
-/** Durable session records, looked up by resume token on reconnect. */
+/**
+ * Durable session records, looked up by resume token on reconnect, and the slots that count each principal's
+ * sessions against its cap.
+ */
 public interface SessionStore {
 
   /** Stores or replaces a session. */
@@ -14,8 +17,14 @@ public interface SessionStore {
   /** The session whose current resume token hashes to {@code tokenHash}, or null. */
   Future<SessionSnapshot> findByResumeToken(String tokenHash);
 
-  /** How many sessions (attached or parked) {@code principal} has. */
-  Future<Integer> countByPrincipal(String principal);
+  /**
+   * Takes one of {@code principal}'s at most {@code max} session slots for {@code sessionId}, atomically, so that
+   * racing hellos cannot all pass a cap; true when taken or already held, false when all are taken.
+   */
+  Future<Boolean> takeSlot(String principal, String sessionId, int max);
+
+  /** Gives back {@code sessionId}'s slot (the session was closed or forgotten); nothing when it holds none. */
+  Future<Void> freeSlot(String principal, String sessionId);
 
   /** Forgets a session. */
   Future<Void> remove(String sessionId);

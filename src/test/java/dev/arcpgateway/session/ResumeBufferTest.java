@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ResumeBufferTest {
 
   private static ResumeBuffer filled(int maxEvents, long maxBytes, int frames) {
-    ResumeBuffer buffer = new ResumeBuffer(maxEvents, maxBytes);
+    ResumeBuffer buffer = new ResumeBuffer(maxEvents, maxBytes, bytes -> { });
     for (int seq = 1; seq <= frames; seq++) {
       buffer.append(seq, "f" + seq);
     }
@@ -41,7 +41,7 @@ class ResumeBufferTest {
 
   @Test
   void emptyBufferCoversOnlyZero() {
-    ResumeBuffer buffer = new ResumeBuffer(10, 100);
+    ResumeBuffer buffer = new ResumeBuffer(10, 100, bytes -> { });
     assertTrue(buffer.covers(0));
     assertFalse(buffer.covers(1));
     assertEquals(List.of(), frames(buffer.after(0)));
@@ -81,7 +81,7 @@ class ResumeBufferTest {
 
   @Test
   void evictionByBytes() {
-    ResumeBuffer buffer = new ResumeBuffer(100, 10);
+    ResumeBuffer buffer = new ResumeBuffer(100, 10, bytes -> { });
     buffer.append(1, "aaaa");
     buffer.append(2, "bbbb");
     assertEquals(8, buffer.bytes());
@@ -99,10 +99,34 @@ class ResumeBufferTest {
   /** The budget is a byte budget ({@code limits.resume_buffer_max_bytes}): frames count their UTF-8 size. */
   @Test
   void byteBudgetCountsBytesNotChars() {
-    ResumeBuffer buffer = new ResumeBuffer(100, 1000);
+    ResumeBuffer buffer = new ResumeBuffer(100, 1000, bytes -> { });
     String frame = "{\"data\":\"€€€€\"}";
     buffer.append(1, frame);
     assertEquals(frame.getBytes(StandardCharsets.UTF_8).length, buffer.bytes());
+  }
+
+  /**
+   * The gateway-wide budget sees every byte come and go, and a trim for memory drops frames whether or not they
+   * were acknowledged, so that a resume from before them is refused rather than given a gap.
+   */
+  @Test
+  void theLedgerFollowsAppendsAcksAndTrims() {
+    long[] ledger = {0};
+    ResumeBuffer buffer = new ResumeBuffer(3, 1000, bytes -> ledger[0] += bytes);
+    for (int seq = 1; seq <= 5; seq++) {
+      buffer.append(seq, "frame" + seq); // the count cap keeps 3, 4 and 5
+    }
+    assertTrue(ledger[0] > buffer.bytes(), "the ledger counts the heap a frame takes, not only its text");
+    long perFrame = ledger[0] / 3;
+    buffer.ack(3);
+    assertEquals(2 * perFrame, ledger[0]);
+    buffer.trimThrough(4);
+    assertEquals(perFrame, ledger[0]);
+    assertEquals(3, buffer.ackedThrough(), "a trim is not an acknowledgement");
+    assertFalse(buffer.covers(3));
+    assertTrue(buffer.covers(4));
+    buffer.trimThrough(5);
+    assertEquals(0, ledger[0], "every byte told is given back");
   }
 
   /** Random appends and acks against a model: a resume is covered exactly when no frame it needs is gone. */
@@ -110,7 +134,7 @@ class ResumeBufferTest {
   void coversAndAfterAgreeWithAModel(@ForAll Random random) {
     int maxEvents = 1 + random.nextInt(6);
     long maxBytes = 3 + random.nextInt(30);
-    ResumeBuffer buffer = new ResumeBuffer(maxEvents, maxBytes);
+    ResumeBuffer buffer = new ResumeBuffer(maxEvents, maxBytes, bytes -> { });
     Deque<String[]> kept = new ArrayDeque<>(); // {seq, frame}, a suffix of everything sent
     long last = 0;
     long acked = 0;

@@ -19,8 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class MemoryEventLog implements EventLog {
 
-  /** What a stored frame holds besides its payload: type, ids, index. */
-  private static final long FRAME_OVERHEAD = 160;
+  /** What a stored frame holds besides its payload: the frame object, its type, the entry records. */
+  private static final long FRAME_OVERHEAD = 256;
+  /** Heap of a JSON object (wrapper, map, table) besides its fields, of each field, of a string besides its text. */
+  private static final long OBJECT_HEAP = 96;
+  private static final long FIELD_HEAP = 48;
+  private static final long STRING_HEAP = 40;
 
   private final Map<String, JobHistory> histories = new ConcurrentHashMap<>();
   /** Finished jobs in the order they finished: the first to forget when memory is short. */
@@ -84,26 +88,29 @@ final class MemoryEventLog implements EventLog {
     }
   }
 
-  /** A cheap upper-bound estimate of an event's size: string lengths plus a little per field. */
+  /**
+   * A cheap estimate of the heap an event takes: text lengths plus the objects around them, which for small
+   * events outweigh the text (counting only the text let the logs take several times their cap).
+   */
   static long approximateSize(Object value) {
     if (value instanceof String s) {
-      return s.length() + 2;
+      return STRING_HEAP + s.length();
     }
     if (value instanceof JsonObject object) {
-      long size = 2;
+      long size = OBJECT_HEAP;
       for (Map.Entry<String, Object> entry : object) {
-        size += entry.getKey().length() + 4 + approximateSize(entry.getValue());
+        size += FIELD_HEAP + entry.getKey().length() + approximateSize(entry.getValue());
       }
       return size;
     }
     if (value instanceof JsonArray array) {
-      long size = 2;
+      long size = OBJECT_HEAP;
       for (Object item : array) {
-        size += 1 + approximateSize(item);
+        size += 8 + approximateSize(item);
       }
       return size;
     }
-    return 8;
+    return 16;
   }
 
   /** One job's events; written by the job's owner, read by subscribers on other threads. */

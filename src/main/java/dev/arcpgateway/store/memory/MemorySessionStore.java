@@ -3,23 +3,23 @@ package dev.arcpgateway.store.memory;
 import dev.arcpgateway.store.SessionSnapshot;
 import dev.arcpgateway.store.SessionStore;
 import io.vertx.core.Future;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** Sessions by id and by the hash of their current resume token. */
+/** Sessions by id and by the hash of their current resume token, and the slots each principal's sessions hold. */
 final class MemorySessionStore implements SessionStore {
 
   private final Map<String, SessionSnapshot> byId = new ConcurrentHashMap<>();
   private final Map<String, String> idByTokenHash = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> countByPrincipal = new ConcurrentHashMap<>();
+  /** Session ids holding a slot, by principal; each set is only touched inside its map entry's compute. */
+  private final Map<String, Set<String>> slotsByPrincipal = new ConcurrentHashMap<>();
 
   @Override
   public Future<Void> put(SessionSnapshot session) {
     SessionSnapshot previous = byId.put(session.sessionId(), session);
-    if (previous == null) {
-      countByPrincipal.computeIfAbsent(session.principal(), p -> new AtomicInteger()).incrementAndGet();
-    } else if (!previous.resumeTokenHash().equals(session.resumeTokenHash())) {
+    if (previous != null && !previous.resumeTokenHash().equals(session.resumeTokenHash())) {
       idByTokenHash.remove(previous.resumeTokenHash());
     }
     idByTokenHash.put(session.resumeTokenHash(), session.sessionId());
@@ -38,9 +38,23 @@ final class MemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Integer> countByPrincipal(String principal) {
-    AtomicInteger count = countByPrincipal.get(principal);
-    return Future.succeededFuture(count == null ? 0 : count.get());
+  public Future<Boolean> takeSlot(String principal, String sessionId, int max) {
+    boolean[] taken = new boolean[1];
+    slotsByPrincipal.compute(principal, (p, held) -> {
+      Set<String> slots = held == null ? new HashSet<>() : held;
+      taken[0] = slots.contains(sessionId) || slots.size() < max && slots.add(sessionId);
+      return slots.isEmpty() ? null : slots;
+    });
+    return Future.succeededFuture(taken[0]);
+  }
+
+  @Override
+  public Future<Void> freeSlot(String principal, String sessionId) {
+    slotsByPrincipal.computeIfPresent(principal, (p, slots) -> {
+      slots.remove(sessionId);
+      return slots.isEmpty() ? null : slots;
+    });
+    return Future.succeededFuture();
   }
 
   @Override
@@ -48,7 +62,6 @@ final class MemorySessionStore implements SessionStore {
     SessionSnapshot removed = byId.remove(sessionId);
     if (removed != null) {
       idByTokenHash.remove(removed.resumeTokenHash());
-      countByPrincipal.computeIfPresent(removed.principal(), (p, n) -> n.decrementAndGet() == 0 ? null : n);
     }
     return Future.succeededFuture();
   }
