@@ -180,6 +180,23 @@ class Threat_UnsignedJwtTest {
   }
 
   @Test
+  void publicKeyFileWithoutAKeyStopsTheStart() throws Exception {
+    Path pem = dir.resolve("not-a-key.pem");
+    Files.writeString(pem, "just text\n");
+    String message = startFailure(options -> options.setJwt(new JsonObject().put("algorithm", "ES256")
+        .put("public_key_file", pem.toString())));
+    assertTrue(message.contains(pem.toString()) && message.contains("not a usable key"), message);
+  }
+
+  @Test
+  void secretWithAPublicKeyAlgorithmStopsTheStart() throws Exception {
+    String message = startFailure(options -> options.setJwt(new JsonObject().put("algorithm", "RS256")
+        .put("secret", HMAC_SECRET)));
+    assertTrue(message.contains("no usable verification key") && message.contains("RS256 needs a public key"),
+        message);
+  }
+
+  @Test
   void algorithmNoneIsNotAConfigurableAlgorithm() throws Exception {
     for (String none : List.of("none", "NONE")) {
       String message = startFailure(options -> options.setJwt(new JsonObject().put("algorithm", none)
