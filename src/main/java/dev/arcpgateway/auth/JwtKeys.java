@@ -119,14 +119,13 @@ record JwtKeys(Set<String> algorithms, List<Key> usable, List<String> ignored) {
         ignored.add("keys[" + i + "] is not an object");
         continue;
       }
-      String problem = problem(jwk, algorithms);
       String id = jwk.getValue("kid") instanceof String kid ? kid : null;
-      if (problem != null) {
-        ignored.add("keys[" + i + "]" + (id == null ? "" : " (kid " + id + ")") + ": " + problem);
-      } else {
-        String alg = jwk.getString("alg", algorithms.size() == 1 ? algorithms.iterator().next() : null);
+      try {
+        String alg = algorithmFor(jwk, algorithms);
         // the algorithm is written into the key, so Vert.x verifies with exactly that one
         usable.add(new Key(id, jwk.getString("kty"), alg, jwk.copy().put("alg", alg), null));
+      } catch (Unusable e) {
+        ignored.add("keys[" + i + "]" + (id == null ? "" : " (kid " + id + ")") + ": " + e.getMessage());
       }
     }
     Set<String> accepted = algorithms;
@@ -139,35 +138,53 @@ record JwtKeys(Set<String> algorithms, List<Key> usable, List<String> ignored) {
     return new JwtKeys(accepted, usable, ignored);
   }
 
-  /** Why {@code jwk} cannot verify any accepted algorithm, or null when it can. */
-  private static String problem(JsonObject jwk, Set<String> algorithms) {
+  /** Why a configured key is not used. */
+  private static final class Unusable extends Exception {
+    Unusable(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /**
+   * The one accepted algorithm {@code jwk} verifies: its own {@code alg}, or else the only accepted algorithm of
+   * its key type.
+   */
+  private static String algorithmFor(JsonObject jwk, Set<String> algorithms) throws Unusable {
     Object kty = jwk.getValue("kty");
     Object alg = jwk.getValue("alg");
     Object use = jwk.getValue("use");
     if (!(kty instanceof String type) || !KEY_TYPE.containsValue(type)) {
-      return "key type " + kty + " is not supported (oct, RSA or EC)";
+      throw new Unusable("key type " + kty + " is not supported (oct, RSA or EC)");
     }
     if (use != null && !"sig".equals(use)) {
-      return "use is " + use + ", not sig";
+      throw new Unusable("use is " + use + ", not sig");
     }
-    if (alg != null && !(alg instanceof String name && KEY_TYPE.containsKey(name))) {
-      return "alg " + alg + " is not accepted";
+    String algorithm;
+    if (alg == null) {
+      List<String> fitting = algorithms.stream().filter(a -> KEY_TYPE.get(a).equals(type)).toList();
+      if (fitting.size() != 1) {
+        throw new Unusable("no alg, and " + (fitting.isEmpty() ? "no" : "more than one")
+            + " accepted algorithm fits key type " + type);
+      }
+      algorithm = fitting.get(0);
+    } else if (!(alg instanceof String name && KEY_TYPE.containsKey(name))) {
+      throw new Unusable("alg " + alg + " is not accepted");
+    } else if (!algorithms.isEmpty() && !algorithms.contains(name)) {
+      throw new Unusable("alg " + name + " is not among the accepted " + algorithms);
+    } else if (!KEY_TYPE.get(name).equals(type)) {
+      throw new Unusable("alg " + name + " does not fit key type " + type);
+    } else {
+      algorithm = name;
     }
-    if (alg == null && algorithms.size() != 1) {
-      return "no alg, and jwt.algorithm does not name exactly one";
-    }
-    String algorithm = alg != null ? (String) alg : algorithms.iterator().next();
-    if (!algorithms.isEmpty() && !algorithms.contains(algorithm)) {
-      return "alg " + algorithm + " is not among the accepted " + algorithms;
-    }
-    if (!KEY_TYPE.get(algorithm).equals(type)) {
-      return "alg " + algorithm + " does not fit key type " + type;
-    }
-    return switch (type) {
+    String problem = switch (type) {
       case "oct" -> bytes(jwk, "k").length == 0 ? "k is missing or empty" : null;
       case "RSA" -> rsaProblem(jwk);
       default -> ecProblem(jwk, algorithm);
     };
+    if (problem != null) {
+      throw new Unusable(problem);
+    }
+    return algorithm;
   }
 
   private static String rsaProblem(JsonObject jwk) {
