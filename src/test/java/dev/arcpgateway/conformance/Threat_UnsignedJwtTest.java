@@ -9,6 +9,7 @@ import dev.arcpgateway.testing.BridgeSocket;
 import dev.arcpgateway.testing.Jwts;
 import dev.arcpgateway.testing.TestGateway;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -170,6 +171,21 @@ class Threat_UnsignedJwtTest {
     String message = startFailure(options -> options.setBridge(new JsonObject().put("port", 0)
         .put("jwt", jwt.copy().put("jwks_file", file.toString()))));
     assertTrue(message.contains("agent bridge") && message.contains("no usable verification key"), message);
+  }
+
+  @Test
+  void jwksUrlWithoutAUsableKeyStopsTheStart(Vertx vertx) throws Exception {
+    HttpServer jwksServer = vertx.createHttpServer().requestHandler(request -> request.response()
+            .putHeader("content-type", "application/json")
+            .end(new JsonObject().put("keys", new JsonArray().add(NONE_KEY).add(EMPTY_OCT_KEY)).encode()))
+        .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    try {
+      String url = "http://127.0.0.1:" + jwksServer.actualPort() + "/jwks.json";
+      String message = startFailure(options -> options.setJwt(new JsonObject().put("jwks_url", url)));
+      assertTrue(message.contains("no usable verification key") && message.contains(url), message);
+    } finally {
+      jwksServer.close().await(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
