@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -95,6 +96,30 @@ class Threat_LoginFloodTest {
     assertUsable(alice);
     assertTrue(loginLines().contains("login throttled remote=127.0.0.1: repeated failures, further attempts are "
         + "delayed"), () -> "the start of the throttle is logged: " + loginLines());
+  }
+
+  /** Parallel connections do not multiply the rate: attempts queue, and those past the longest wait are refused. */
+  @Test
+  void parallelAttemptsBeyondTheLongestWaitAreRefusedAtOnce() {
+    for (int i = 0; i < 3; i++) {
+      refusedAfter("wrong-" + i);
+    }
+    List<WireClient> clients = new ArrayList<>();
+    List<JsonObject> hellos = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      clients.add(gateway.connect());
+      hellos.add(Wire.hello("parallel-" + i));
+    }
+    for (int i = 0; i < 8; i++) {
+      clients.get(i).send(hellos.get(i));
+    }
+    List<String> messages = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      messages.add(assertPreWelcomeRefusal(clients.get(i), hellos.get(i).getString("id"), "UNAUTHENTICATED")
+          .getJsonObject("payload").getString("message"));
+    }
+    assertTrue(messages.contains("too many failed logins from this address; try again later"), messages::toString);
+    assertTrue(messages.contains("unknown bearer token"), () -> "the first attempts were verified: " + messages);
   }
 
   @Test
