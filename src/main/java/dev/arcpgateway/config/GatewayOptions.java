@@ -46,6 +46,7 @@ public class GatewayOptions {
   private JsonObject lease = new JsonObject();
   private JsonObject credentials = new JsonObject();
   private JsonObject jwt = new JsonObject();
+  private JsonObject loginThrottle = new JsonObject();
   private JsonObject bridge = new JsonObject();
   private int jobHeartbeatSec = 5;
   private int jobLivenessTimeoutSec = 15;
@@ -96,6 +97,7 @@ public class GatewayOptions {
     lease = json.getJsonObject("lease", lease);
     credentials = json.getJsonObject("credentials", credentials);
     jwt = json.getJsonObject("jwt", jwt);
+    loginThrottle = json.getJsonObject("login_throttle", loginThrottle);
     bridge = json.getJsonObject("bridge", bridge);
     jobHeartbeatSec = limits.getInteger("job_heartbeat_sec", jobHeartbeatSec);
     jobLivenessTimeoutSec = limits.getInteger("job_liveness_timeout_sec", jobLivenessTimeoutSec);
@@ -434,6 +436,16 @@ public class GatewayOptions {
 
   public GatewayOptions setJwt(JsonObject jwt) {
     this.jwt = jwt.copy();
+    return this;
+  }
+
+  /** How failed logins are slowed down per remote address (see {@code LoginThrottle.Settings}); empty: defaults. */
+  public JsonObject loginThrottle() {
+    return loginThrottle;
+  }
+
+  public GatewayOptions setLoginThrottle(JsonObject loginThrottle) {
+    this.loginThrottle = loginThrottle.copy();
     return this;
   }
 

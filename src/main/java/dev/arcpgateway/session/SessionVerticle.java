@@ -3,6 +3,8 @@ package dev.arcpgateway.session;
 import dev.arcpgateway.agent.LiveInventory;
 import dev.arcpgateway.auth.Authenticator;
 import dev.arcpgateway.auth.Credentials;
+import dev.arcpgateway.auth.LoginGuard;
+import dev.arcpgateway.auth.LoginThrottle;
 import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.auth.Principal;
 import dev.arcpgateway.bus.Addresses;
@@ -34,7 +36,8 @@ import java.util.Optional;
  * all instances), authenticates a {@code session.hello} and welcomes it, or routes a resume to the instance that
  * owns the session. Each session then lives on the instance that opened it; see {@link Session}.
  *
- * <p>Connect messages are {@code {connection_id, text}} or {@code {connection_id, oversize: bytes}}; the reply is
+ * <p>Connect messages are {@code {connection_id, remote_address, text}} or {@code {connection_id, remote_address,
+ * oversize: bytes}}; failed logins are counted and slowed down per remote address ({@link LoginGuard}). The reply is
  * {@code {session_id}} once a session took the connection, {@code {}} when the frame was ignorable and the
  * next one should come here again, or {@code {refused: true}} after the refusal was sent and the close ordered.
  */
@@ -50,6 +53,7 @@ public final class SessionVerticle extends VerticleBase {
   private final Map<String, Session> sessions = new HashMap<>();
   private final LiveInventory inventory = new LiveInventory();
   private SessionEnvironment environment;
+  private LoginGuard logins;
 
   /** @param budget shared by every instance: it bounds what all sessions together buffer */
   public SessionVerticle(GatewayOptions options, GatewayStore store, Authenticator authenticator,
@@ -66,6 +70,8 @@ public final class SessionVerticle extends VerticleBase {
   public Future<?> start() {
     environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, observePolicy,
         runtimeFeatures, sessions, budget);
+    logins = new LoginGuard(vertx, new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
+        System::nanoTime));
     // a quarter interval keeps pings within about an interval of the last frame, and costs one pass per tick
     long sweepMs = Math.max(100, Math.min(1_000, options.heartbeatIntervalSec() * 250L));
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweep());
@@ -102,12 +108,16 @@ public final class SessionVerticle extends VerticleBase {
       refuse(message, connectionId, e.requestId(), e);
       return;
     }
-    Future<JsonObject> outcome = hello.resume() == null ? open(hello, connectionId) : resume(hello, connectionId);
+    String remote = body.getString("remote_address", "unknown");
+    Future<JsonObject> outcome = logins.admit(remote)
+        .compose(v -> hello.resume() == null ? open(hello, connectionId) : resume(hello, connectionId));
     outcome.onComplete(result -> {
       if (result.succeeded()) {
         message.reply(result.result(), Bus.OPTIONS);
       } else {
-        refuse(message, connectionId, hello.id(), BusErrors.toArcp(result.cause()));
+        ArcpException error = BusErrors.toArcp(result.cause());
+        logins.refused(remote, error, hello);
+        refuse(message, connectionId, hello.id(), error);
       }
     });
   }

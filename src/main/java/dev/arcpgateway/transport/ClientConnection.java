@@ -63,7 +63,8 @@ final class ClientConnection {
           .put("connection_id", id).put("bytes", bytes), Bus.OPTIONS);
     } else if (!connecting) {
       connecting = true;
-      connectWith(new JsonObject().put("connection_id", id).put("oversize", bytes));
+      connectWith(new JsonObject().put("connection_id", id).put("remote_address", socket.remoteAddress())
+          .put("oversize", bytes));
     }
   }
 
@@ -92,7 +93,7 @@ final class ClientConnection {
   private void connect(String text) {
     connecting = true;
     long oversize = oversize(text);
-    JsonObject request = new JsonObject().put("connection_id", id);
+    JsonObject request = new JsonObject().put("connection_id", id).put("remote_address", socket.remoteAddress());
     if (oversize > 0) {
       request.put("oversize", oversize);
     } else {

@@ -11,6 +11,9 @@ interface FrameSocket {
 
   void onDrain(Runnable handler);
 
+  /** The peer's address (its IP for a network socket), which failed logins are counted against. */
+  String remoteAddress();
+
   /** Closes the transport; {@code code} is a WebSocket close code. */
   void close(int code, String reason);
 }

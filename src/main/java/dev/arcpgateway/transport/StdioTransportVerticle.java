@@ -172,6 +172,11 @@ public final class StdioTransportVerticle extends VerticleBase {
 
     /** Stdio carries one session for the life of the process: closing it ends the process once flushed. */
     @Override
+    public String remoteAddress() {
+      return "stdio";
+    }
+
+    @Override
     public void close(int code, String reason) {
       System.err.println("stdio transport closing (" + code + " " + reason + ")");
       queue.add(END);

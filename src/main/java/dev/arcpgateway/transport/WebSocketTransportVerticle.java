@@ -106,6 +106,11 @@ public final class WebSocketTransportVerticle extends VerticleBase {
     }
 
     @Override
+    public String remoteAddress() {
+      return ws.remoteAddress() == null ? "unknown" : ws.remoteAddress().hostAddress();
+    }
+
+    @Override
     public void close(int code, String reason) {
       ws.close((short) code, reason);
     }

@@ -46,7 +46,8 @@ final class AgentAuthenticator {
     if (settings.jwt().isEmpty()) {
       return Future.succeededFuture(new AgentAuthenticator(settings, null));
     }
-    return JwtAuthenticator.create(vertx, settings.jwt()).map(jwt -> new AgentAuthenticator(settings, jwt));
+    return JwtAuthenticator.create(vertx, settings.jwt(), "the agent bridge")
+        .map(jwt -> new AgentAuthenticator(settings, jwt));
   }
 
   /** The identity behind {@code Authorization: Bearer <token>}, or UNAUTHENTICATED. */
