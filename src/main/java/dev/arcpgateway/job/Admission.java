@@ -24,8 +24,11 @@ import java.util.function.Function;
  * Turns a {@code job.submit} into a job (§7.1, §7.2, §7.5): validates it, resolves {@code name@version}, has the
  * lease verticle grant the lease (narrowed by policy, or checked against a parent for delegated work), and
  * settles the idempotency key — a repeated key with identical parameters answers with the original acceptance.
+ * A submission that fails after the grant gives the lease and the key back.
  */
 final class Admission {
+
+  private static final System.Logger LOG = System.getLogger(Admission.class.getName());
 
   private final Vertx vertx;
   private final GatewayOptions options;
@@ -82,19 +85,40 @@ final class Admission {
           job.delegatedBy = body.getJsonObject("delegated_by");
           job.clientTraceparent = JobTracing.traceparent(carrier);
           job.provisionCredentials = body.getBoolean("provision_credentials", false);
-          return claimKey(job).compose(winner -> {
-            if (!winner.jobId().equals(jobId)) {
-              vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId),
-                  Bus.OPTIONS);
-              return replay(job, winner);
-            }
-            JsonObject answer = new JsonObject().put("job_id", jobId).put("accepted", accepted).put("replayed", false);
-            if (grant.containsKey("credentials")) {
-              answer.put("credentials", grant.getJsonArray("credentials")); // for the submitter only, never stored
-            }
-            return create.apply(job).map(answer);
-          });
+          return claimKey(job)
+              .recover(failure -> {
+                releaseLease(jobId);
+                return Future.failedFuture(failure);
+              })
+              .compose(winner -> {
+                if (!winner.jobId().equals(jobId)) {
+                  releaseLease(jobId);
+                  return replay(job, winner);
+                }
+                JsonObject answer = new JsonObject().put("job_id", jobId).put("accepted", accepted)
+                    .put("replayed", false);
+                if (grant.containsKey("credentials")) {
+                  answer.put("credentials", grant.getJsonArray("credentials")); // for the submitter only, never stored
+                }
+                // the job never came to exist: its lease (budget, credentials) and its key are given back
+                return create.apply(job).map(answer).recover(failure -> {
+                  releaseLease(jobId);
+                  releaseKey(winner);
+                  return Future.failedFuture(failure);
+                });
+              });
         });
+  }
+
+  private void releaseLease(String jobId) {
+    vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId), Bus.OPTIONS);
+  }
+
+  private void releaseKey(IdempotencyStore.Claim claim) {
+    if (claim.key() != null) {
+      store.idempotency().release(claim).onFailure(e -> LOG.log(System.Logger.Level.WARNING,
+          "could not release idempotency key of job " + claim.jobId() + "; it stays claimed until it expires", e));
+    }
   }
 
   private static JsonObject acceptedPayload(String jobId, AgentRef agent, JsonObject grant, String traceId,

@@ -108,8 +108,9 @@ public final class JobRunnerVerticle extends VerticleBase {
             "the job exceeded max_runtime_sec " + job.request.maxRuntimeSec()), "timeout");
       });
     }
-    table.lifecycle().publish(Lifecycle.QUEUED, job, null);
-    return job.consumer.completion().compose(v -> store.jobs().put(job.snapshot));
+    return job.consumer.completion().compose(v -> store.jobs().put(job.snapshot))
+        .onSuccess(v -> table.lifecycle().publish(Lifecycle.QUEUED, job, null))
+        .onFailure(failure -> table.discard(job));
   }
 
   private void dispatch(Job job) {
@@ -175,7 +176,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     }
     answer.onComplete(result -> {
       if (message.replyAddress() == null) {
-        if (result.failed()) {
+        if (result.failed() && BusErrors.report(result.cause(), "job " + job.id + " " + op).unexpected() == null) {
           LOG.log(System.Logger.Level.WARNING, "job {0}: refused {1}: {2}", job.id, op, result.cause().getMessage());
         }
       } else {

@@ -136,6 +136,17 @@ final class JobTable {
     }
   }
 
+  /** Undoes {@link #add} and the job's address and timer for a job whose creation failed: it never existed. */
+  void discard(Job job) {
+    jobs.remove(job.id);
+    job.consumer.unregister();
+    if (job.maxRuntimeTimer >= 0) {
+      vertx.cancelTimer(job.maxRuntimeTimer);
+      job.maxRuntimeTimer = -1;
+    }
+    JobTracing.end(job.span, JobStatus.ERROR.wire(), ErrorCode.INTERNAL_ERROR.name(), "the job could not be created");
+  }
+
   /** Unregisters the addresses of jobs that finished more than {@code graceNanos} ago. */
   void forgetRetired(long graceNanos) {
     long now = System.nanoTime();

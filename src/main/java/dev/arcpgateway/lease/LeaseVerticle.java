@@ -198,7 +198,7 @@ public final class LeaseVerticle extends VerticleBase {
           return reply.put("credentials", list);
         })
         .recover(failure -> {
-          forget(record);
+          release(record); // a child's budget goes back to its parent
           return Future.failedFuture(new ArcpException(ErrorCode.INTERNAL_ERROR,
               "could not provision credentials: " + failure.getMessage()));
         });
@@ -275,9 +275,13 @@ public final class LeaseVerticle extends VerticleBase {
    */
   private JsonObject release(JsonObject body) {
     LeaseRecord record = leases.get(Fields.string(body, "job_id"));
-    if (record == null) {
-      return new JsonObject();
+    if (record != null) {
+      release(record);
     }
+    return new JsonObject();
+  }
+
+  private void release(LeaseRecord record) {
     forget(record);
     for (String child : List.copyOf(record.children)) {
       vertx.eventBus().send(Addresses.job(child), new JsonObject().put("op", "parent_ended")
@@ -287,7 +291,6 @@ public final class LeaseVerticle extends VerticleBase {
       record.parent.children.remove(record.jobId);
       record.budget.counters().forEach(record.parent.budget::settle);
     }
-    return new JsonObject();
   }
 
   private void forget(LeaseRecord record) {

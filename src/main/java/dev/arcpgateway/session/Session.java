@@ -279,8 +279,7 @@ final class Session {
     } catch (ArcpException e) {
       refuse(envelope.id(), e);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "session " + id + ": failed on " + envelope.type().wire(), e);
-      refuse(envelope.id(), ArcpException.from(e));
+      refuse(envelope.id(), BusErrors.report(e, "session " + id + " " + envelope.type().wire()));
     }
   }
 
