@@ -407,6 +407,12 @@ final class Session {
       jobs.getOrCreate(jobId).submitted = true;
     }
     write(Frames.jobFrame(MessageType.JOB_ACCEPTED, id, jobId, accepted.getString("trace_id"), 0, accepted));
+    JsonObject outcome = pending.reply.getJsonObject("outcome");
+    if (outcome != null) { // a resubmitted job that already ended: its terminal frame too (§7.2)
+      long seq = writeSequenced(MessageType.fromWire(outcome.getString("type")), jobId, accepted.getString("trace_id"),
+          outcome.getJsonObject("payload"));
+      jobs.delivered(jobId, seq, true);
+    }
     pending.held.forEach(this::deliverJobFrame);
   }
 

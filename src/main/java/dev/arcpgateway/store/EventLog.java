@@ -10,11 +10,27 @@ import java.util.List;
  */
 public interface EventLog {
 
+  /** How many events one read of a replay asks for: replays never hold a whole history at once. */
+  int PAGE = 512;
+
   /** Appends the job's event number {@code index}. */
   Future<Void> append(String jobId, long index, JsonObject event);
 
   /** Up to {@code limit} events of the job with an index greater than {@code afterIndex}, in order. */
   Future<List<LoggedEvent>> read(String jobId, long afterIndex, int limit);
+
+  /**
+   * The job's last logged event (its terminal frame once it ended), or null when none is kept. This default
+   * pages forward through {@link #read}; stores that can look it up directly should.
+   */
+  default Future<LoggedEvent> last(String jobId) {
+    return lastAfter(jobId, 0, null);
+  }
+
+  private Future<LoggedEvent> lastAfter(String jobId, long afterIndex, LoggedEvent lastSoFar) {
+    return read(jobId, afterIndex, PAGE).compose(page -> page.isEmpty() ? Future.succeededFuture(lastSoFar)
+        : lastAfter(jobId, page.get(page.size() - 1).index(), page.get(page.size() - 1)));
+  }
 
   /**
    * One logged event.
