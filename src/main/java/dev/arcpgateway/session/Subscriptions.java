@@ -11,10 +11,8 @@ import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.protocol.MessageType;
-import dev.arcpgateway.store.EventLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 
 /**
  * {@code job.subscribe} / {@code job.unsubscribe} of one session (§7.6, §7.7). A live job is subscribed at its
@@ -79,18 +77,27 @@ final class Subscriptions {
       if (!allowed) {
         return Future.failedFuture(ArcpException.jobNotFound(jobId));
       }
-      Future<List<EventLog.LoggedEvent>> replay = history
-          ? env.store().events().read(jobId, from, Integer.MAX_VALUE) : Future.succeededFuture(List.of());
-      return replay.map(events -> {
-        events.forEach(event -> session.deliverJobFrame(event.event()));
-        writeSubscribed(requestId, job.descriptor(null), events.size());
+      Future<Integer> replay = history
+          ? env.store().events().replay(jobId, from, Long.MAX_VALUE, event -> session.deliverJobFrame(event.event()))
+          : Future.succeededFuture(0);
+      return replay.map(replayed -> {
+        writeSubscribed(requestId, job.descriptor(null), replayed);
         return null;
       });
     });
   }
 
-  /** The job runner finished the replay of a live job. */
+  /** The job runner finished the replay of a live job, or could not read its history. */
   void onSubscribed(JsonObject body) {
+    JsonObject error = body.getJsonObject("error");
+    if (error != null) {
+      JobViews.View view = session.jobs().get(body.getString("job_id"));
+      if (view != null) {
+        view.subscribed = false; // the job runner no longer sends this session the job's frames
+      }
+      session.refuse(body.getString("request_id"), ArcpException.fromPayload(error));
+      return;
+    }
     JsonObject descriptor = body.getJsonObject("descriptor");
     writeSubscribed(body.getString("request_id"), descriptor, body.getInteger("replayed", 0));
   }

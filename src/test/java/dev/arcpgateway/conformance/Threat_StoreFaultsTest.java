@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.testing.FaultyStore;
+import dev.arcpgateway.testing.GateAgent;
+import dev.arcpgateway.testing.Leases;
 import dev.arcpgateway.testing.LogCapture;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.Wire;
@@ -30,10 +32,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Threats from a failing store (issue 8 items 16 and 19): a submission that fails after its lease was granted
+ * Threats from a failing store (issue 8 items 16, 18 and 19): a submission that fails after its lease was granted
  * leaves nothing behind — no lease or budget, no job address, no timer, no claimed idempotency key — and the
  * client learns only a generic INTERNAL_ERROR with an incident id, while the gateway logs the cause once with
- * the job and session.
+ * the job and session. A history that cannot be read is refused, never passed off as empty; and histories are
+ * replayed a bounded page at a time.
  */
 class Threat_StoreFaultsTest {
 
@@ -45,7 +48,8 @@ class Threat_StoreFaultsTest {
   static void start() {
     vertx = Vertx.vertx();
     store = new FaultyStore();
-    gateway = TestGateway.start(vertx, options -> { }, List.of(), builder -> builder.store(store));
+    gateway = TestGateway.start(vertx, options -> { }, List.of(GateAgent.registration()),
+        builder -> builder.store(store));
   }
 
   @AfterAll
@@ -130,5 +134,64 @@ class Threat_StoreFaultsTest {
     JsonObject submit = client.submit(keyed("k-" + Wire.nextId()));
     String jobId = assertRejectedSubmit(client, submit, "INTERNAL_ERROR").getString("job_id");
     assertNull(leaseBudget(jobId), "the lease and its budget were released");
+  }
+
+  /** A gate job that logged {@code events} events; returns its id. */
+  static String gateJob(WireClient owner, String key, int events) {
+    String jobId = owner.expectAccepted(owner.submit(GateAgent.NAME, GateAgent.input(key))).getString("job_id");
+    GateAgent.emit(vertx, key, events);
+    for (int i = 0; i < events; i++) {
+      owner.nextOfType("job.event");
+    }
+    return jobId;
+  }
+
+  @Test
+  void aHistoryThatCannotBeReadIsRefusedNotReplayedAsEmpty() {
+    WireClient owner = gateway.session(TestGateway.ALICE);
+    String key = "g-" + Wire.nextId();
+    String jobId = gateJob(owner, key, 3);
+    WireClient watcher = gateway.session(TestGateway.ALICE);
+    store.failEventReads.set(true);
+    JsonObject subscribe = Leases.subscribe(watcher.sessionId(), jobId, true);
+    watcher.send(subscribe);
+    JsonObject refusal = watcher.next();
+    assertEquals("session.error", type(refusal), "refused, not subscribed with an empty history: " + refusal);
+    assertEquals("INTERNAL_ERROR", payload(refusal).getString("code"), refusal.encode());
+    assertEquals(subscribe.getString("id"), payload(refusal).getJsonObject("details").getString("request_id"));
+    assertFalse(payload(refusal).encode().contains("db-7"), refusal.encode());
+    JsonObject jobless = watcher.expect("job.error");
+    assertEquals(subscribe.getString("id"), jobless.getString("id"), jobless.encode());
+    store.failEventReads.set(false);
+
+    GateAgent.finish(vertx, key);
+    owner.untilTerminal(jobId);
+    watcher.expectSilence(java.time.Duration.ofMillis(300)); // refused: no frames of the job follow
+  }
+
+  @Test
+  void aLongHistoryIsReplayedInBoundedPages() {
+    WireClient owner = gateway.session(TestGateway.ALICE);
+    String key = "g-" + Wire.nextId();
+    int events = 700; // below the acknowledgement lag at which delivery is held
+    String jobId = gateJob(owner, key, events);
+    store.readLimits.clear();
+
+    WireClient live = gateway.session(TestGateway.ALICE);
+    live.send(Leases.subscribe(live.sessionId(), jobId, true));
+    for (int i = 0; i < events; i++) {
+      assertEquals("job.event", type(live.next()));
+    }
+    assertEquals("job.subscribed", type(live.next()));
+    GateAgent.finish(vertx, key);
+    owner.untilTerminal(jobId);
+
+    WireClient late = gateway.session(TestGateway.ALICE);
+    late.send(Leases.subscribe(late.sessionId(), jobId, true));
+    List<JsonObject> replay = late.untilTerminal(jobId);
+    assertEquals(events + 1, replay.size(), "every event and the result");
+    assertEquals("job.subscribed", type(late.next()));
+    assertTrue(store.readLimits.size() >= 4 && store.readLimits.stream().allMatch(limit -> limit <= 512),
+        "pages of at most 512 events for both replays: " + store.readLimits);
   }
 }
