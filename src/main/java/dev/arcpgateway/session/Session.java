@@ -519,8 +519,9 @@ final class Session {
 
   /** Numbers, buffers and writes a {@code job.event}, {@code job.result} or {@code job.error} (§8.3). */
   long writeSequenced(MessageType type, String jobId, String traceId, JsonObject payload) {
-    long seq = nextSeq++;
+    long seq = nextSeq;
     String text = Frames.jobFrame(type, id, jobId, traceId, seq, payload).encode();
+    nextSeq++; // only once encoded: a frame that cannot be written leaves no gap
     buffer.append(seq, text);
     lastOutboundNanos = System.nanoTime();
     outbox.write(seq, text);
