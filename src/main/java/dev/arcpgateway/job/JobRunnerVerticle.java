@@ -137,6 +137,9 @@ public final class JobRunnerVerticle extends VerticleBase {
             job.lastHeartbeatNanos = System.nanoTime();
             table.saveSnapshot(job);
             table.lifecycle().publish(Lifecycle.STARTED, job, null);
+          } else {
+            // ended before the agent took it: the agent listens now, so it hears the end and frees its slot
+            vertx.eventBus().send(Addresses.agentJob(job.id), job.endOrder, Bus.OPTIONS);
           }
         })
         .onFailure(failure -> {

@@ -130,9 +130,9 @@ final class JobTable {
     payload.put("completed_at", Timestamps.now()); // the Python client requires it on both terminal frames
     emit(job, type, payload);
     // the agent side always learns the job ended: a still-running agent must stop, its host frees the slot
-    vertx.eventBus().send(Addresses.agentJob(job.id), agentReason != null
-        ? new JsonObject().put("op", "cancel").put("reason", agentReason)
-        : new JsonObject().put("op", "ended"), Bus.OPTIONS);
+    job.endOrder = agentReason != null ? new JsonObject().put("op", "cancel").put("reason", agentReason)
+        : new JsonObject().put("op", "ended");
+    vertx.eventBus().send(Addresses.agentJob(job.id), job.endOrder, Bus.OPTIONS);
     if (job.maxRuntimeTimer >= 0) {
       vertx.cancelTimer(job.maxRuntimeTimer);
     }
