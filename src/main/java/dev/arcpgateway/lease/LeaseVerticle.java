@@ -199,8 +199,9 @@ public final class LeaseVerticle extends VerticleBase {
         })
         .recover(failure -> {
           release(record); // a child's budget goes back to its parent
-          return Future.failedFuture(new ArcpException(ErrorCode.INTERNAL_ERROR,
-              "could not provision credentials: " + failure.getMessage()));
+          return Future.failedFuture(failure instanceof ArcpException refused
+              ? new ArcpException(ErrorCode.INTERNAL_ERROR, "could not provision credentials: " + refused.getMessage())
+              : BusErrors.report(failure, "credentials for job " + jobId));
         });
   }
 

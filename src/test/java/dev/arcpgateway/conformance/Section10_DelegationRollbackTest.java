@@ -3,6 +3,7 @@ package dev.arcpgateway.conformance;
 import static dev.arcpgateway.testing.Leases.arr;
 import static dev.arcpgateway.testing.Leases.lease;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.arcpgateway.lease.Credential;
@@ -84,6 +85,8 @@ class Section10_DelegationRollbackTest {
     JsonObject result = parent.result();
     assertEquals("INTERNAL_ERROR", result.getJsonObject("first").getJsonObject("error").getString("code"),
         "the first child could not get credentials: " + result.encode());
+    assertFalse(result.getJsonObject("first").encode().contains("upstream unavailable"),
+        "the provisioner's exception text stays in the log (issue 8 item 19): " + result.encode());
     JsonObject second = result.getJsonObject("second");
     assertNull(second.getValue("error"), "the 0.60 went back to the parent, so the second child fits: " + second);
     assertEquals("again", second.getJsonObject("result").getString("input"), second.encode());
