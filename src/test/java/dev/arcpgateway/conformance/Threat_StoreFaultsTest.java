@@ -170,6 +170,24 @@ class Threat_StoreFaultsTest {
   }
 
   @Test
+  void theSubmitterRefusedAHistoryKeepsItsJobsStream() {
+    WireClient owner = gateway.session(TestGateway.ALICE);
+    String key = "g-" + Wire.nextId();
+    String jobId = gateJob(owner, key, 2);
+    store.failEventReads.set(true);
+    JsonObject subscribe = Leases.subscribe(owner.sessionId(), jobId, true);
+    owner.send(subscribe);
+    assertEquals("session.error", type(owner.next()));
+    assertEquals(subscribe.getString("id"), owner.expect("job.error").getString("id"));
+    store.failEventReads.set(false);
+
+    GateAgent.emit(vertx, key, 1);
+    assertEquals("job.event", type(owner.next()), "its own job's frames still come");
+    GateAgent.finish(vertx, key);
+    assertEquals("job.result", type(owner.next()));
+  }
+
+  @Test
   void aLongHistoryIsReplayedInBoundedPages() {
     WireClient owner = gateway.session(TestGateway.ALICE);
     String key = "g-" + Wire.nextId();
