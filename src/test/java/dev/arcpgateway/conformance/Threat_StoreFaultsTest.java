@@ -15,6 +15,7 @@ import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.testing.FaultyStore;
 import dev.arcpgateway.testing.GateAgent;
 import dev.arcpgateway.testing.Leases;
+import dev.arcpgateway.testing.Refusals;
 import dev.arcpgateway.testing.LogCapture;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.Wire;
@@ -166,7 +167,7 @@ class Threat_StoreFaultsTest {
 
     GateAgent.finish(vertx, key);
     owner.untilTerminal(jobId);
-    watcher.expectSilence(java.time.Duration.ofMillis(300)); // refused: no frames of the job follow
+    Refusals.assertUsable(watcher); // the very next frame is the pong: refused, it got none of the job's frames
   }
 
   @Test
