@@ -96,7 +96,7 @@ final class LocalJobContext implements JobContext {
           }
           send(message);
         } else {
-          send(envelope("fail").put("error", ArcpException.from(result.cause()).toPayload()));
+          send(envelope("fail").put("error", BusErrors.report(result.cause(), "job " + jobId).toPayload()));
         }
       }
       finish();
@@ -361,7 +361,7 @@ final class LocalJobContext implements JobContext {
           if (outcome.succeeded()) {
             return toolResult(callId, outcome.result()).map(outcome.result());
           }
-          ArcpException error = ArcpException.from(outcome.cause());
+          ArcpException error = BusErrors.report(outcome.cause(), "job " + jobId + " tool call " + callId);
           return toolError(callId, error).transform(v -> Future.failedFuture(error));
         });
   }

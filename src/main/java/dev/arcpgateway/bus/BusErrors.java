@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
  */
 public final class BusErrors {
 
+  private static final System.Logger LOG = System.getLogger(BusErrors.class.getName());
+
   /** The failure code put on every ARCP refusal (bridged agents use it too). */
   public static final int ARCP_FAILURE = 4000;
 
@@ -29,9 +31,35 @@ public final class BusErrors {
     }
   }
 
-  /** Fails {@code message} with {@code failure} as an ARCP error. */
+  /** Fails {@code message} with {@code failure} as an ARCP error; an unexpected failure is {@link #report}ed. */
   public static void fail(Message<?> message, Throwable failure) {
-    message.fail(ARCP_FAILURE, ArcpException.from(failure).toPayload().encode());
+    message.fail(ARCP_FAILURE, report(failure, concerning(message)).toPayload().encode());
+  }
+
+  /**
+   * The ARCP error to send for {@code failure}. An unexpected one (not an {@link ArcpException}) is logged here,
+   * once, with what it {@code concerns} (a job, a session) and its cause; the peer only learns its incident id.
+   */
+  public static ArcpException report(Throwable failure, String concerns) {
+    ArcpException error = ArcpException.from(failure);
+    if (error.unexpected() == failure) {
+      LOG.log(System.Logger.Level.ERROR, "unexpected failure for " + concerns + " (incident " + error.incident()
+          + ")", failure);
+    }
+    return error;
+  }
+
+  /** What a bus request is about, for the log: its address, and the job and session it names. */
+  private static String concerning(Message<?> message) {
+    StringBuilder what = new StringBuilder(String.valueOf(message.address()));
+    if (message.body() instanceof JsonObject body) {
+      for (String key : new String[] {"op", "job_id", "session_id"}) {
+        if (body.getValue(key) instanceof String value) {
+          what.append(' ').append(key).append('=').append(value);
+        }
+      }
+    }
+    return what.toString();
   }
 
   /**
@@ -57,7 +85,7 @@ public final class BusErrors {
         default -> reply.getMessage() == null ? "request failed" : reply.getMessage();
       });
     }
-    return ArcpException.from(failure);
+    return report(failure, "a request");
   }
 
   /** True when the request failed because nobody consumes the address. */

@@ -9,10 +9,13 @@ import dev.arcpgateway.protocol.AgentRef;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Ids;
+import dev.arcpgateway.protocol.JobStatus;
+import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.protocol.Timestamps;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
+import dev.arcpgateway.store.JobSnapshot;
 import dev.arcpgateway.telemetry.JobTracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,8 +27,11 @@ import java.util.function.Function;
  * Turns a {@code job.submit} into a job (§7.1, §7.2, §7.5): validates it, resolves {@code name@version}, has the
  * lease verticle grant the lease (narrowed by policy, or checked against a parent for delegated work), and
  * settles the idempotency key — a repeated key with identical parameters answers with the original acceptance.
+ * A submission that fails after the grant gives the lease and the key back.
  */
 final class Admission {
+
+  private static final System.Logger LOG = System.getLogger(Admission.class.getName());
 
   private final Vertx vertx;
   private final GatewayOptions options;
@@ -82,19 +88,40 @@ final class Admission {
           job.delegatedBy = body.getJsonObject("delegated_by");
           job.clientTraceparent = JobTracing.traceparent(carrier);
           job.provisionCredentials = body.getBoolean("provision_credentials", false);
-          return claimKey(job).compose(winner -> {
-            if (!winner.jobId().equals(jobId)) {
-              vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId),
-                  Bus.OPTIONS);
-              return replay(job, winner);
-            }
-            JsonObject answer = new JsonObject().put("job_id", jobId).put("accepted", accepted).put("replayed", false);
-            if (grant.containsKey("credentials")) {
-              answer.put("credentials", grant.getJsonArray("credentials")); // for the submitter only, never stored
-            }
-            return create.apply(job).map(answer);
-          });
+          return claimKey(job)
+              .recover(failure -> {
+                releaseLease(jobId);
+                return Future.failedFuture(failure);
+              })
+              .compose(winner -> {
+                if (!winner.jobId().equals(jobId)) {
+                  releaseLease(jobId);
+                  return replay(job, winner);
+                }
+                JsonObject answer = new JsonObject().put("job_id", jobId).put("accepted", accepted)
+                    .put("replayed", false);
+                if (grant.containsKey("credentials")) {
+                  answer.put("credentials", grant.getJsonArray("credentials")); // for the submitter only, never stored
+                }
+                // the job never came to exist: its lease (budget, credentials) and its key are given back
+                return create.apply(job).map(answer).recover(failure -> {
+                  releaseLease(jobId);
+                  releaseKey(winner);
+                  return Future.failedFuture(failure);
+                });
+              });
         });
+  }
+
+  private void releaseLease(String jobId) {
+    vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId), Bus.OPTIONS);
+  }
+
+  private void releaseKey(IdempotencyStore.Claim claim) {
+    if (claim.key() != null) {
+      store.idempotency().release(claim).onFailure(e -> LOG.log(System.Logger.Level.WARNING,
+          "could not release idempotency key of job " + claim.jobId() + "; it stays claimed until it expires", e));
+    }
   }
 
   private static JsonObject acceptedPayload(String jobId, AgentRef agent, JsonObject grant, String traceId,
@@ -134,7 +161,46 @@ final class Admission {
           new JsonObject().put("existing_job_id", winner.jobId())));
     }
     // the claim carries the acceptance, so a resubmission racing the first one gets it too (§7.2)
-    return Future.succeededFuture(new JsonObject().put("job_id", winner.jobId()).put("accepted", winner.accepted())
-        .put("replayed", true));
+    JsonObject answer = new JsonObject().put("job_id", winner.jobId()).put("accepted", winner.accepted())
+        .put("replayed", true);
+    return outcome(winner.jobId()).map(outcome -> outcome == null ? answer : answer.put("outcome", outcome));
+  }
+
+  /**
+   * How a finished job ended, {@code {type, payload}} of its terminal frame, so that a resubmission of it also
+   * gets its result (clients wait for one); null while the job runs. When its history is no longer kept, a
+   * terminal frame of the same status says so.
+   */
+  private Future<JsonObject> outcome(String jobId) {
+    return store.jobs().get(jobId).compose(job -> {
+      if (job == null || !job.status().terminal()) {
+        return Future.succeededFuture(null);
+      }
+      return store.events().last(jobId).map(last -> {
+        JsonObject frame = last == null ? null : last.event();
+        String type = frame == null ? null : frame.getString("type");
+        if (MessageType.JOB_RESULT.wire().equals(type) || MessageType.JOB_ERROR.wire().equals(type)) {
+          return new JsonObject().put("type", type).put("payload", frame.getJsonObject("payload"));
+        }
+        return forgottenOutcome(job);
+      });
+    });
+  }
+
+  private static JsonObject forgottenOutcome(JobSnapshot job) {
+    String message = "job " + job.jobId() + " ended " + job.status().wire() + "; its outcome is no longer kept";
+    if (job.status() == JobStatus.SUCCESS) {
+      return new JsonObject().put("type", MessageType.JOB_RESULT.wire()).put("payload", new JsonObject()
+          .put("final_status", JobStatus.SUCCESS.wire()).put("summary", message)
+          .put("completed_at", Timestamps.format(job.updatedAt())));
+    }
+    ErrorCode code = switch (job.status()) {
+      case CANCELLED -> ErrorCode.CANCELLED;
+      case TIMED_OUT -> ErrorCode.TIMEOUT;
+      default -> ErrorCode.INTERNAL_ERROR;
+    };
+    return new JsonObject().put("type", MessageType.JOB_ERROR.wire()).put("payload",
+        new ArcpException(code, message).toPayload().put("final_status", job.status().wire())
+            .put("completed_at", Timestamps.format(job.updatedAt())));
   }
 }

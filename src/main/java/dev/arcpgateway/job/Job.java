@@ -44,6 +44,11 @@ final class Job {
   /** Cost charges sent to the lease verticle and not answered yet. */
   private int pendingCharges;
   private Promise<Void> chargesSettled;
+  /**
+   * What the agent side was told when the job ended ({@code cancel} or {@code ended}); told again once the agent
+   * confirms the dispatch, as the first telling can reach the job's address before the agent listens there.
+   */
+  JsonObject endOrder;
   /** Whether the submitting session negotiated provisioned credentials (delegated children inherit it). */
   boolean provisionCredentials;
   /** Set when an agent delegated this job: {@code {job_id, delegate_id}} of the delegating job. */

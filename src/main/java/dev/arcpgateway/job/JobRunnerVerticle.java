@@ -109,8 +109,9 @@ public final class JobRunnerVerticle extends VerticleBase {
             "the job exceeded max_runtime_sec " + job.request.maxRuntimeSec()), "timeout");
       });
     }
-    table.moment(job, Lifecycle.QUEUED);
-    return job.consumer.completion().compose(v -> store.jobs().put(job.snapshot));
+    return job.consumer.completion().compose(v -> store.jobs().put(job.snapshot))
+        .onSuccess(v -> table.moment(job, Lifecycle.QUEUED))
+        .onFailure(failure -> table.discard(job));
   }
 
   private void dispatch(Job job) {
@@ -137,6 +138,9 @@ public final class JobRunnerVerticle extends VerticleBase {
             job.lastHeartbeatNanos = System.nanoTime();
             table.saveSnapshot(job);
             table.moment(job, Lifecycle.STARTED);
+          } else {
+            // ended before the agent took it: the agent listens now, so it hears the end and frees its slot
+            vertx.eventBus().send(Addresses.agentJob(job.id), job.endOrder, Bus.OPTIONS);
           }
         })
         .onFailure(failure -> {
@@ -181,7 +185,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     }
     answer.onComplete(result -> {
       if (message.replyAddress() == null) {
-        if (result.failed()) {
+        if (result.failed() && BusErrors.report(result.cause(), "job " + job.id + " " + op).unexpected() == null) {
           LOG.log(System.Logger.Level.WARNING, "job {0}: refused {1}: {2}", job.id, op, result.cause().getMessage());
         }
       } else {

@@ -4,17 +4,16 @@ import dev.arcpgateway.auth.Audit;
 import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Fields;
-import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.GatewayStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Sessions attaching to a live job (§7.6): the observe policy decides (every decision audited), then the
@@ -49,24 +48,29 @@ final class JobSubscriptions {
     long from = Math.max(0, body.getLong("from_event_seq", 0L));
     long upTo = job.eventIndex;
     job.observers.catchUp(session);
-    Future<List<EventLog.LoggedEvent>> replay = history && from < upTo
-        ? store.events().read(job.id, from, (int) Math.min(Integer.MAX_VALUE, upTo - from))
-        : Future.succeededFuture(List.of());
+    String address = Addresses.session(session);
+    Future<Integer> replay = history
+        ? store.events().replay(job.id, from, upTo, event -> vertx.eventBus().send(address, event.event(), Bus.OPTIONS))
+        : Future.succeededFuture(0);
     Future<JsonObject> budget = currentBudget(job);
     Future.join(replay, budget).onComplete(done -> {
-      String address = Addresses.session(session);
-      int replayed = 0;
-      for (EventLog.LoggedEvent event : replay.succeeded() ? replay.result() : List.<EventLog.LoggedEvent>of()) {
-        if (event.index() <= upTo) {
-          vertx.eventBus().send(address, event.event(), Bus.OPTIONS);
-          replayed++;
+      JsonObject answer = new JsonObject().put("op", "subscribed").put("job_id", job.id)
+          .put("request_id", body.getString("request_id"));
+      if (replay.failed()) {
+        // the subscriber must not mistake a history it could not get for an empty one
+        if (session.equals(job.sessionId)) {
+          job.observers.caughtUp(session).forEach(frame -> vertx.eventBus().send(address, frame, Bus.OPTIONS));
+        } else {
+          job.observers.remove(session);
         }
+        vertx.eventBus().send(address, answer.put("error", BusErrors.report(replay.cause(),
+            "job " + job.id + " history for session " + session).toPayload()), Bus.OPTIONS);
+        return;
       }
       JsonObject descriptor = job.snapshot.withStatus(job.status, Instant.now())
           .descriptor(budget.succeeded() ? budget.result() : null);
-      vertx.eventBus().send(address, new JsonObject().put("op", "subscribed").put("job_id", job.id)
-          .put("request_id", body.getString("request_id")).put("descriptor", descriptor)
-          .put("replayed", replayed), Bus.OPTIONS);
+      vertx.eventBus().send(address, answer.put("descriptor", descriptor).put("replayed", replay.result()),
+          Bus.OPTIONS);
       job.observers.caughtUp(session).forEach(frame -> vertx.eventBus().send(address, frame, Bus.OPTIONS));
     });
   }

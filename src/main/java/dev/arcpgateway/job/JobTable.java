@@ -7,6 +7,7 @@ import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.EventKind;
 import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.protocol.JobStatus;
+import dev.arcpgateway.protocol.JsonNesting;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Timestamps;
 import dev.arcpgateway.store.GatewayStore;
@@ -64,8 +65,15 @@ final class JobTable {
     return jobs.values();
   }
 
-  /** Numbers the frame in the job's own log and sends it to every observing session. */
+  /**
+   * Numbers the frame in the job's own log and sends it to every observing session. An event that could not be
+   * written to a client ends the job instead, so that clients get a terminal frame and no gap.
+   */
   void emit(Job job, MessageType type, JsonObject payload) {
+    if (type == MessageType.JOB_EVENT && !writable(payload)) {
+      end(job, unwritable(job, "an event"), "the agent sent an event nested too deeply");
+      return;
+    }
     JsonObject frame = frame(job, type, payload).put("index", ++job.eventIndex);
     store.events().append(job.id, job.eventIndex, frame);
     job.observers.send(vertx.eventBus(), frame);
@@ -130,14 +138,20 @@ final class JobTable {
     if (!job.live()) {
       return;
     }
+    if (!writable(payload)) {
+      finish(job, JobStatus.ERROR, MessageType.JOB_ERROR, Frames.errorPayload(JobStatus.ERROR.wire(),
+          unwritable(job, type == MessageType.JOB_RESULT ? "the result" : "the error")), Lifecycle.FAILED,
+          ErrorCode.INTERNAL_ERROR.name(), agentReason);
+      return;
+    }
     job.status = status;
     job.endedNanos = System.nanoTime();
     payload.put("completed_at", Timestamps.now()); // the Python client requires it on both terminal frames
     emit(job, type, payload);
     // the agent side always learns the job ended: a still-running agent must stop, its host frees the slot
-    vertx.eventBus().send(Addresses.agentJob(job.id), agentReason != null
-        ? new JsonObject().put("op", "cancel").put("reason", agentReason)
-        : new JsonObject().put("op", "ended"), Bus.OPTIONS);
+    job.endOrder = agentReason != null ? new JsonObject().put("op", "cancel").put("reason", agentReason)
+        : new JsonObject().put("op", "ended");
+    vertx.eventBus().send(Addresses.agentJob(job.id), job.endOrder, Bus.OPTIONS);
     if (job.maxRuntimeTimer >= 0) {
       vertx.cancelTimer(job.maxRuntimeTimer);
     }
@@ -153,6 +167,29 @@ final class JobTable {
           .put("type", type.wire()).put("payload", payload);
       vertx.eventBus().send(Addresses.job(job.delegatedBy.getString("job_id")), outcome, Bus.OPTIONS);
     }
+  }
+
+  /** Undoes {@link #add} and the job's address and timer for a job whose creation failed: it never existed. */
+  void discard(Job job) {
+    jobs.remove(job.id);
+    job.consumer.unregister();
+    if (job.maxRuntimeTimer >= 0) {
+      vertx.cancelTimer(job.maxRuntimeTimer);
+      job.maxRuntimeTimer = -1;
+    }
+    JobTracing.end(job.span, JobStatus.ERROR.wire(), ErrorCode.INTERNAL_ERROR.name(), "the job could not be created");
+  }
+
+  /** Whether a frame carrying {@code payload} can be written to clients (it is nested one level in the frame). */
+  private static boolean writable(JsonObject payload) {
+    return JsonNesting.writable(payload, JsonNesting.MAX_OUTPUT_DEPTH - 1);
+  }
+
+  private static ArcpException unwritable(Job job, String what) {
+    LOG.log(System.Logger.Level.WARNING, "job {0}: agent {1} sent {2} nested deeper than {3} levels or holding"
+        + " values that are not JSON; the job ends", job.id, job.agent, what, JsonNesting.MAX_OUTPUT_DEPTH);
+    return new ArcpException(ErrorCode.INTERNAL_ERROR, "the agent sent " + what + " that cannot be sent on: nested"
+        + " deeper than " + JsonNesting.MAX_OUTPUT_DEPTH + " levels or holding values that are not JSON");
   }
 
   /** Unregisters the addresses of jobs that finished more than {@code graceNanos} ago. */

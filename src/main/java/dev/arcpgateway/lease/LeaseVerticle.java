@@ -198,9 +198,10 @@ public final class LeaseVerticle extends VerticleBase {
           return reply.put("credentials", list);
         })
         .recover(failure -> {
-          forget(record);
-          return Future.failedFuture(new ArcpException(ErrorCode.INTERNAL_ERROR,
-              "could not provision credentials: " + failure.getMessage()));
+          release(record); // a child's budget goes back to its parent
+          return Future.failedFuture(failure instanceof ArcpException refused
+              ? new ArcpException(ErrorCode.INTERNAL_ERROR, "could not provision credentials: " + refused.getMessage())
+              : BusErrors.report(failure, "credentials for job " + jobId));
         });
   }
 
@@ -275,9 +276,13 @@ public final class LeaseVerticle extends VerticleBase {
    */
   private JsonObject release(JsonObject body) {
     LeaseRecord record = leases.get(Fields.string(body, "job_id"));
-    if (record == null) {
-      return new JsonObject();
+    if (record != null) {
+      release(record);
     }
+    return new JsonObject();
+  }
+
+  private void release(LeaseRecord record) {
     forget(record);
     for (String child : List.copyOf(record.children)) {
       vertx.eventBus().send(Addresses.job(child), new JsonObject().put("op", "parent_ended")
@@ -287,7 +292,6 @@ public final class LeaseVerticle extends VerticleBase {
       record.parent.children.remove(record.jobId);
       record.budget.counters().forEach(record.parent.budget::settle);
     }
-    return new JsonObject();
   }
 
   private void forget(LeaseRecord record) {

@@ -23,7 +23,11 @@ public class ArcpException extends RuntimeException {
   }
 
   public ArcpException(ErrorCode code, String message, boolean retryable, JsonObject details) {
-    super(message, null, false, false);
+    this(code, message, retryable, details, null);
+  }
+
+  private ArcpException(ErrorCode code, String message, boolean retryable, JsonObject details, Throwable unexpected) {
+    super(message, unexpected, false, false);
     this.code = code;
     this.retryable = code.retryable(retryable);
     this.details = details;
@@ -82,12 +86,27 @@ public class ArcpException extends RuntimeException {
         details instanceof JsonObject d ? d : null);
   }
 
-  /** Any failure as an ARCP error: ARCP errors stay as they are, everything else is an internal error. */
+  /**
+   * Any failure as an ARCP error: ARCP errors stay as they are; anything else is unexpected and becomes an
+   * INTERNAL_ERROR with a generic message naming an incident id (an exception's own text can reveal hosts, paths
+   * or data, §14), keeping the exception as {@link #unexpected()} for whoever logs it.
+   */
   public static ArcpException from(Throwable failure) {
     if (failure instanceof ArcpException arcp) {
       return arcp;
     }
-    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-    return new ArcpException(ErrorCode.INTERNAL_ERROR, message);
+    String incident = Ids.message();
+    return new ArcpException(ErrorCode.INTERNAL_ERROR, "internal error in the gateway (incident " + incident + ")",
+        false, new JsonObject().put("incident", incident), failure);
+  }
+
+  /** The unexpected exception this INTERNAL_ERROR was made from by {@link #from}, or null for a deliberate error. */
+  public Throwable unexpected() {
+    return getCause();
+  }
+
+  /** The incident id of an error made from an unexpected exception, or null. */
+  public String incident() {
+    return unexpected() == null ? null : details.getString("incident");
   }
 }

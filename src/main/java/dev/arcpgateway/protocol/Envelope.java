@@ -49,6 +49,9 @@ public record Envelope(String id, MessageType type, String sessionId, String tra
     String rawType = json.getValue("type") instanceof String t ? t : null;
     String rawTrace = json.getValue("trace_id") instanceof String t ? t : null;
     try {
+      if (!JsonNesting.writable(json, JsonNesting.MAX_INPUT_DEPTH)) {
+        throw ArcpException.invalid("the frame nests deeper than " + JsonNesting.MAX_INPUT_DEPTH + " levels");
+      }
       Object arcp = json.getValue("arcp");
       if (arcp == null) {
         throw ArcpException.invalid("arcp (protocol version) is required");

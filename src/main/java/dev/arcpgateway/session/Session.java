@@ -359,8 +359,7 @@ final class Session {
     } catch (ArcpException e) {
       refuse(envelope.id(), e);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "session " + id + ": failed on " + envelope.type().wire(), e);
-      refuse(envelope.id(), ArcpException.from(e));
+      refuse(envelope.id(), BusErrors.report(e, "session " + id + " " + envelope.type().wire()));
     }
   }
 
@@ -503,6 +502,12 @@ final class Session {
       jobs.getOrCreate(jobId).submitted = true;
     }
     write(Frames.jobFrame(MessageType.JOB_ACCEPTED, id, jobId, accepted.getString("trace_id"), 0, accepted));
+    JsonObject outcome = pending.reply.getJsonObject("outcome");
+    if (outcome != null) { // a resubmitted job that already ended: its terminal frame too (§7.2)
+      long seq = writeSequenced(MessageType.fromWire(outcome.getString("type")), jobId, accepted.getString("trace_id"),
+          outcome.getJsonObject("payload"));
+      jobs.delivered(jobId, seq, true);
+    }
     pending.held.forEach(this::deliverJobFrame);
     if (pending.follow) {
       subscriptions.follow(jobId, pending.requestId);
@@ -615,8 +620,9 @@ final class Session {
 
   /** Numbers, buffers and writes a {@code job.event}, {@code job.result} or {@code job.error} (§8.3). */
   long writeSequenced(MessageType type, String jobId, String traceId, JsonObject payload) {
-    long seq = nextSeq++;
+    long seq = nextSeq;
     String text = Frames.jobFrame(type, id, jobId, traceId, seq, payload).encode();
+    nextSeq++; // only once encoded: a frame that cannot be written leaves no gap
     buffer.append(seq, text);
     lastOutboundNanos = System.nanoTime();
     outbox.write(seq, text);

@@ -13,12 +13,10 @@ import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.protocol.JobResumeToken;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Secrets;
-import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.JobSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -122,18 +120,28 @@ final class Subscriptions {
       if (!allowed) {
         return Future.failedFuture(ArcpException.jobNotFound(jobId));
       }
-      Future<List<EventLog.LoggedEvent>> replay = history
-          ? env.store().events().read(jobId, from, Integer.MAX_VALUE) : Future.succeededFuture(List.of());
-      return replay.map(events -> {
-        events.forEach(event -> session.deliverJobFrame(event.event()));
-        writeSubscribed(requestId, job.descriptor(null), events.size());
+      Future<Integer> replay = history
+          ? env.store().events().replay(jobId, from, Long.MAX_VALUE, event -> session.deliverJobFrame(event.event()))
+          : Future.succeededFuture(0);
+      return replay.map(replayed -> {
+        writeSubscribed(requestId, job.descriptor(null), replayed);
         return null;
       });
     });
   }
 
-  /** The job runner finished the replay of a live job. */
+  /** The job runner finished the replay of a live job, or could not read its history. */
   void onSubscribed(JsonObject body) {
+    JsonObject error = body.getJsonObject("error");
+    if (error != null) {
+      JobViews.View view = session.jobs().get(body.getString("job_id"));
+      if (view != null) {
+        view.subscribed = false; // the job runner no longer sends this session the job's frames
+      }
+      following.remove(body.getString("request_id"));
+      session.refuse(body.getString("request_id"), ArcpException.fromPayload(error));
+      return;
+    }
     JsonObject descriptor = body.getJsonObject("descriptor");
     writeSubscribed(body.getString("request_id"), descriptor, body.getInteger("replayed", 0));
   }

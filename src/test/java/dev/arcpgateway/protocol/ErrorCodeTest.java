@@ -96,10 +96,14 @@ class ErrorCodeTest {
     ArcpException arcp = ArcpException.invalid("bad");
     assertSame(arcp, ArcpException.from(arcp));
     assertEquals(ErrorCode.INVALID_REQUEST, arcp.code());
-    ArcpException wrapped = ArcpException.from(new IllegalStateException("boom"));
+    IllegalStateException boom = new IllegalStateException("boom");
+    ArcpException wrapped = ArcpException.from(boom);
     assertEquals(ErrorCode.INTERNAL_ERROR, wrapped.code());
-    assertEquals("boom", wrapped.getMessage());
+    assertSame(boom, wrapped.unexpected(), "kept for the log");
+    assertFalse(wrapped.toPayload().encode().contains("boom"), "the exception's text is never sent");
+    assertTrue(wrapped.getMessage().contains(wrapped.incident()), wrapped.getMessage());
+    assertEquals(wrapped.incident(), wrapped.details().getString("incident"));
     assertTrue(wrapped.retryable());
-    assertEquals("NullPointerException", ArcpException.from(new NullPointerException()).getMessage());
+    assertNull(arcp.unexpected());
   }
 }

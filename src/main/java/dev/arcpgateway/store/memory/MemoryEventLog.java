@@ -57,6 +57,12 @@ final class MemoryEventLog implements EventLog {
     return Future.succeededFuture(history == null ? List.of() : history.read(afterIndex, limit));
   }
 
+  @Override
+  public Future<LoggedEvent> last(String jobId) {
+    JobHistory history = histories.get(jobId);
+    return Future.succeededFuture(history == null ? null : history.last());
+  }
+
   /** The job ended: its history may now be forgotten first when memory runs short. */
   void finished(String jobId) {
     synchronized (finished) {
@@ -136,6 +142,11 @@ final class MemoryEventLog implements EventLog {
 
     synchronized long bytes() {
       return bytes;
+    }
+
+    synchronized LoggedEvent last() {
+      Entry last = events.peekLast();
+      return last == null ? null : last.event();
     }
 
     synchronized List<LoggedEvent> read(long afterIndex, int limit) {

@@ -1,0 +1,60 @@
+package dev.arcpgateway.testing;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** Collects what the gateway logs under a logger name (System.Logger goes to java.util.logging) while open. */
+public final class LogCapture extends Handler implements AutoCloseable {
+
+  private final Logger logger;
+  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
+  private LogCapture(Logger logger) {
+    this.logger = logger;
+  }
+
+  /** Captures {@code loggerName} and everything below it (a package name captures the package). */
+  public static LogCapture of(String loggerName) {
+    LogCapture capture = new LogCapture(Logger.getLogger(loggerName));
+    capture.setLevel(Level.ALL);
+    capture.logger.addHandler(capture);
+    return capture;
+  }
+
+  @Override
+  public void publish(LogRecord record) {
+    records.add(record);
+  }
+
+  /** Records at {@code level} or above whose formatted message or cause mentions {@code text}. */
+  public List<LogRecord> mentioning(Level level, String text) {
+    return records.stream().filter(r -> r.getLevel().intValue() >= level.intValue())
+        .filter(r -> formatted(r).contains(text)
+            || r.getThrown() != null && String.valueOf(r.getThrown().getMessage()).contains(text))
+        .toList();
+  }
+
+  /** The message with its parameters filled in. */
+  public static String formatted(LogRecord record) {
+    String message = record.getMessage();
+    Object[] params = record.getParameters();
+    return params == null ? message : java.text.MessageFormat.format(message, params);
+  }
+
+  public List<LogRecord> records() {
+    return records;
+  }
+
+  @Override
+  public void flush() {
+  }
+
+  @Override
+  public void close() {
+    logger.removeHandler(this);
+  }
+}
