@@ -40,6 +40,10 @@ public class GatewayOptions {
   private long requestTimeoutMs = 30_000;
   private int maxSessionsPerPrincipal = 1_000;
   private int idleSessionEvictSec = 3_600;
+  private long helloTimeoutMs = 10_000;
+  private long idleTimeoutMs = 120_000;
+  private long bridgeAuthTimeoutMs = 10_000;
+  private long bridgeFrameTimeoutMs = 10_000;
   private JsonObject observers = new JsonObject();
   private JsonObject lease = new JsonObject();
   private JsonObject credentials = new JsonObject();
@@ -89,6 +93,11 @@ public class GatewayOptions {
     requestTimeoutMs = limits.getLong("request_timeout_ms", requestTimeoutMs);
     maxSessionsPerPrincipal = limits.getInteger("max_sessions_per_principal", maxSessionsPerPrincipal);
     idleSessionEvictSec = limits.getInteger("idle_session_evict_sec", idleSessionEvictSec);
+    JsonObject transport = json.getJsonObject("transport", new JsonObject());
+    helloTimeoutMs = transport.getLong("hello_timeout_ms", helloTimeoutMs);
+    idleTimeoutMs = transport.getLong("idle_timeout_ms", idleTimeoutMs);
+    bridgeAuthTimeoutMs = transport.getLong("bridge_auth_timeout_ms", bridgeAuthTimeoutMs);
+    bridgeFrameTimeoutMs = transport.getLong("bridge_frame_timeout_ms", bridgeFrameTimeoutMs);
     observers = json.getJsonObject("observers", observers);
     lease = json.getJsonObject("lease", lease);
     credentials = json.getJsonObject("credentials", credentials);
@@ -121,6 +130,13 @@ public class GatewayOptions {
     requirePositive("limits.max_sessions_per_principal", maxSessionsPerPrincipal);
     if (idleSessionEvictSec < 0) {
       throw new IllegalArgumentException("limits.idle_session_evict_sec must not be negative (0 disables it)");
+    }
+    requirePositive("transport.hello_timeout_ms", helloTimeoutMs);
+    requirePositive("transport.bridge_auth_timeout_ms", bridgeAuthTimeoutMs);
+    requirePositive("transport.bridge_frame_timeout_ms", bridgeFrameTimeoutMs);
+    if (idleTimeoutMs != 0 && idleTimeoutMs < 2_000L * heartbeatIntervalSec) {
+      throw new IllegalArgumentException("transport.idle_timeout_ms must be 0 (off) or at least twice heartbeat_sec,"
+          + " so that quiet sessions, which are pinged every heartbeat_sec, are never cut; got " + idleTimeoutMs);
     }
     if (jobLivenessTimeoutSec <= jobHeartbeatSec) {
       throw new IllegalArgumentException("limits.job_liveness_timeout_sec must exceed limits.job_heartbeat_sec");
@@ -353,6 +369,52 @@ public class GatewayOptions {
 
   public GatewayOptions setIdleSessionEvictSec(int idleSessionEvictSec) {
     this.idleSessionEvictSec = idleSessionEvictSec;
+    return this;
+  }
+
+  /**
+   * A WebSocket that is not welcomed this long after its upgrade (no {@code session.hello}, or none that
+   * succeeded) is refused with UNAUTHENTICATED and closed (1008). Not applied to stdio, whose parent is trusted.
+   */
+  public long helloTimeoutMs() {
+    return helloTimeoutMs;
+  }
+
+  public GatewayOptions setHelloTimeoutMs(long helloTimeoutMs) {
+    this.helloTimeoutMs = helloTimeoutMs;
+    return this;
+  }
+
+  /**
+   * A client connection (bare TCP, HTTP, or WebSocket) on which nothing is read or written for this long is
+   * closed; 0 disables it. At least twice {@code heartbeat_sec}, as sessions are pinged when quiet.
+   */
+  public long idleTimeoutMs() {
+    return idleTimeoutMs;
+  }
+
+  public GatewayOptions setIdleTimeoutMs(long idleTimeoutMs) {
+    this.idleTimeoutMs = idleTimeoutMs;
+    return this;
+  }
+
+  /** An agent-bridge connection that has not sent its credential frame this long after connecting is closed. */
+  public long bridgeAuthTimeoutMs() {
+    return bridgeAuthTimeoutMs;
+  }
+
+  public GatewayOptions setBridgeAuthTimeoutMs(long bridgeAuthTimeoutMs) {
+    this.bridgeAuthTimeoutMs = bridgeAuthTimeoutMs;
+    return this;
+  }
+
+  /** An agent-bridge frame must arrive whole within this long of its first byte, or the connection is closed. */
+  public long bridgeFrameTimeoutMs() {
+    return bridgeFrameTimeoutMs;
+  }
+
+  public GatewayOptions setBridgeFrameTimeoutMs(long bridgeFrameTimeoutMs) {
+    this.bridgeFrameTimeoutMs = bridgeFrameTimeoutMs;
     return this;
   }
 

@@ -34,7 +34,8 @@ import java.util.Optional;
  * all instances), authenticates a {@code session.hello} and welcomes it, or routes a resume to the instance that
  * owns the session. Each session then lives on the instance that opened it; see {@link Session}.
  *
- * <p>Connect messages are {@code {connection_id, text}} or {@code {connection_id, oversize: bytes}}; the reply is
+ * <p>Connect messages are {@code {connection_id, text}}, {@code {connection_id, oversize: bytes}} or
+ * {@code {connection_id, hello_overdue_ms}} (no session within the hello deadline); the reply is
  * {@code {session_id}} once a session took the connection, {@code {}} when the frame was ignorable and the
  * next one should come here again, or {@code {refused: true}} after the refusal was sent and the close ordered.
  */
@@ -76,6 +77,11 @@ public final class SessionVerticle extends VerticleBase {
     if (body.containsKey("oversize")) {
       refuse(message, connectionId, null, ArcpException.invalid("frame of " + body.getLong("oversize")
           + " bytes exceeds the limit of " + options.maxFrameBytes() + " bytes"));
+      return;
+    }
+    if (body.containsKey("hello_overdue_ms")) {
+      refuse(message, connectionId, null, new ArcpException(ErrorCode.UNAUTHENTICATED,
+          "no session.hello was welcomed within " + body.getLong("hello_overdue_ms") + " ms of connecting"));
       return;
     }
     Hello hello;

@@ -39,7 +39,8 @@ public final class StdioTransportVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LineWriter writer = new LineWriter(out, context, onEnd);
-    ClientConnection connection = new ClientConnection(vertx, writer, options.maxFrameBytes());
+    // no hello deadline: the parent process owns both pipes
+    ClientConnection connection = new ClientConnection(vertx, writer, options.maxFrameBytes(), 0);
     return connection.start().onSuccess(v -> {
       Thread reader = new Thread(() -> read(connection, context), "arcp-stdin");
       reader.setDaemon(true);

@@ -10,19 +10,26 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
  * ARCP over WebSocket (§4): one JSON envelope per text message at {@code ws://host:port/arcp}, the upgrade
- * checked against the Host/Origin allowlist. Frames over the configured limit are answered with an
- * INVALID_REQUEST instead of forwarded; frames several times larger make the server close the connection
- * (1009), as nothing that large is worth buffering. {@code GET /health} answers {@code {"status":"UP"}}.
+ * checked against the Host/Origin allowlist (an upgrade with more than one {@code Host} is refused with 400). Frames
+ * over the configured limit are answered with an INVALID_REQUEST instead of forwarded; messages several times
+ * larger make the server close the connection (1009), as nothing that large is worth buffering. Text that is not
+ * UTF-8 closes with 1007, a reserved bit (no extension is negotiated) with 1002. A connection that is silent for
+ * {@code transport.idle_timeout_ms} is closed, and one that upgrades but is not welcomed within
+ * {@code transport.hello_timeout_ms} is refused (see {@link ClientConnection}). {@code GET /health} answers
+ * {@code {"status":"UP"}}.
  */
 public final class WebSocketTransportVerticle extends VerticleBase {
 
   private final GatewayOptions options;
   private final IntConsumer onListening;
   private HostPolicy hostPolicy;
+  /** Messages this large are not worth reading at all: the connection is closed (1009). */
+  private int hardLimit;
 
   /** @param onListening told the bound port once the server listens */
   public WebSocketTransportVerticle(GatewayOptions options, IntConsumer onListening) {
@@ -33,12 +40,17 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     hostPolicy = new HostPolicy(options.allowedHosts(), options.allowedOrigins(), options.host());
-    int hardLimit = (int) Math.min(Integer.MAX_VALUE - 8, 4L * options.maxFrameBytes());
+    hardLimit = (int) Math.min(Integer.MAX_VALUE - 8, 4L * options.maxFrameBytes());
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.host())
         .setPort(options.port())
         .setMaxWebSocketFrameSize(hardLimit)
-        .setMaxWebSocketMessageSize(hardLimit)
+        // no extension is offered, so the frame decoder fails any frame with an RSV bit set (RFC 6455 §5.2: 1002)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        // silent TCP and HTTP connections are closed; sessions are pinged well within this (validated)
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.idleTimeoutMs()))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setTcpNoDelay(true);
     return vertx.createHttpServer(serverOptions)
         .webSocketHandshakeHandler(this::handshake)
@@ -51,6 +63,8 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   private void handshake(ServerWebSocketHandshake handshake) {
     if (!options.path().equals(handshake.path())) {
       handshake.reject(404);
+    } else if (handshake.headers().getAll("Host").size() > 1) {
+      handshake.reject(400); // RFC 9112 §3.2: more than one Host is a bad request, whichever one is checked
     } else if (!hostPolicy.hostAllowed(handshake.headers().get("Host"))
         || !hostPolicy.originAllowed(handshake.headers().get("Origin"))) {
       handshake.reject(403);
@@ -60,15 +74,18 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   }
 
   private void connected(ServerWebSocket ws) {
-    ClientConnection connection = new ClientConnection(vertx, new WebSocketFrames(ws), options.maxFrameBytes());
+    ClientConnection connection = new ClientConnection(vertx, new WebSocketFrames(ws), options.maxFrameBytes(),
+        options.helloTimeoutMs());
+    WebSocketMessages messages = new WebSocketMessages(hardLimit, connection::onText,
+        (code, reason) -> ws.close((short) code, reason));
     ws.pause();
     connection.start().onComplete(started -> {
-      ws.textMessageHandler(connection::onText);
-      ws.binaryMessageHandler(buffer -> connection.onText(buffer.toString()));
+      ws.frameHandler(messages::onFrame);
       ws.closeHandler(v -> connection.onClosed());
       ws.exceptionHandler(e -> {
         if (e instanceof CorruptedWebSocketFrameException corrupted) {
-          ws.close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText()); // 1009 for size
+          // 1009 for size, 1002 for a protocol violation such as an RSV bit
+          ws.close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
         } else {
           ws.close((short) 1011, "transport error");
         }
@@ -88,16 +105,22 @@ public final class WebSocketTransportVerticle extends VerticleBase {
     }
   }
 
-  /** A server WebSocket as a {@link FrameSocket}. */
+  /**
+   * A server WebSocket as a {@link FrameSocket}. The socket can close (the client's close frame, a reset) before
+   * its close handler has told the connection, so every call checks first: writing to a closed socket is an
+   * expected race, not an error.
+   */
   private record WebSocketFrames(ServerWebSocket ws) implements FrameSocket {
     @Override
     public void write(String frame) {
-      ws.writeTextMessage(frame);
+      if (!ws.isClosed()) {
+        ws.writeTextMessage(frame);
+      }
     }
 
     @Override
     public boolean writeQueueFull() {
-      return ws.writeQueueFull();
+      return !ws.isClosed() && ws.writeQueueFull();
     }
 
     @Override
@@ -107,7 +130,9 @@ public final class WebSocketTransportVerticle extends VerticleBase {
 
     @Override
     public void close(int code, String reason) {
-      ws.close((short) code, reason);
+      if (!ws.isClosed()) {
+        ws.close((short) code, reason);
+      }
     }
   }
 }
