@@ -86,7 +86,8 @@ public final class AgentBridgeVerticle extends VerticleBase {
         .addInboundPermitted(new PermittedOptions().setAddress(REFUSED))
         .addInboundPermitted(new PermittedOptions().setAddressRegex(JOB.pattern()))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(INBOX.pattern()));
-    BridgeGuard guard = new BridgeGuard(vertx, settings, internalPort, relayPorts, this::closed);
+    BridgeGuard guard = new BridgeGuard(vertx, settings, internalPort, relayPorts, this::closed,
+        new RelayDeadlines(options.bridgeAuthTimeoutMs(), options.bridgeFrameTimeoutMs()));
     return AgentAuthenticator.create(vertx, settings)
         .compose(auth -> {
           authenticator = auth;
