@@ -120,20 +120,22 @@ final class ClientConnection {
       connecting = false;
       if (answer.failed()) {
         socket.close(1011, "the gateway could not open a session");
+        letGoIfClosed();
         return;
       }
       JsonObject reply = answer.result().body();
       if (reply.getBoolean("refused", false)) {
-        refused = true; // the refusal and the close order are on their way
+        refused = true; // the refusal and the close order came before this answer
         early.clear();
+        letGoIfClosed();
         return;
       }
       sessionId = reply.getString("session_id");
       if (sessionId != null) {
         cancelHelloTimer();
       }
-      if (closed && sessionId != null) {
-        toSession("detached");
+      if (closed) {
+        letGoIfClosed();
         return;
       }
       while (!early.isEmpty() && !connecting && !refused) {
@@ -201,10 +203,26 @@ final class ClientConnection {
     }
     closed = true;
     cancelHelloTimer();
-    consumer.unregister();
-    if (sessionId != null) {
-      toSession("detached");
+    if (!connecting) {
+      letGoIfClosed();
+    } // else the answer to the connect request lets go
+  }
+
+  /**
+   * Once closed, stops listening for orders — after telling the session, if there is one, and hearing back: until
+   * the session has seen the detach it may still be writing here, and a consumer that leaves first makes Vert.x
+   * warn about every message it then discards.
+   */
+  private void letGoIfClosed() {
+    if (!closed) {
+      return;
     }
+    if (sessionId == null) {
+      consumer.unregister();
+      return;
+    }
+    vertx.eventBus().request(Addresses.session(sessionId), new JsonObject().put("op", "detached")
+        .put("connection_id", id), Bus.OPTIONS).onComplete(answered -> consumer.unregister());
   }
 
   private void toSession(String op) {

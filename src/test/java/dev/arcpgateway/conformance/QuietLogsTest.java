@@ -3,6 +3,9 @@ package dev.arcpgateway.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arcpgateway.Gateway;
+import dev.arcpgateway.agent.demo.DemoAgents;
+import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.LogCapture;
 import dev.arcpgateway.testing.TestGateway;
@@ -11,8 +14,16 @@ import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,6 +53,59 @@ class QuietLogsTest {
       later.submit("echo", new JsonObject());
       later.untilTerminal(later.expect("job.accepted").getString("job_id"));
       assertEquals(List.of(), logs.lines());
+    }
+  }
+
+  /**
+   * Embedded over stdio, the gateway is stopped after its session closed while its input stays open; a line that
+   * arrives afterwards (or the end of input) finds nothing to hand it to, and the reader must end quietly.
+   */
+  @Test
+  void anEmbeddedStdioReaderEndsQuietlyAfterTheGatewayStopped() throws Exception {
+    PipedOutputStream toGateway = new PipedOutputStream();
+    PipedInputStream in = new PipedInputStream(toGateway, 1 << 16);
+    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    OutputStream out = new OutputStream() {
+      private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+      @Override
+      public synchronized void write(int b) {
+        if (b == '\n') {
+          lines.add(line.toString(StandardCharsets.UTF_8));
+          line.reset();
+        } else {
+          line.write(b);
+        }
+      }
+    };
+    CountDownLatch ended = new CountDownLatch(1);
+    Vertx own = Vertx.vertx();
+    Gateway gateway = Gateway.builder().options(new GatewayOptions().addToken("alice", TestGateway.ALICE))
+        .agents(DemoAgents.all()).stdio(in, out, ended::countDown).build();
+    gateway.deploy(own).await(30, TimeUnit.SECONDS);
+    Thread reader = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("arcp-stdin"))
+        .findFirst().orElseThrow();
+    toGateway.write((Wire.hello(TestGateway.ALICE).encode() + "\n").getBytes(StandardCharsets.UTF_8));
+    toGateway.flush();
+    String sessionId = new JsonObject(lines.poll(10, TimeUnit.SECONDS)).getString("session_id");
+    toGateway.write((Continuity.close(sessionId, "done").encode() + "\n").getBytes(StandardCharsets.UTF_8));
+    toGateway.flush();
+    assertEquals("session.closed", new JsonObject(lines.poll(10, TimeUnit.SECONDS)).getString("type"));
+    assertTrue(ended.await(10, TimeUnit.SECONDS));
+    gateway.undeploy().compose(v -> own.close()).await(10, TimeUnit.SECONDS);
+
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler previous = reader.getUncaughtExceptionHandler();
+    reader.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+    try (LogCapture logs = LogCapture.start()) {
+      toGateway.write((Continuity.ping(sessionId, "late").encode() + "\n").getBytes(StandardCharsets.UTF_8));
+      toGateway.close();
+      reader.join(10_000);
+      assertTrue(!reader.isAlive(), "the reader ends at the end of its input");
+      assertEquals(List.of(), uncaught);
+      assertEquals(List.of(), logs.lines());
+    } finally {
+      reader.setUncaughtExceptionHandler(previous);
     }
   }
 
