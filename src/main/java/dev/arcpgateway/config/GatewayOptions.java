@@ -41,7 +41,7 @@ public class GatewayOptions {
   private int maxSessionsPerPrincipal = 1_000;
   private int idleSessionEvictSec = 3_600;
   private long helloTimeoutMs = 10_000;
-  private long idleTimeoutMs = 120_000;
+  private long httpIdleTimeoutMs = 30_000;
   private long bridgeAuthTimeoutMs = 10_000;
   private long bridgeFrameTimeoutMs = 10_000;
   private JsonObject observers = new JsonObject();
@@ -95,7 +95,7 @@ public class GatewayOptions {
     idleSessionEvictSec = limits.getInteger("idle_session_evict_sec", idleSessionEvictSec);
     JsonObject transport = json.getJsonObject("transport", new JsonObject());
     helloTimeoutMs = transport.getLong("hello_timeout_ms", helloTimeoutMs);
-    idleTimeoutMs = transport.getLong("idle_timeout_ms", idleTimeoutMs);
+    httpIdleTimeoutMs = transport.getLong("http_idle_timeout_ms", httpIdleTimeoutMs);
     bridgeAuthTimeoutMs = transport.getLong("bridge_auth_timeout_ms", bridgeAuthTimeoutMs);
     bridgeFrameTimeoutMs = transport.getLong("bridge_frame_timeout_ms", bridgeFrameTimeoutMs);
     observers = json.getJsonObject("observers", observers);
@@ -134,9 +134,8 @@ public class GatewayOptions {
     requirePositive("transport.hello_timeout_ms", helloTimeoutMs);
     requirePositive("transport.bridge_auth_timeout_ms", bridgeAuthTimeoutMs);
     requirePositive("transport.bridge_frame_timeout_ms", bridgeFrameTimeoutMs);
-    if (idleTimeoutMs != 0 && idleTimeoutMs < 2_000L * heartbeatIntervalSec) {
-      throw new IllegalArgumentException("transport.idle_timeout_ms must be 0 (off) or at least twice heartbeat_sec,"
-          + " so that quiet sessions, which are pinged every heartbeat_sec, are never cut; got " + idleTimeoutMs);
+    if (httpIdleTimeoutMs < 0) {
+      throw new IllegalArgumentException("transport.http_idle_timeout_ms must not be negative (0 disables it)");
     }
     if (jobLivenessTimeoutSec <= jobHeartbeatSec) {
       throw new IllegalArgumentException("limits.job_liveness_timeout_sec must exceed limits.job_heartbeat_sec");
@@ -386,15 +385,15 @@ public class GatewayOptions {
   }
 
   /**
-   * A client connection (bare TCP, HTTP, or WebSocket) on which nothing is read or written for this long is
-   * closed; 0 disables it. At least twice {@code heartbeat_sec}, as sessions are pinged when quiet.
+   * An HTTP connection that sends no request and no WebSocket upgrade for this long (since it opened or since
+   * its last request) is closed; 0 disables it. WebSockets are not affected once upgraded.
    */
-  public long idleTimeoutMs() {
-    return idleTimeoutMs;
+  public long httpIdleTimeoutMs() {
+    return httpIdleTimeoutMs;
   }
 
-  public GatewayOptions setIdleTimeoutMs(long idleTimeoutMs) {
-    this.idleTimeoutMs = idleTimeoutMs;
+  public GatewayOptions setHttpIdleTimeoutMs(long httpIdleTimeoutMs) {
+    this.httpIdleTimeoutMs = httpIdleTimeoutMs;
     return this;
   }
 

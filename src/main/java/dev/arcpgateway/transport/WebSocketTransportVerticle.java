@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
@@ -18,9 +17,10 @@ import java.util.function.IntConsumer;
  * checked against the Host/Origin allowlist (an upgrade with more than one {@code Host} is refused with 400). Frames
  * over the configured limit are answered with an INVALID_REQUEST instead of forwarded; messages several times
  * larger make the server close the connection (1009), as nothing that large is worth buffering. Text that is not
- * UTF-8 closes with 1007, a reserved bit (no extension is negotiated) with 1002. A connection that is silent for
- * {@code transport.idle_timeout_ms} is closed, and one that upgrades but is not welcomed within
- * {@code transport.hello_timeout_ms} is refused (see {@link ClientConnection}). {@code GET /health} answers
+ * UTF-8 closes with 1007, a reserved bit (no extension is negotiated) with 1002. A connection that neither upgrades
+ * nor sends a request for {@code transport.http_idle_timeout_ms} is closed ({@link IdleHttpConnections}), and
+ * one that upgrades but is not welcomed within {@code transport.hello_timeout_ms} is refused
+ * ({@link ClientConnection}). {@code GET /health} answers
  * {@code {"status":"UP"}}.
  */
 public final class WebSocketTransportVerticle extends VerticleBase {
@@ -30,6 +30,7 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   private HostPolicy hostPolicy;
   /** Messages this large are not worth reading at all: the connection is closed (1009). */
   private int hardLimit;
+  private IdleHttpConnections idle;
 
   /** @param onListening told the bound port once the server listens */
   public WebSocketTransportVerticle(GatewayOptions options, IntConsumer onListening) {
@@ -48,11 +49,12 @@ public final class WebSocketTransportVerticle extends VerticleBase {
         // no extension is offered, so the frame decoder fails any frame with an RSV bit set (RFC 6455 §5.2: 1002)
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
-        // silent TCP and HTTP connections are closed; sessions are pinged well within this (validated)
-        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.idleTimeoutMs()))
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // HTTP/1.1 only: with h2c on, a connection is not an HttpConnection (and not watched) until its first bytes
+        .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true);
+    idle = new IdleHttpConnections(vertx, options.httpIdleTimeoutMs());
     return vertx.createHttpServer(serverOptions)
+        .connectionHandler(idle::opened)
         .webSocketHandshakeHandler(this::handshake)
         .webSocketHandler(this::connected)
         .requestHandler(this::http)
@@ -61,6 +63,7 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   }
 
   private void handshake(ServerWebSocketHandshake handshake) {
+    idle.requested(handshake.remoteAddress());
     if (!options.path().equals(handshake.path())) {
       handshake.reject(404);
     } else if (handshake.headers().getAll("Host").size() > 1) {
@@ -74,6 +77,7 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   }
 
   private void connected(ServerWebSocket ws) {
+    idle.upgraded(ws.remoteAddress());
     ClientConnection connection = new ClientConnection(vertx, new WebSocketFrames(ws), options.maxFrameBytes(),
         options.helloTimeoutMs());
     WebSocketMessages messages = new WebSocketMessages(hardLimit, connection::onText,
@@ -95,6 +99,7 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   }
 
   private void http(HttpServerRequest request) {
+    idle.requested(request.remoteAddress());
     if ("/health".equals(request.path())) {
       request.response().putHeader("content-type", "application/json")
           .end(new JsonObject().put("status", "UP").encode());
