@@ -8,6 +8,7 @@ import dev.arcpgateway.agent.demo.DemoAgents;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.LogCapture;
+import dev.arcpgateway.testing.RawWebSocket;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
@@ -20,6 +21,7 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +51,30 @@ class QuietLogsTest {
         client.close(); // at once, without waiting for session.closed
       }
       // the last close has been handled once a later session round-trips through the same verticles
+      WireClient later = gateway.session(TestGateway.BOB);
+      later.submit("echo", new JsonObject());
+      later.untilTerminal(later.expect("job.accepted").getString("job_id"));
+      assertEquals(List.of(), logs.lines());
+    }
+  }
+
+  /** The Java SDK's close at its most abrupt: {@code session.close} and the close frame in one TCP write. */
+  @Test
+  void sessionCloseAndTheCloseFrameInOneWriteLogNothing(Vertx vertx) {
+    try (TestGateway gateway = TestGateway.start(vertx); LogCapture logs = LogCapture.start()) {
+      for (int round = 0; round < 20; round++) {
+        try (RawWebSocket ws = RawWebSocket.upgraded(gateway.port())) {
+          ws.writeFrame(0, RawWebSocket.OP_TEXT, Wire.hello(TestGateway.ALICE).encode()
+              .getBytes(StandardCharsets.UTF_8));
+          String sessionId = new JsonObject(ws.nextText()).getString("session_id");
+          ByteArrayOutputStream both = new ByteArrayOutputStream();
+          both.writeBytes(RawWebSocket.frame(0, RawWebSocket.OP_TEXT, Continuity.close(sessionId, "done").encode()
+              .getBytes(StandardCharsets.UTF_8)));
+          both.writeBytes(RawWebSocket.frame(0, RawWebSocket.OP_CLOSE, new byte[] {0x03, (byte) 0xe8}));
+          ws.writeRaw(both.toByteArray());
+          assertTrue(ws.closedWithin(Duration.ofSeconds(10)));
+        }
+      }
       WireClient later = gateway.session(TestGateway.BOB);
       later.submit("echo", new JsonObject());
       later.untilTerminal(later.expect("job.accepted").getString("job_id"));

@@ -96,6 +96,11 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** One final frame with {@code rsv} (0-7) in the RSV1-3 bits, masked. */
   public RawWebSocket writeFrame(int rsv, int opcode, byte[] payload) {
+    return writeRaw(frame(rsv, opcode, payload));
+  }
+
+  /** The bytes of one final client frame (masked), to write several at once with {@link #writeRaw}. */
+  public static byte[] frame(int rsv, int opcode, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write(0x80 | (rsv & 0x7) << 4 | opcode);
     if (payload.length < 126) {
@@ -110,7 +115,7 @@ public final class RawWebSocket implements AutoCloseable {
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i % 4]);
     }
-    return writeRaw(frame.toByteArray());
+    return frame.toByteArray();
   }
 
   /** Exactly these bytes. */
