@@ -17,9 +17,9 @@ import java.util.ArrayDeque;
  * {@link Addresses#SESSION_CONNECT}; afterwards to the session's own address. Frames to write arrive at
  * {@link Addresses#connection(String)}; when the socket's write queue fills, the session is told to hold back,
  * and told again when it drains. Oversize frames are not forwarded, only reported, so the session can answer
- * them and carry on. A connection with a hello deadline that no session has taken by then (nothing sent, only
- * ignorable frames, or a hello still unanswered is given its answer first) is reported as overdue the same way,
- * and the session side refuses it.
+ * them and carry on. A connection that no session has taken by its hello deadline (it sent nothing, or only
+ * ignorable frames; a hello still being answered gets its answer first) is reported as overdue the same way, and
+ * the session side refuses it.
  */
 final class ClientConnection {
 

@@ -20,8 +20,7 @@ import java.util.function.IntConsumer;
  * UTF-8 closes with 1007, a reserved bit (no extension is negotiated) with 1002. A connection that neither upgrades
  * nor sends a request for {@code transport.http_idle_timeout_ms} is closed ({@link IdleHttpConnections}), and
  * one that upgrades but is not welcomed within {@code transport.hello_timeout_ms} is refused
- * ({@link ClientConnection}). {@code GET /health} answers
- * {@code {"status":"UP"}}.
+ * ({@link ClientConnection}). {@code GET /health} answers {@code {"status":"UP"}}.
  */
 public final class WebSocketTransportVerticle extends VerticleBase {
 
