@@ -14,13 +14,14 @@ import java.util.function.IntConsumer;
 
 /**
  * ARCP over WebSocket (§4): one JSON envelope per text message at {@code ws://host:port/arcp}, the upgrade
- * checked against the Host/Origin allowlist (an upgrade with more than one {@code Host} is refused with 400). Frames
- * over the configured limit are answered with an INVALID_REQUEST instead of forwarded; messages several times
- * larger make the server close the connection (1009), as nothing that large is worth buffering. Text that is not
- * UTF-8 closes with 1007, a reserved bit (no extension is negotiated) with 1002. A connection that neither upgrades
- * nor sends a request for {@code transport.http_idle_timeout_ms} is closed ({@link IdleHttpConnections}), and
- * one that upgrades but is not welcomed within {@code transport.hello_timeout_ms} is refused
- * ({@link ClientConnection}). {@code GET /health} answers {@code {"status":"UP"}}.
+ * checked against the Host/Origin allowlist (an upgrade with more than one {@code Host} or {@code Origin} is
+ * refused with 400). Frames over the configured limit are answered with an INVALID_REQUEST instead of forwarded;
+ * messages several times larger make the server close the connection (1009), as nothing that large is worth
+ * buffering. Text that is not UTF-8 closes with 1007, a reserved bit (no extension is negotiated) with 1002. A
+ * connection that neither upgrades nor sends a request for {@code transport.http_idle_timeout_ms} is closed
+ * ({@link IdleHttpConnections}), and one that upgrades but is not welcomed within
+ * {@code transport.hello_timeout_ms} is refused ({@link ClientConnection}). {@code GET /health} answers
+ * {@code {"status":"UP"}}.
  */
 public final class WebSocketTransportVerticle extends VerticleBase {
 
@@ -65,8 +66,9 @@ public final class WebSocketTransportVerticle extends VerticleBase {
     idle.requested(handshake.remoteAddress());
     if (!options.path().equals(handshake.path())) {
       handshake.reject(404);
-    } else if (handshake.headers().getAll("Host").size() > 1) {
-      handshake.reject(400); // RFC 9112 §3.2: more than one Host is a bad request, whichever one is checked
+    } else if (handshake.headers().getAll("Host").size() > 1 || handshake.headers().getAll("Origin").size() > 1) {
+      // RFC 9112 §3.2 (Host), RFC 6454 §7 (Origin): one each, else a bad request, whichever one would be checked
+      handshake.reject(400);
     } else if (!hostPolicy.hostAllowed(handshake.headers().get("Host"))
         || !hostPolicy.originAllowed(handshake.headers().get("Origin"))) {
       handshake.reject(403);

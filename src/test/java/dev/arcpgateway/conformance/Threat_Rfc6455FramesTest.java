@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Threat: frames and upgrades that RFC 6455 says a server must refuse, written by hand on a raw socket. A text
  * message that is not UTF-8 closes with 1007 (§8.1), reserved bits without a negotiated extension close with 1002
- * (§5.2), and an upgrade carrying two {@code Host} headers is answered 400 (RFC 9112 §3.2), never judged on one.
+ * (§5.2), and an upgrade carrying two {@code Host} (RFC 9112 §3.2) or {@code Origin} headers is answered 400, never
+ * judged on one of them.
  */
 @ExtendWith(VertxExtension.class)
 class Threat_Rfc6455FramesTest {
@@ -82,6 +83,15 @@ class Threat_Rfc6455FramesTest {
         .map(host -> "Host: " + host.formatted(gateway.port(), gateway.port())).toList();
     try (RawWebSocket ws = RawWebSocket.open(gateway.port())) {
       ws.requestUpgrade("/arcp", lines);
+      assertEquals(400, ws.upgradeStatus());
+    }
+  }
+
+  @Test
+  void twoOriginHeadersAreABadRequest() {
+    try (RawWebSocket ws = RawWebSocket.open(gateway.port())) {
+      ws.requestUpgrade("/arcp", List.of("Host: 127.0.0.1:" + gateway.port(), "Origin: http://localhost",
+          "Origin: http://evil.example"));
       assertEquals(400, ws.upgradeStatus());
     }
   }
