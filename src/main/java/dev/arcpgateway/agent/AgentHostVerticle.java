@@ -61,8 +61,8 @@ public final class AgentHostVerticle extends VerticleBase {
           registration.ref() + " is running its maximum of " + registration.maxConcurrent() + " jobs"));
       return;
     }
-    LocalJobContext job = new LocalJobContext(vertx, message.body(), () -> running.remove(
-        message.body().getString("job_id")));
+    LocalJobContext job = new LocalJobContext(vertx, message.body(), options.requestTimeoutMs(),
+        () -> running.remove(message.body().getString("job_id")));
     running.put(job.jobId(), job);
     job.listen().onComplete(ready -> {
       message.reply(new JsonObject().put("provider", providerId), Bus.OPTIONS);

@@ -33,30 +33,40 @@ final class LocalJobContext implements JobContext {
   private final String jobToken;
   private final String jobAddress;
   private final Runnable onDone;
+  /** How long a finished job keeps listening for the job runner's last order before letting go anyway. */
+  private final long lastOrderGraceMs;
   private final Promise<Void> cancelled = Promise.promise();
   private MessageConsumer<JsonObject> orders;
   private LocalResultStream resultStream;
   private boolean done;
   private boolean endedFromOutside;
+  /** The job runner's last order to this job ({@code ended} or {@code cancel}) has arrived. */
+  private boolean lastOrderReceived;
+  private long lastOrderTimer = -1;
   /** Set while the job's client is not keeping up: event futures complete when it is resumed. */
   private Promise<Void> paused;
   private final Map<String, Promise<Object>> delegations = new HashMap<>();
   private long callCounter;
 
-  LocalJobContext(Vertx vertx, JsonObject dispatch, Runnable onDone) {
+  LocalJobContext(Vertx vertx, JsonObject dispatch, long lastOrderGraceMs, Runnable onDone) {
     this.vertx = vertx;
     this.dispatch = dispatch;
     this.jobId = dispatch.getString("job_id");
     this.jobToken = dispatch.getString("job_token");
     this.jobAddress = Addresses.job(jobId);
     this.onDone = onDone;
+    this.lastOrderGraceMs = lastOrderGraceMs;
   }
 
   /** Starts listening for the job runner's orders (cancel) before the agent runs. */
   Future<Void> listen() {
     orders = vertx.eventBus().consumer(Addresses.agentJob(jobId), message -> {
       switch (message.body().getString("op", "")) {
-        case "cancel" -> cancelled(message.body().getString("reason", "cancelled"));
+        case "cancel" -> {
+          cancelled(message.body().getString("reason", "cancelled"));
+          lastOrder();
+        }
+        case "ended" -> lastOrder();
         case "pause" -> {
           if (paused == null) {
             paused = Promise.promise();
@@ -135,10 +145,22 @@ final class LocalJobContext implements JobContext {
     done = true;
     cancelled.tryComplete();
     resumeEvents();
-    if (orders != null) {
-      orders.unregister();
+    if (orders != null && !lastOrderReceived) {
+      // the runner answers the result with "ended": leaving before it arrives makes Vert.x warn as it discards it
+      lastOrderTimer = vertx.setTimer(lastOrderGraceMs, t -> orders.unregister());
     }
     onDone.run();
+  }
+
+  /** The job runner sends nothing after {@code ended} or {@code cancel}: stop listening once the agent is done. */
+  private void lastOrder() {
+    lastOrderReceived = true;
+    if (done) {
+      if (lastOrderTimer >= 0) {
+        vertx.cancelTimer(lastOrderTimer);
+      }
+      orders.unregister();
+    }
   }
 
   private JsonObject envelope(String op) {

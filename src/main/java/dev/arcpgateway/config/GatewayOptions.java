@@ -42,6 +42,10 @@ public class GatewayOptions {
   private long requestTimeoutMs = 30_000;
   private int maxSessionsPerPrincipal = 1_000;
   private int idleSessionEvictSec = 3_600;
+  private long helloTimeoutMs = 10_000;
+  private long httpIdleTimeoutMs = 30_000;
+  private long bridgeAuthTimeoutMs = 10_000;
+  private long bridgeFrameTimeoutMs = 10_000;
   private JsonObject observers = new JsonObject();
   private JsonObject lease = new JsonObject();
   private JsonObject credentials = new JsonObject();
@@ -93,6 +97,11 @@ public class GatewayOptions {
     requestTimeoutMs = limits.getLong("request_timeout_ms", requestTimeoutMs);
     maxSessionsPerPrincipal = limits.getInteger("max_sessions_per_principal", maxSessionsPerPrincipal);
     idleSessionEvictSec = limits.getInteger("idle_session_evict_sec", idleSessionEvictSec);
+    JsonObject transport = json.getJsonObject("transport", new JsonObject());
+    helloTimeoutMs = transport.getLong("hello_timeout_ms", helloTimeoutMs);
+    httpIdleTimeoutMs = transport.getLong("http_idle_timeout_ms", httpIdleTimeoutMs);
+    bridgeAuthTimeoutMs = transport.getLong("bridge_auth_timeout_ms", bridgeAuthTimeoutMs);
+    bridgeFrameTimeoutMs = transport.getLong("bridge_frame_timeout_ms", bridgeFrameTimeoutMs);
     observers = json.getJsonObject("observers", observers);
     lease = json.getJsonObject("lease", lease);
     credentials = json.getJsonObject("credentials", credentials);
@@ -129,6 +138,12 @@ public class GatewayOptions {
     }
     if (idleSessionEvictSec < 0) {
       throw new IllegalArgumentException("limits.idle_session_evict_sec must not be negative (0 disables it)");
+    }
+    requirePositive("transport.hello_timeout_ms", helloTimeoutMs);
+    requirePositive("transport.bridge_auth_timeout_ms", bridgeAuthTimeoutMs);
+    requirePositive("transport.bridge_frame_timeout_ms", bridgeFrameTimeoutMs);
+    if (httpIdleTimeoutMs < 0) {
+      throw new IllegalArgumentException("transport.http_idle_timeout_ms must not be negative (0 disables it)");
     }
     if (jobLivenessTimeoutSec <= jobHeartbeatSec) {
       throw new IllegalArgumentException("limits.job_liveness_timeout_sec must exceed limits.job_heartbeat_sec");
@@ -375,6 +390,52 @@ public class GatewayOptions {
 
   public GatewayOptions setIdleSessionEvictSec(int idleSessionEvictSec) {
     this.idleSessionEvictSec = idleSessionEvictSec;
+    return this;
+  }
+
+  /**
+   * A WebSocket that is not welcomed this long after its upgrade (no {@code session.hello}, or none that
+   * succeeded) is refused with UNAUTHENTICATED and closed (1008). Not applied to stdio, whose parent is trusted.
+   */
+  public long helloTimeoutMs() {
+    return helloTimeoutMs;
+  }
+
+  public GatewayOptions setHelloTimeoutMs(long helloTimeoutMs) {
+    this.helloTimeoutMs = helloTimeoutMs;
+    return this;
+  }
+
+  /**
+   * An HTTP connection that sends no request and no WebSocket upgrade for this long (since it opened or since
+   * its last request) is closed; 0 disables it. WebSockets are not affected once upgraded.
+   */
+  public long httpIdleTimeoutMs() {
+    return httpIdleTimeoutMs;
+  }
+
+  public GatewayOptions setHttpIdleTimeoutMs(long httpIdleTimeoutMs) {
+    this.httpIdleTimeoutMs = httpIdleTimeoutMs;
+    return this;
+  }
+
+  /** An agent-bridge connection that has not sent its credential frame this long after connecting is closed. */
+  public long bridgeAuthTimeoutMs() {
+    return bridgeAuthTimeoutMs;
+  }
+
+  public GatewayOptions setBridgeAuthTimeoutMs(long bridgeAuthTimeoutMs) {
+    this.bridgeAuthTimeoutMs = bridgeAuthTimeoutMs;
+    return this;
+  }
+
+  /** An agent-bridge frame must arrive whole within this long of its first byte, or the connection is closed. */
+  public long bridgeFrameTimeoutMs() {
+    return bridgeFrameTimeoutMs;
+  }
+
+  public GatewayOptions setBridgeFrameTimeoutMs(long bridgeFrameTimeoutMs) {
+    this.bridgeFrameTimeoutMs = bridgeFrameTimeoutMs;
     return this;
   }
 

@@ -320,6 +320,7 @@ final class Session {
         if (fromCurrent(body)) {
           park();
         }
+        message.reply(new JsonObject(), Bus.OPTIONS); // nothing more is written there: the connection may let go
       }
       case "paused", "drained" -> {
         if (fromCurrent(body)) {

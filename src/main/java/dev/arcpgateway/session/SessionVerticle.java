@@ -13,6 +13,7 @@ import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.Envelope;
+import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Hello;
 import dev.arcpgateway.protocol.Ids;
@@ -36,8 +37,9 @@ import java.util.Optional;
  * all instances), authenticates a {@code session.hello} and welcomes it, or routes a resume to the instance that
  * owns the session. Each session then lives on the instance that opened it; see {@link Session}.
  *
- * <p>Connect messages are {@code {connection_id, remote_address, text}} or {@code {connection_id, remote_address,
- * oversize: bytes}}; failed logins are counted and slowed down per remote address ({@link LoginGuard}). The reply is
+ * <p>Connect messages are {@code {connection_id, remote_address, text}}, {@code {connection_id, remote_address,
+ * oversize: bytes}} or {@code {connection_id, hello_overdue_ms}} (no session within the hello deadline); failed
+ * logins are counted and slowed down per remote address ({@link LoginGuard}). The reply is
  * {@code {session_id}} once a session took the connection, {@code {}} when the frame was ignorable and the
  * next one should come here again, or {@code {refused: true}} after the refusal was sent and the close ordered.
  */
@@ -85,6 +87,11 @@ public final class SessionVerticle extends VerticleBase {
     if (body.containsKey("oversize")) {
       refuse(message, connectionId, null, ArcpException.invalid("frame of " + body.getLong("oversize")
           + " bytes exceeds the limit of " + options.maxFrameBytes() + " bytes"));
+      return;
+    }
+    if (body.containsKey("hello_overdue_ms")) {
+      refuse(message, connectionId, null, new ArcpException(ErrorCode.UNAUTHENTICATED,
+          "no session.hello was welcomed within " + body.getLong("hello_overdue_ms") + " ms of connecting"));
       return;
     }
     Hello hello;

@@ -17,7 +17,9 @@ import java.util.ArrayDeque;
  * {@link Addresses#SESSION_CONNECT}; afterwards to the session's own address. Frames to write arrive at
  * {@link Addresses#connection(String)}; when the socket's write queue fills, the session is told to hold back,
  * and told again when it drains. Oversize frames are not forwarded, only reported, so the session can answer
- * them and carry on.
+ * them and carry on. A connection that no session has taken by its hello deadline (it sent nothing, or only
+ * ignorable frames; a hello still being answered gets its answer first) is reported as overdue the same way, and
+ * the session side refuses it.
  */
 final class ClientConnection {
 
@@ -27,6 +29,7 @@ final class ClientConnection {
   private final Vertx vertx;
   private final FrameSocket socket;
   private final int maxFrameBytes;
+  private final long helloTimeoutMs;
   private final String id = Ids.connection();
   private final ArrayDeque<String> early = new ArrayDeque<>();
   private MessageConsumer<JsonObject> consumer;
@@ -35,15 +38,26 @@ final class ClientConnection {
   private boolean refused;
   private boolean pauseReported;
   private boolean closed;
+  private long helloTimer = -1;
+  private boolean helloOverdue;
 
-  ClientConnection(Vertx vertx, FrameSocket socket, int maxFrameBytes) {
+  /** @param helloTimeoutMs how long a session may take to be opened on this connection; 0: no limit */
+  ClientConnection(Vertx vertx, FrameSocket socket, int maxFrameBytes, long helloTimeoutMs) {
     this.vertx = vertx;
     this.socket = socket;
     this.maxFrameBytes = maxFrameBytes;
+    this.helloTimeoutMs = helloTimeoutMs;
   }
 
   Future<Void> start() {
     consumer = vertx.eventBus().consumer(Addresses.connection(id), this::onOrder);
+    if (helloTimeoutMs > 0) {
+      helloTimer = vertx.setTimer(helloTimeoutMs, t -> {
+        helloTimer = -1;
+        helloOverdue = true;
+        refuseIfOverdue();
+      });
+    }
     socket.onDrain(() -> {
       if (pauseReported) {
         pauseReported = false;
@@ -107,23 +121,44 @@ final class ClientConnection {
       connecting = false;
       if (answer.failed()) {
         socket.close(1011, "the gateway could not open a session");
+        letGoIfClosed();
         return;
       }
       JsonObject reply = answer.result().body();
       if (reply.getBoolean("refused", false)) {
-        refused = true; // the refusal and the close order are on their way
+        refused = true; // the refusal and the close order came before this answer
         early.clear();
+        letGoIfClosed();
         return;
       }
       sessionId = reply.getString("session_id");
-      if (closed && sessionId != null) {
-        toSession("detached");
+      if (sessionId != null) {
+        cancelHelloTimer();
+      }
+      if (closed) {
+        letGoIfClosed();
         return;
       }
       while (!early.isEmpty() && !connecting && !refused) {
         onText(early.pollFirst());
       }
+      refuseIfOverdue();
     });
+  }
+
+  /** Past the hello deadline with no session and nothing being answered: the session side refuses it. */
+  private void refuseIfOverdue() {
+    if (helloOverdue && sessionId == null && !connecting && !refused && !closed) {
+      connecting = true;
+      connectWith(new JsonObject().put("connection_id", id).put("hello_overdue_ms", helloTimeoutMs));
+    }
+  }
+
+  private void cancelHelloTimer() {
+    if (helloTimer >= 0) {
+      vertx.cancelTimer(helloTimer);
+      helloTimer = -1;
+    }
   }
 
   /** The decoded size when it exceeds the limit, else 0 (cheap unless the text is near the limit). */
@@ -168,10 +203,27 @@ final class ClientConnection {
       return;
     }
     closed = true;
-    consumer.unregister();
-    if (sessionId != null) {
-      toSession("detached");
+    cancelHelloTimer();
+    if (!connecting) {
+      letGoIfClosed();
+    } // else the answer to the connect request lets go
+  }
+
+  /**
+   * Once closed, stops listening for orders — after telling the session, if there is one, and hearing back: until
+   * the session has seen the detach it may still be writing here, and a consumer that leaves first makes Vert.x
+   * warn about every message it then discards.
+   */
+  private void letGoIfClosed() {
+    if (!closed) {
+      return;
     }
+    if (sessionId == null) {
+      consumer.unregister();
+      return;
+    }
+    vertx.eventBus().request(Addresses.session(sessionId), new JsonObject().put("op", "detached")
+        .put("connection_id", id), Bus.OPTIONS).onComplete(answered -> consumer.unregister());
   }
 
   private void toSession(String op) {

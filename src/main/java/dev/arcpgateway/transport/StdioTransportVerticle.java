@@ -3,6 +3,7 @@ package dev.arcpgateway.transport;
 import dev.arcpgateway.config.GatewayOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * process that runs the gateway as a child. Logs go to standard error. Blocking I/O happens on two dedicated
  * threads, never on the event loop: a reader that hands each line to the connection, and a writer fed through a
  * queue whose size is the write back-pressure. When input ends, or the session closes the transport (after its
- * last frame is written), {@code onEnd} runs (the CLI exits).
+ * last frame is written), {@code onEnd} runs (the CLI exits). Once the verticle is stopped, the reader hands
+ * nothing more to the event loop (which may be gone with its Vert.x) and ends at its next line.
  */
 public final class StdioTransportVerticle extends VerticleBase {
 
@@ -28,6 +31,7 @@ public final class StdioTransportVerticle extends VerticleBase {
   private final InputStream in;
   private final OutputStream out;
   private final Runnable onEnd;
+  private volatile boolean stopped;
 
   public StdioTransportVerticle(GatewayOptions options, InputStream in, OutputStream out, Runnable onEnd) {
     this.options = options;
@@ -39,13 +43,20 @@ public final class StdioTransportVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LineWriter writer = new LineWriter(out, context, onEnd);
-    ClientConnection connection = new ClientConnection(vertx, writer, options.maxFrameBytes());
+    // no hello deadline: the parent process owns both pipes
+    ClientConnection connection = new ClientConnection(vertx, writer, options.maxFrameBytes(), 0);
     return connection.start().onSuccess(v -> {
       Thread reader = new Thread(() -> read(connection, context), "arcp-stdin");
       reader.setDaemon(true);
       reader.start();
       writer.start();
     });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    return Future.succeededFuture();
   }
 
   /** Reads lines of at most 4× the frame limit; longer ones are reported as oversize, never buffered whole. */
@@ -57,7 +68,9 @@ public final class StdioTransportVerticle extends VerticleBase {
       int b;
       while ((b = in.read()) >= 0) {
         if (b == '\n') {
-          deliver(connection, context, line, length, hardLimit);
+          if (!deliver(connection, context, line, length, hardLimit)) {
+            return;
+          }
           line.reset();
           length = 0;
         } else {
@@ -73,26 +86,40 @@ public final class StdioTransportVerticle extends VerticleBase {
     } catch (IOException e) {
       System.err.println("stdin failed: " + e.getMessage());
     }
-    context.runOnContext(v -> {
+    handOff(context, v -> {
       connection.onClosed();
       onEnd.run();
     });
   }
 
-  private static void deliver(ClientConnection connection, Context context, ByteArrayOutputStream line, long length,
-                              long hardLimit) {
+  /** False when the line could not be handed on because the gateway has stopped: the reader ends. */
+  private boolean deliver(ClientConnection connection, Context context, ByteArrayOutputStream line, long length,
+                          long hardLimit) {
     String text = length > hardLimit ? null : line.toString(StandardCharsets.UTF_8).strip();
     if (text != null && text.isEmpty()) {
-      return; // blank lines are allowed between frames
+      return true; // blank lines are allowed between frames
     }
     long size = length;
-    context.runOnContext(v -> {
+    return handOff(context, v -> {
       if (text == null) {
         connection.onOversize(size);
       } else {
         connection.onText(text);
       }
     });
+  }
+
+  /** Runs {@code task} on the verticle's event loop unless the gateway has stopped (then nothing reads it). */
+  private boolean handOff(Context context, Handler<Void> task) {
+    if (stopped) {
+      return false;
+    }
+    try {
+      context.runOnContext(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false; // Vert.x closed between the check and the hand-off
+    }
   }
 
   /** Standard output as a {@link FrameSocket}: frames are queued and written by a dedicated thread. */
@@ -144,8 +171,8 @@ public final class StdioTransportVerticle extends VerticleBase {
             }
           }
         }
-      } catch (InterruptedException | IOException e) {
-        closed = true;
+      } catch (InterruptedException | IOException | RejectedExecutionException e) {
+        closed = true; // output failed, or the gateway stopped (its event loop rejects the hand-off)
       }
     }
 

@@ -14,15 +14,23 @@ import java.util.function.IntConsumer;
 
 /**
  * ARCP over WebSocket (§4): one JSON envelope per text message at {@code ws://host:port/arcp}, the upgrade
- * checked against the Host/Origin allowlist. Frames over the configured limit are answered with an
- * INVALID_REQUEST instead of forwarded; frames several times larger make the server close the connection
- * (1009), as nothing that large is worth buffering. {@code GET /health} answers {@code {"status":"UP"}}.
+ * checked against the Host/Origin allowlist (an upgrade with more than one {@code Host} or {@code Origin} is
+ * refused with 400). Frames over the configured limit are answered with an INVALID_REQUEST instead of forwarded;
+ * messages several times larger make the server close the connection (1009), as nothing that large is worth
+ * buffering. Text that is not UTF-8 closes with 1007, a reserved bit (no extension is negotiated) with 1002. A
+ * connection that neither upgrades nor sends a request for {@code transport.http_idle_timeout_ms} is closed
+ * ({@link IdleHttpConnections}), and one that upgrades but is not welcomed within
+ * {@code transport.hello_timeout_ms} is refused ({@link ClientConnection}). {@code GET /health} answers
+ * {@code {"status":"UP"}}.
  */
 public final class WebSocketTransportVerticle extends VerticleBase {
 
   private final GatewayOptions options;
   private final IntConsumer onListening;
   private HostPolicy hostPolicy;
+  /** Messages this large are not worth reading at all: the connection is closed (1009). */
+  private int hardLimit;
+  private IdleHttpConnections idle;
 
   /** @param onListening told the bound port once the server listens */
   public WebSocketTransportVerticle(GatewayOptions options, IntConsumer onListening) {
@@ -33,14 +41,20 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     hostPolicy = new HostPolicy(options.allowedHosts(), options.allowedOrigins(), options.host());
-    int hardLimit = (int) Math.min(Integer.MAX_VALUE - 8, 4L * options.maxFrameBytes());
+    hardLimit = (int) Math.min(Integer.MAX_VALUE - 8, 4L * options.maxFrameBytes());
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.host())
         .setPort(options.port())
         .setMaxWebSocketFrameSize(hardLimit)
-        .setMaxWebSocketMessageSize(hardLimit)
+        // no extension is offered, so the frame decoder fails any frame with an RSV bit set (RFC 6455 §5.2: 1002)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        // HTTP/1.1 only: with h2c on, a connection is not an HttpConnection (and not watched) until its first bytes
+        .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true);
+    idle = new IdleHttpConnections(vertx, options.httpIdleTimeoutMs());
     return vertx.createHttpServer(serverOptions)
+        .connectionHandler(idle::opened)
         .webSocketHandshakeHandler(this::handshake)
         .webSocketHandler(this::connected)
         .requestHandler(this::http)
@@ -49,8 +63,12 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   }
 
   private void handshake(ServerWebSocketHandshake handshake) {
+    idle.requested(handshake.remoteAddress());
     if (!options.path().equals(handshake.path())) {
       handshake.reject(404);
+    } else if (handshake.headers().getAll("Host").size() > 1 || handshake.headers().getAll("Origin").size() > 1) {
+      // RFC 9112 §3.2 (Host), RFC 6454 §7 (Origin): one each, else a bad request, whichever one would be checked
+      handshake.reject(400);
     } else if (!hostPolicy.hostAllowed(handshake.headers().get("Host"))
         || !hostPolicy.originAllowed(handshake.headers().get("Origin"))) {
       handshake.reject(403);
@@ -60,15 +78,19 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   }
 
   private void connected(ServerWebSocket ws) {
-    ClientConnection connection = new ClientConnection(vertx, new WebSocketFrames(ws), options.maxFrameBytes());
+    idle.upgraded(ws.remoteAddress());
+    ClientConnection connection = new ClientConnection(vertx, new WebSocketFrames(ws), options.maxFrameBytes(),
+        options.helloTimeoutMs());
+    WebSocketMessages messages = new WebSocketMessages(hardLimit, connection::onText,
+        (code, reason) -> ws.close((short) code, reason));
     ws.pause();
     connection.start().onComplete(started -> {
-      ws.textMessageHandler(connection::onText);
-      ws.binaryMessageHandler(buffer -> connection.onText(buffer.toString()));
+      ws.frameHandler(messages::onFrame);
       ws.closeHandler(v -> connection.onClosed());
       ws.exceptionHandler(e -> {
         if (e instanceof CorruptedWebSocketFrameException corrupted) {
-          ws.close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText()); // 1009 for size
+          // 1009 for size, 1002 for a protocol violation such as an RSV bit
+          ws.close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
         } else {
           ws.close((short) 1011, "transport error");
         }
@@ -78,6 +100,7 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   }
 
   private void http(HttpServerRequest request) {
+    idle.requested(request.remoteAddress());
     if ("/health".equals(request.path())) {
       request.response().putHeader("content-type", "application/json")
           .end(new JsonObject().put("status", "UP").encode());
@@ -88,16 +111,22 @@ public final class WebSocketTransportVerticle extends VerticleBase {
     }
   }
 
-  /** A server WebSocket as a {@link FrameSocket}. */
+  /**
+   * A server WebSocket as a {@link FrameSocket}. The socket can close (the client's close frame, a reset) before
+   * its close handler has told the connection, so every call checks first: writing to a closed socket is an
+   * expected race, not an error.
+   */
   private record WebSocketFrames(ServerWebSocket ws) implements FrameSocket {
     @Override
     public void write(String frame) {
-      ws.writeTextMessage(frame);
+      if (!ws.isClosed()) {
+        ws.writeTextMessage(frame);
+      }
     }
 
     @Override
     public boolean writeQueueFull() {
-      return ws.writeQueueFull();
+      return !ws.isClosed() && ws.writeQueueFull();
     }
 
     @Override
@@ -112,7 +141,9 @@ public final class WebSocketTransportVerticle extends VerticleBase {
 
     @Override
     public void close(int code, String reason) {
-      ws.close((short) code, reason);
+      if (!ws.isClosed()) {
+        ws.close((short) code, reason);
+      }
     }
   }
 }

@@ -7,7 +7,11 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Collects what the gateway logs under a logger name (System.Logger goes to java.util.logging) while open. */
+/**
+ * Collects what is logged under a logger name while open (the gateway's {@code System.Logger} and Vert.x both log
+ * through java.util.logging here). Records from every thread of the JVM are kept, so capture the root logger
+ * ({@code ""}) only around a sequence that nothing else runs beside.
+ */
 public final class LogCapture extends Handler implements AutoCloseable {
 
   private final Logger logger;
@@ -36,6 +40,13 @@ public final class LogCapture extends Handler implements AutoCloseable {
         .filter(r -> formatted(r).contains(text)
             || r.getThrown() != null && String.valueOf(r.getThrown().getMessage()).contains(text))
         .toList();
+  }
+
+  /** Records at {@code level} or above as {@code LEVEL logger: message (thrown)}, for assertion messages. */
+  public List<String> lines(Level level) {
+    return records.stream().filter(r -> r.getLevel().intValue() >= level.intValue())
+        .map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + formatted(r)
+            + (r.getThrown() == null ? "" : " (" + r.getThrown() + ")")).toList();
   }
 
   /** The message with its parameters filled in. */

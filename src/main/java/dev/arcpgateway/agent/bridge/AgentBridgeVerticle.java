@@ -92,7 +92,8 @@ public final class AgentBridgeVerticle extends VerticleBase {
         .addInboundPermitted(new PermittedOptions().setAddressRegex(JOB.pattern()))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(INBOX.pattern()))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.LIFECYCLE));
-    BridgeGuard guard = new BridgeGuard(vertx, settings, internalPort, relayPorts, this::closed);
+    BridgeGuard guard = new BridgeGuard(vertx, settings, internalPort, relayPorts, this::closed,
+        new RelayDeadlines(options.bridgeAuthTimeoutMs(), options.bridgeFrameTimeoutMs()));
     return AgentAuthenticator.create(vertx, settings)
         .compose(auth -> {
           authenticator = auth;

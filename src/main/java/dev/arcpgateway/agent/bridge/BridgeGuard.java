@@ -17,7 +17,7 @@ import java.util.Set;
  * length + a JSON object) that relays each agent connection to the Vert.x TCP event-bus bridge listening on a
  * private loopback port. It exists to file off the bridge's sharp edges before a frame reaches it: a frame over
  * the size cap, one that is not a JSON object, one of an unknown type (which wedges the 5.0.7 bridge) or a flood
- * gets an {@code err} frame and closes that agent's connection only.
+ * gets an {@code err} frame and closes that agent's connection only, as does missing a {@link RelayDeadlines} deadline.
  */
 final class BridgeGuard {
 
@@ -29,6 +29,7 @@ final class BridgeGuard {
   private final int upstreamPort;
   private final Set<Integer> relayPorts;
   private final java.util.function.IntConsumer onRelayClosed;
+  private final RelayDeadlines deadlines;
   private final NetClient upstream;
   private NetServer server;
 
@@ -38,12 +39,13 @@ final class BridgeGuard {
    *                      reports no socket events of its own)
    */
   BridgeGuard(Vertx vertx, BridgeSettings settings, int upstreamPort, Set<Integer> relayPorts,
-              java.util.function.IntConsumer onRelayClosed) {
+              java.util.function.IntConsumer onRelayClosed, RelayDeadlines deadlines) {
     this.vertx = vertx;
     this.settings = settings;
     this.upstreamPort = upstreamPort;
     this.relayPorts = relayPorts;
     this.onRelayClosed = onRelayClosed;
+    this.deadlines = deadlines;
     this.upstream = vertx.createNetClient();
   }
 
@@ -64,6 +66,7 @@ final class BridgeGuard {
   /** One agent connection and its relay to the bridge. */
   private final class Relay {
     private final NetSocket agent;
+    private final RelayDeadlines.Watch watch;
     private final ArrayDeque<Buffer> early = new ArrayDeque<>();
     /** Checked frames of the current read, written to the bridge together (one write instead of one per frame). */
     private Buffer outgoing;
@@ -74,14 +77,18 @@ final class BridgeGuard {
 
     Relay(NetSocket agent) {
       this.agent = agent;
+      this.watch = deadlines.watch(vertx, this::close);
       this.allowance = settings.burstFrames();
     }
 
     void start() {
       RecordParser parser = RecordParser.newFixed(4);
       parser.handler(new FrameReader(parser));
+      watch.start();
       agent.handler(data -> {
+        watch.read(data.length());
         parser.handle(data);
+        watch.afterRead();
         flushOutgoing();
       });
       agent.closeHandler(v -> close(null));
@@ -132,6 +139,7 @@ final class BridgeGuard {
         if (closed) {
           return;
         }
+        watch.parsed(record.length());
         if (!expectBody) {
           long length = record.getUnsignedInt(0);
           if (length > settings.maxFrameBytes()) {
@@ -153,6 +161,7 @@ final class BridgeGuard {
             close(problem);
             return;
           }
+          watch.passed(record);
           Buffer frame = Buffer.buffer(4 + record.length()).appendBuffer(lengthPrefix).appendBuffer(record);
           if (bridge == null) {
             if (early.size() == MAX_EARLY_FRAMES) {
@@ -214,6 +223,7 @@ final class BridgeGuard {
         return;
       }
       closed = true;
+      watch.cancel();
       if (reason != null) {
         LOG.log(System.Logger.Level.WARNING, "closing agent connection {0}: {1}", agent.remoteAddress(), reason);
         agent.write(BridgeFrames.framed(new JsonObject().put("type", "err").put("message", reason)))
