@@ -64,7 +64,7 @@ final class Session {
   private MessageConsumer<JsonObject> consumer;
   private long expiryTimer = -1;
   private long lastInboundNanos = System.nanoTime();
-  private long lastOutboundNanos = System.nanoTime();
+  private long lastPingNanos = System.nanoTime();
   private long lastActivityNanos = System.nanoTime();
   private final FlowControl flow;
   private String newestJobId;
@@ -109,7 +109,7 @@ final class Session {
     }
     outbox.attach(connectionId);
     flow.attached();
-    lastInboundNanos = lastActivityNanos = System.nanoTime();
+    lastInboundNanos = lastActivityNanos = lastPingNanos = System.nanoTime();
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
     write(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()));
@@ -182,8 +182,9 @@ final class Session {
   // ---- liveness (called by the verticle's sweep) ---------------------------------------------------------
 
   /**
-   * Heartbeats (§6.4): ping when nothing was sent for an interval, drop the transport (never the jobs) when
-   * nothing came in for two; and evict sessions that only ever heartbeat (§14).
+   * Heartbeats (§6.4): ping once per interval whatever else is flowing, so that a client that only reads a long
+   * stream still has something to answer; drop the transport (never the jobs) when nothing at all came in for two
+   * intervals; and evict sessions that only ever heartbeat (§14).
    */
   void tick(long now) {
     if (!outbox.attached()) {
@@ -198,7 +199,8 @@ final class Session {
         park();
         return;
       }
-      if (now - lastOutboundNanos >= interval) {
+      if (now - lastPingNanos >= interval) {
+        lastPingNanos = now;
         write(Frames.frame(MessageType.SESSION_PING, id, new JsonObject()
             .put("nonce", Ids.nonce()).put("sent_at", Timestamps.now())));
       }
@@ -507,7 +509,6 @@ final class Session {
 
   /** Writes a frame that carries no {@code event_seq}. */
   void write(JsonObject frame) {
-    lastOutboundNanos = System.nanoTime();
     outbox.write(0, frame.encode());
     flow.checkBacklog();
   }
@@ -517,7 +518,6 @@ final class Session {
     long seq = nextSeq++;
     String text = Frames.jobFrame(type, id, jobId, traceId, seq, payload).encode();
     buffer.append(seq, text);
-    lastOutboundNanos = System.nanoTime();
     outbox.write(seq, text);
     if (has(Feature.ACK) && flow.lagsBehind(seq)) {
       holdForAcks(jobId, traceId);
