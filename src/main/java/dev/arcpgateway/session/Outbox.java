@@ -11,11 +11,10 @@ import java.util.ArrayDeque;
 /**
  * Delivery of one session's encoded frames to its current transport connection.
  *
- * <p>Frames written during one event-loop turn travel as one batch. Delivery can be held back two ways, and in
- * both the frames wait here, in order, never dropped: while the transport reports its socket's write queue full
- * ({@link #socketPaused}), and, for clients that acknowledge, from a point in the stream on until they catch up
- * ({@link #holdNew}). Frames are dropped only when no transport is attached; seq-bearing ones stay in the resume
- * buffer for replay.
+ * <p>Frames written during one event-loop turn travel as one batch. Delivery is held back only while the transport
+ * reports its socket's write queue full ({@link #socketPaused}); the frames then wait here, in order, never
+ * dropped. Frames are dropped only when no transport is attached; seq-bearing ones stay in the resume buffer for
+ * replay.
  */
 final class Outbox {
 
@@ -30,8 +29,6 @@ final class Outbox {
   private final Runnable afterFlush;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private long pendingChars;
-  /** When ≥ 0: frames beyond this many pending ones are held until {@link #releaseHold()}. */
-  private int sendableBeforeHold = -1;
   private long lastSentSeq;
   private String connectionId;
   private boolean socketPaused;
@@ -48,7 +45,6 @@ final class Outbox {
   void attach(String connectionId) {
     this.connectionId = connectionId;
     this.socketPaused = false;
-    this.sendableBeforeHold = -1;
     pending.clear();
     pendingChars = 0;
   }
@@ -72,20 +68,13 @@ final class Outbox {
   }
 
   private void scheduleFlush() {
-    if (!flushScheduled && sendable() > 0) {
+    if (!flushScheduled && !socketPaused && !pending.isEmpty()) {
       flushScheduled = true;
       context.runOnContext(v -> flush());
     }
   }
 
-  private int sendable() {
-    if (socketPaused) {
-      return 0;
-    }
-    return sendableBeforeHold < 0 ? pending.size() : Math.min(sendableBeforeHold, pending.size());
-  }
-
-  /** Frames waiting (slow socket, held, or not flushed yet). */
+  /** Frames waiting (slow socket, or not flushed yet). */
   int backlog() {
     return pending.size();
   }
@@ -99,24 +88,14 @@ final class Outbox {
     return lastSentSeq;
   }
 
-  /** True while frames wait on the client: its socket is full, or it owes acknowledgements. */
+  /** True while frames wait on the client: its socket is full. */
   boolean stalled() {
-    return socketPaused || sendableBeforeHold >= 0;
+    return socketPaused;
   }
 
   /** The transport's socket cannot take more for now. */
   void socketPaused(boolean paused) {
     socketPaused = paused;
-    scheduleFlush();
-  }
-
-  /** What is queued now may still go; anything written later waits for {@link #releaseHold()}. */
-  void holdNew() {
-    sendableBeforeHold = pending.size();
-  }
-
-  void releaseHold() {
-    sendableBeforeHold = -1;
     scheduleFlush();
   }
 
@@ -126,13 +105,12 @@ final class Outbox {
    */
   private void flush() {
     flushScheduled = false;
-    int budget = sendable();
-    if (connectionId == null || budget == 0) {
+    if (connectionId == null || socketPaused || pending.isEmpty()) {
       return;
     }
     JsonArray batch = new JsonArray();
     long chars = 0;
-    while (budget > 0 && batch.size() < MAX_BATCH && chars < MAX_BATCH_CHARS) {
+    while (!pending.isEmpty() && batch.size() < MAX_BATCH && chars < MAX_BATCH_CHARS) {
       Pending frame = pending.pollFirst();
       pendingChars -= frame.text().length();
       chars += frame.text().length();
@@ -140,10 +118,6 @@ final class Outbox {
         lastSentSeq = frame.seq();
       }
       batch.add(frame.text());
-      budget--;
-      if (sendableBeforeHold > 0) {
-        sendableBeforeHold--;
-      }
     }
     bus.send(Addresses.connection(connectionId), new JsonObject().put("op", "frames").put("frames", batch),
         Bus.OPTIONS);
@@ -151,13 +125,12 @@ final class Outbox {
     afterFlush.run();
   }
 
-  /** Sends what is pending (held or not), then orders the transport to close with {@code code}. */
+  /** Sends what is pending (even to a full socket), then orders the transport to close with {@code code}. */
   void close(int code, String reason) {
     if (connectionId == null) {
       return;
     }
     socketPaused = false;
-    sendableBeforeHold = -1;
     while (!pending.isEmpty()) {
       flush();
     }

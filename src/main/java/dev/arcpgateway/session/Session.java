@@ -67,7 +67,6 @@ final class Session {
   private long lastPingNanos = System.nanoTime();
   private long lastActivityNanos = System.nanoTime();
   private final FlowControl flow;
-  private String newestJobId;
 
   private Session(SessionEnvironment env, String id, Principal principal, Set<String> features) {
     this.env = env;
@@ -108,7 +107,6 @@ final class Session {
       expiryTimer = -1;
     }
     outbox.attach(connectionId);
-    flow.attached();
     lastInboundNanos = lastActivityNanos = lastPingNanos = System.nanoTime();
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
@@ -327,7 +325,7 @@ final class Session {
     }
   }
 
-  /** {@code session.ack} (§6.5): frees the acknowledged frames and lets held-back delivery go on. */
+  /** {@code session.ack} (§6.5): frees the acknowledged frames and lets jobs paused for the lag go on. */
   private void ack(Envelope envelope) {
     Long seq = Fields.optLong(envelope.payload(), "last_processed_seq");
     if (seq == null || seq < 0) {
@@ -492,7 +490,6 @@ final class Session {
       }
     }
     lastActivityNanos = System.nanoTime();
-    newestJobId = jobId;
     long seq = writeSequenced(type, jobId, frame.getString("trace_id"), payload);
     jobs.delivered(jobId, seq, type != MessageType.JOB_EVENT);
   }
@@ -519,27 +516,29 @@ final class Session {
     String text = Frames.jobFrame(type, id, jobId, traceId, seq, payload).encode();
     buffer.append(seq, text);
     outbox.write(seq, text);
-    if (has(Feature.ACK) && flow.lagsBehind(seq)) {
-      holdForAcks(jobId, traceId);
+    // on an event, never a terminal frame: the signal must name a job the client still follows
+    if (type == MessageType.JOB_EVENT && has(Feature.ACK) && flow.lagsBehind(seq)) {
+      signalBackPressure(jobId, traceId);
     }
     flow.checkBacklog();
     return seq;
   }
 
   /**
-   * The client acknowledges, but lags too far behind (§6.5): tell it with a {@code back_pressure} status
-   * event, which still goes out, and hold everything after it until its acknowledgements catch up.
+   * The client acknowledges, but lags too far behind (§6.5, §13.2): tell it with a {@code back_pressure} status
+   * event on the job it is reading, and pause this session's jobs until its acknowledgements catch up. Delivery
+   * goes on meanwhile: acknowledgements are advisory, so nothing is ever held back for them.
    */
-  private void holdForAcks(String jobId, String traceId) {
+  private void signalBackPressure(String jobId, String traceId) {
     long seq = nextSeq++;
     JsonObject status = new JsonObject().put("kind", "status").put("ts", Timestamps.now())
         .put("body", new JsonObject().put("phase", "back_pressure").put("message",
-            "acknowledge up to event_seq " + seq + "; delivery resumes when the client catches up"));
-    String text = Frames.jobFrame(MessageType.JOB_EVENT, id, jobId != null ? jobId : newestJobId, traceId, seq,
-        status).encode();
+            "acknowledged up to event_seq " + buffer.ackedThrough() + " of " + seq
+                + "; this session's jobs are paused until acknowledgements catch up"));
+    String text = Frames.jobFrame(MessageType.JOB_EVENT, id, jobId, traceId, seq, status).encode();
     buffer.append(seq, text);
     outbox.write(seq, text);
-    flow.holdAfter(seq);
+    flow.toldToCatchUp();
   }
 
   private void afterFlush() {
