@@ -7,44 +7,76 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 
 /**
  * Delivery of one session's encoded frames to its current transport connection.
  *
  * <p>Frames written during one event-loop turn travel as one batch. Delivery is held back only while the transport
  * reports its socket's write queue full ({@link #socketPaused}); the frames then wait here, in order, never
- * dropped. Frames are dropped only when no transport is attached; seq-bearing ones stay in the resume buffer for
- * replay.
+ * dropped. When the transport goes, what waits is dropped except the answers to the client's requests, which go to
+ * the {@link ParkedReplies}; seq-bearing frames stay in the resume buffer for replay.
  */
 final class Outbox {
 
   private static final int MAX_BATCH = 512;
   private static final long MAX_BATCH_CHARS = 1 << 20;
 
-  private record Pending(long seq, String text) {
+  /** A frame waiting for the socket; {@code reply}: an answer the client must get even after a reconnect. */
+  private record Pending(long seq, String text, boolean reply) {
   }
 
   private final EventBus bus;
   private final Context context;
+  private final ParkedReplies parked;
   private final Runnable afterFlush;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private long pendingChars;
-  private long lastSentSeq;
+  /** The highest {@code event_seq} the session wrote, attached or not. */
+  private long lastWrittenSeq;
   private String connectionId;
   private boolean socketPaused;
   private boolean flushScheduled;
 
-  /** @param afterFlush told after frames left, so that the session can re-check its backlog */
-  Outbox(EventBus bus, Context context, Runnable afterFlush) {
+  /**
+   * @param parked     where answers that no transport took are kept
+   * @param afterFlush told after frames left, so that the session can re-check its backlog
+   */
+  Outbox(EventBus bus, Context context, ParkedReplies parked, Runnable afterFlush) {
     this.bus = bus;
     this.context = context;
+    this.parked = parked;
     this.afterFlush = afterFlush;
   }
 
-  /** Sends to {@code connectionId} from now on (null: parked, nothing is sent). */
+  /** Sends to {@code connectionId} from now on. */
   void attach(String connectionId) {
     this.connectionId = connectionId;
     this.socketPaused = false;
+    pending.clear();
+    pendingChars = 0;
+  }
+
+  /**
+   * No transport any more: the answers still waiting are parked, each after the seq-bearing frame it followed
+   * (pending seq frames are consecutive and end at the newest written), and everything else is dropped.
+   */
+  void detach() {
+    record Unsent(long afterSeq, String frame) {
+    }
+    ArrayDeque<Unsent> replies = new ArrayDeque<>();
+    long nextSeq = lastWrittenSeq + 1;
+    for (Iterator<Pending> it = pending.descendingIterator(); it.hasNext(); ) {
+      Pending frame = it.next();
+      if (frame.seq() > 0) {
+        nextSeq = frame.seq();
+      } else if (frame.reply()) {
+        replies.addFirst(new Unsent(nextSeq - 1, frame.text()));
+      }
+    }
+    replies.forEach(reply -> parked.add(reply.afterSeq(), reply.frame()));
+    connectionId = null;
+    socketPaused = false;
     pending.clear();
     pendingChars = 0;
   }
@@ -57,13 +89,23 @@ final class Outbox {
     return connectionId != null;
   }
 
-  /** Queues a frame; {@code seq} is its {@code event_seq}, or 0. */
+  /** Queues a frame; {@code seq} is its {@code event_seq}, or 0 for one that only matters on this connection. */
   void write(long seq, String frame) {
+    lastWrittenSeq = Math.max(lastWrittenSeq, seq);
+    queue(new Pending(seq, frame, false));
+  }
+
+  /** Queues an answer to the client's request, parked if the connection goes before it leaves. */
+  void writeReply(String frame) {
+    queue(new Pending(0, frame, true));
+  }
+
+  private void queue(Pending frame) {
     if (connectionId == null) {
       return;
     }
-    pending.addLast(new Pending(seq, frame));
-    pendingChars += frame.length();
+    pending.addLast(frame);
+    pendingChars += frame.text().length();
     scheduleFlush();
   }
 
@@ -81,11 +123,6 @@ final class Outbox {
 
   long backlogChars() {
     return pendingChars;
-  }
-
-  /** The highest {@code event_seq} handed to the transport. */
-  long lastSentSeq() {
-    return lastSentSeq;
   }
 
   /** True while frames wait on the client: its socket is full. */
@@ -114,9 +151,6 @@ final class Outbox {
       Pending frame = pending.pollFirst();
       pendingChars -= frame.text().length();
       chars += frame.text().length();
-      if (frame.seq() > 0) {
-        lastSentSeq = frame.seq();
-      }
       batch.add(frame.text());
     }
     bus.send(Addresses.connection(connectionId), new JsonObject().put("op", "frames").put("frames", batch),
@@ -139,13 +173,13 @@ final class Outbox {
     connectionId = null;
   }
 
-  /** Orders the transport to close at once, dropping what is pending (the client is not reading). */
+  /** Orders the transport to close at once, dropping what is pending but the answers, which are parked. */
   void abort(int code, String reason) {
     if (connectionId == null) {
       return;
     }
     String connection = connectionId;
-    attach(null);
+    detach();
     bus.send(Addresses.connection(connection), new JsonObject().put("op", "close").put("code", code)
         .put("reason", reason), Bus.OPTIONS);
   }

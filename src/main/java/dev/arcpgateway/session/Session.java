@@ -23,6 +23,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -54,6 +55,7 @@ final class Session {
   final Principal principal;
   private final Instant createdAt = Instant.now();
   private final ResumeBuffer buffer;
+  private final ParkedReplies parked;
   private final Outbox outbox;
   private final SubmitQueue submits = new SubmitQueue();
   private final JobViews jobs = new JobViews();
@@ -75,7 +77,8 @@ final class Session {
     this.principal = principal;
     this.features = features;
     this.buffer = new ResumeBuffer(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes());
-    this.outbox = new Outbox(bus, env.context(), this::afterFlush);
+    this.parked = new ParkedReplies(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes());
+    this.outbox = new Outbox(bus, env.context(), parked, this::afterFlush);
     this.flow = new FlowControl(env.options(), bus, id, outbox, buffer, jobs::submittedLive, this::tooSlow);
     this.subscriptions = new Subscriptions(env, this);
   }
@@ -100,7 +103,10 @@ final class Session {
 
   // ---- transport attachment, resume, parking -----------------------------------------------------------
 
-  /** Attaches a connection, rotates the token, welcomes, and replays everything after {@code lastSeenSeq}. */
+  /**
+   * Attaches a connection, rotates the token, welcomes, and replays everything after {@code lastSeenSeq}: the
+   * buffered seq-bearing frames and, each in its place among them, the answers no transport took.
+   */
   private Future<Void> attach(String connectionId, long lastSeenSeq) {
     if (expiryTimer >= 0) {
       env.vertx().cancelTimer(expiryTimer);
@@ -110,10 +116,15 @@ final class Session {
     lastInboundNanos = lastActivityNanos = lastPingNanos = System.nanoTime();
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
-    write(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()));
+    writeLive(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()));
+    ArrayDeque<ParkedReplies.Reply> replies = parked.takeAll();
     for (ResumeBuffer.Entry entry : buffer.after(lastSeenSeq)) {
+      while (!replies.isEmpty() && replies.peekFirst().afterSeq() < entry.seq()) {
+        outbox.writeReply(replies.pollFirst().frame());
+      }
       outbox.write(entry.seq(), entry.frame());
     }
+    replies.forEach(reply -> outbox.writeReply(reply.frame()));
     return env.store().sessions().put(new SessionSnapshot(id, principal.name(), tokenHash, createdAt, null));
   }
 
@@ -130,8 +141,13 @@ final class Session {
       return Future.failedFuture(expired("events after last_event_seq " + lastSeen
           + " are no longer buffered (this session has sent up to " + buffer.lastSeq() + ")"));
     }
+    if (!parked.covers(lastSeen)) {
+      return Future.failedFuture(expired("answers to requests sent before the connection dropped are no longer"
+          + " buffered"));
+    }
     if (outbox.attached()) {
-      outbox.close(CLOSE_TAKEN_OVER, "session resumed on another connection");
+      // what still waits for the old connection is replayed on the new one, answers included
+      outbox.abort(CLOSE_TAKEN_OVER, "session resumed on another connection");
     }
     JsonArray requested = request.getJsonArray("features");
     if (requested != null) {
@@ -158,7 +174,7 @@ final class Session {
 
   /** The transport is gone: keep running and buffering until the resume window passes. */
   private void park() {
-    outbox.attach(null);
+    outbox.detach();
     flow.parked();
     if (expiryTimer < 0) {
       expiryTimer = env.vertx().setTimer(TimeUnit.SECONDS.toMillis(env.options().resumeWindowSec()),
@@ -191,7 +207,7 @@ final class Session {
     long interval = TimeUnit.SECONDS.toNanos(env.options().heartbeatIntervalSec());
     if (has(Feature.HEARTBEAT)) {
       if (now - lastInboundNanos > 2 * interval) {
-        write(Frames.sessionError(id, new ArcpException(ErrorCode.HEARTBEAT_LOST,
+        writeLive(Frames.sessionError(id, new ArcpException(ErrorCode.HEARTBEAT_LOST,
             "no message from the client for two heartbeat intervals"), null));
         outbox.close(CLOSE_HEARTBEAT_LOST, ErrorCode.HEARTBEAT_LOST.name());
         park();
@@ -199,7 +215,7 @@ final class Session {
       }
       if (now - lastPingNanos >= interval) {
         lastPingNanos = now;
-        write(Frames.frame(MessageType.SESSION_PING, id, new JsonObject()
+        writeLive(Frames.frame(MessageType.SESSION_PING, id, new JsonObject()
             .put("nonce", Ids.nonce()).put("sent_at", Timestamps.now())));
       }
     }
@@ -207,7 +223,7 @@ final class Session {
     if (idleLimit > 0 && !jobs.anyLive() && submits.size() == 0 && now - lastActivityNanos > idleLimit) {
       LOG.log(System.Logger.Level.INFO, "evicting session {0} of {1}: no throughput for {2} s", id,
           principal.name(), env.options().idleSessionEvictSec());
-      write(Frames.sessionError(id, new ArcpException(ErrorCode.INVALID_REQUEST,
+      writeLive(Frames.sessionError(id, new ArcpException(ErrorCode.INVALID_REQUEST,
           "session closed after " + env.options().idleSessionEvictSec() + " s without jobs or requests"), null));
       outbox.close(1000, "idle session evicted");
       destroy();
@@ -314,7 +330,7 @@ final class Session {
     if (nonce != null) {
       payload.put("ping_nonce", nonce);
     }
-    write(Frames.frame(MessageType.SESSION_PONG, id, payload.put("received_at", Timestamps.now())));
+    writeLive(Frames.frame(MessageType.SESSION_PONG, id, payload.put("received_at", Timestamps.now())));
   }
 
   /** Fails the request unless {@code feature} was negotiated (§6.2: nobody uses a feature outside it). */
@@ -344,7 +360,7 @@ final class Session {
     }
     MessageType answer = envelope.type() == MessageType.SESSION_BYE
         ? MessageType.SESSION_BYE : MessageType.SESSION_CLOSED;
-    write(Frames.frame(answer, id, payload));
+    writeLive(Frames.frame(answer, id, payload));
     outbox.close(1000, "session closed");
     park();
   }
@@ -504,8 +520,22 @@ final class Session {
 
   // ---- writing ------------------------------------------------------------------------
 
-  /** Writes a frame that carries no {@code event_seq}. */
+  /**
+   * Writes an answer to the client (no {@code event_seq}): if no transport takes it, it is kept and replayed on
+   * resume, so that a resumed client gets every answer to what it sent.
+   */
   void write(JsonObject frame) {
+    String text = frame.encode();
+    if (outbox.attached()) {
+      outbox.writeReply(text);
+    } else {
+      parked.add(lastSeq(), text);
+    }
+    flow.checkBacklog();
+  }
+
+  /** Writes a frame that only means something on the current connection (welcome, heartbeats, its close). */
+  private void writeLive(JsonObject frame) {
     outbox.write(0, frame.encode());
     flow.checkBacklog();
   }
