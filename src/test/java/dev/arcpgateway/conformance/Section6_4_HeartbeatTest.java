@@ -161,6 +161,28 @@ class Section6_4_HeartbeatTest {
     assertFalse(client.isClosed());
   }
 
+  /**
+   * Issue 8 item 10, the other half: any inbound frame is a sign of life, not only a pong. A client that never
+   * answers a ping but acknowledges what it reads (a progress event every 100 ms for 3 s, three intervals) stays.
+   */
+  @Test
+  void anyInboundFrameCountsAsLifeNotOnlyAPong() {
+    WireClient client = gateway.session(TestGateway.ALICE);
+    client.submit("slow", new JsonObject().put("seconds", 3));
+    String jobId = client.expect("job.accepted").getString("job_id");
+    while (true) {
+      JsonObject frame = client.next(Duration.ofSeconds(3));
+      assertFalse(isType(frame, "session.error"), "a client that sends acks was dropped: " + frame.encode());
+      if (frame.containsKey("event_seq")) {
+        client.send(Continuity.ack(client.sessionId(), seq(frame)));
+      }
+      if (isType(frame, "job.result") && jobId.equals(frame.getString("job_id"))) {
+        break;
+      }
+    }
+    assertFalse(client.isClosed());
+  }
+
   @Test
   void withoutTheFeatureNoPingsAndNoHeartbeatLost() {
     WireClient client = Continuity.session(gateway, TestGateway.ALICE, Continuity.featuresWithout("heartbeat"));
