@@ -57,11 +57,20 @@ final class Outbox {
     pendingChars = 0;
   }
 
-  /**
-   * No transport any more: the answers still waiting are parked, each after the seq-bearing frame it followed
-   * (pending seq frames are consecutive and end at the newest written), and everything else is dropped.
-   */
+  /** No transport any more: the answers still waiting are parked, everything else pending is dropped. */
   void detach() {
+    parkReplies();
+    connectionId = null;
+    socketPaused = false;
+    pending.clear();
+    pendingChars = 0;
+  }
+
+  /**
+   * Takes the answers still waiting out of the queue and parks them, each after the seq-bearing frame it followed
+   * (pending seq frames are consecutive and end at the newest written): the connection is being given up.
+   */
+  void parkReplies() {
     record Unsent(long afterSeq, String frame) {
     }
     ArrayDeque<Unsent> replies = new ArrayDeque<>();
@@ -72,13 +81,11 @@ final class Outbox {
         nextSeq = frame.seq();
       } else if (frame.reply()) {
         replies.addFirst(new Unsent(nextSeq - 1, frame.text()));
+        pendingChars -= frame.text().length();
+        it.remove();
       }
     }
     replies.forEach(reply -> parked.add(reply.afterSeq(), reply.frame()));
-    connectionId = null;
-    socketPaused = false;
-    pending.clear();
-    pendingChars = 0;
   }
 
   String connectionId() {

@@ -207,6 +207,7 @@ final class Session {
     long interval = TimeUnit.SECONDS.toNanos(env.options().heartbeatIntervalSec());
     if (has(Feature.HEARTBEAT)) {
       if (now - lastInboundNanos > 2 * interval) {
+        outbox.parkReplies(); // the client is presumed gone: its answers wait for its resume, not for this socket
         writeLive(Frames.sessionError(id, new ArcpException(ErrorCode.HEARTBEAT_LOST,
             "no message from the client for two heartbeat intervals"), null));
         outbox.close(CLOSE_HEARTBEAT_LOST, ErrorCode.HEARTBEAT_LOST.name());

@@ -44,6 +44,28 @@ class ParkedRepliesTest {
     }
   }
 
+  /** On heartbeat loss the answers are parked before the rest is flushed to a connection presumed gone. */
+  @Test
+  void parkingTheAnswersLeavesTheOtherFramesQueued() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      ParkedReplies parked = new ParkedReplies(100, 10_000);
+      Outbox outbox = new Outbox(vertx.eventBus(), vertx.getOrCreateContext(), parked, () -> { });
+      outbox.attach("conn_test");
+      outbox.socketPaused(true);
+      outbox.write(1, "event-1");
+      outbox.writeReply("accepted-b");
+      outbox.write(0, "ping");
+      outbox.parkReplies();
+      assertTrue(outbox.attached());
+      assertEquals(2, outbox.backlog(), "the event and the ping still wait for the socket");
+      assertEquals("event-1ping".length(), outbox.backlogChars());
+      assertEquals(List.of("1:accepted-b"), frames(parked));
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void droppingAnAnswerPastTheCapsRefusesResumesFromBeforeIt() {
     ParkedReplies parked = new ParkedReplies(2, 10_000);
