@@ -117,6 +117,12 @@ final class Session {
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
     writeLive(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()));
+    replay(lastSeenSeq);
+    return env.store().sessions().put(new SessionSnapshot(id, principal.name(), tokenHash, createdAt, null));
+  }
+
+  /** Writes the buffered frames after {@code lastSeenSeq} and, each after the frame it followed, the parked answers. */
+  private void replay(long lastSeenSeq) {
     ArrayDeque<ParkedReplies.Reply> replies = parked.takeAll();
     for (ResumeBuffer.Entry entry : buffer.after(lastSeenSeq)) {
       while (!replies.isEmpty() && replies.peekFirst().afterSeq() < entry.seq()) {
@@ -125,7 +131,6 @@ final class Session {
       outbox.write(entry.seq(), entry.frame());
     }
     replies.forEach(reply -> outbox.writeReply(reply.frame()));
-    return env.store().sessions().put(new SessionSnapshot(id, principal.name(), tokenHash, createdAt, null));
   }
 
   /** A transport asks to continue this session (§6.3); refusals are RESUME_WINDOW_EXPIRED. */
