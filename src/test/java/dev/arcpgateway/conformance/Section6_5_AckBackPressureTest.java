@@ -143,7 +143,7 @@ class Section6_5_AckBackPressureTest {
       }
     }
     assertEquals(jobId, backPressure.getString("job_id"), "the signal names the running job");
-    assertEquals(LAG + 2, seq(backPressure), "back_pressure as soon as more than " + LAG + " events are unacknowledged");
+    assertEquals(LAG + 2, seq(backPressure), "back_pressure once more than " + LAG + " events are unacknowledged");
 
     String nonce = "while-lagging";
     client.send(Continuity.ping(client.sessionId(), nonce));
