@@ -8,12 +8,16 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Supplier;
 
 /**
- * A session's answers to a client that does not keep up (§6.5), kept apart from what the session says:
+ * A session's answers to a client that does not keep up (§6.5, §13.2), kept apart from what the session says.
+ * Delivery itself is never held back for acknowledgements (they are advisory): frames wait only while the
+ * transport's socket cannot take more.
  * <ul>
- *   <li>acknowledgement lag: a client that acknowledges but lags more than {@code back_pressure_lag} events gets
- *       a {@code back_pressure} status, after which delivery is held until its acknowledgements catch up;</li>
- *   <li>backlog: past a high-water mark the session's own jobs are asked to pause (their agents wait), below a
- *       low-water mark to go on;</li>
+ *   <li>acknowledgement lag: a client that has acknowledged at least once and then lags more than
+ *       {@code back_pressure_lag} events gets a {@code back_pressure} status on the job it is being sent, and the
+ *       session's own jobs are paused until its acknowledgements catch up to half that lag; a client that never
+ *       acknowledges is not lagging;</li>
+ *   <li>backlog: past a high-water mark of frames waiting for the socket the session's own jobs are asked to pause
+ *       (their agents wait), below a low-water mark to go on;</li>
  *   <li>a stalled client whose backlog outgrows the buffer caps cannot keep up at all: its transport is closed
  *       (it can resume, or learns RESUME_WINDOW_EXPIRED) so that memory stays bounded.</li>
  * </ul>
@@ -32,9 +36,14 @@ final class FlowControl {
   private final ResumeBuffer buffer;
   private final Supplier<Iterable<String>> ownLiveJobs;
   private final TooSlow tooSlow;
+  /** Frames pile up in front of the socket. */
   private boolean congested;
-  /** Seq of the back_pressure status after which delivery is held, or -1. */
-  private long holdSeq = -1;
+  /** The client has sent {@code session.ack} at least once, so its lag means something. */
+  private boolean acknowledging;
+  /** The client was told {@code back_pressure} and has not caught up since. */
+  private boolean lagging;
+  /** What the session's own jobs were last told. */
+  private boolean throttled;
 
   FlowControl(GatewayOptions options, EventBus bus, String sessionId, Outbox outbox, ResumeBuffer buffer,
               Supplier<Iterable<String>> ownLiveJobs, TooSlow tooSlow) {
@@ -47,32 +56,30 @@ final class FlowControl {
     this.tooSlow = tooSlow;
   }
 
-  /** A new transport: nothing is held. */
-  void attached() {
-    holdSeq = -1;
-  }
-
-  /** No transport: nothing waits in the outbox, so nobody needs to be paused. */
+  /** No transport: nothing waits in the outbox and nobody is expected to acknowledge, so nobody is paused. */
   void parked() {
-    setCongested(false);
+    congested = false;
+    lagging = false;
+    applyThrottle();
   }
 
-  /** True when, after sending {@code seq}, an acknowledging client lags too far and must be told. */
+  /** True when, after sending event {@code seq}, an acknowledging client lags too far and must be told. */
   boolean lagsBehind(long seq) {
-    return holdSeq < 0 && seq - buffer.ackedThrough() > options.backPressureLag();
+    return acknowledging && !lagging && seq - buffer.ackedThrough() > options.backPressureLag();
   }
 
-  /** The back_pressure status {@code statusSeq} is queued: hold everything after it. */
-  void holdAfter(long statusSeq) {
-    outbox.holdNew();
-    holdSeq = statusSeq;
+  /** The client was sent its {@code back_pressure} status: pause the session's jobs until it catches up. */
+  void toldToCatchUp() {
+    lagging = true;
+    applyThrottle();
   }
 
-  /** The client acknowledged: release held delivery once it has caught up to half the allowed lag. */
+  /** The client acknowledged: once it is within half the allowed lag again, its jobs go on. */
   void acknowledged() {
-    if (holdSeq >= 0 && holdSeq - buffer.ackedThrough() <= options.backPressureLag() / 2) {
-      holdSeq = -1;
-      outbox.releaseHold();
+    acknowledging = true;
+    if (lagging && buffer.lastSeq() - buffer.ackedThrough() <= options.backPressureLag() / 2) {
+      lagging = false;
+      applyThrottle();
     }
   }
 
@@ -91,17 +98,20 @@ final class FlowControl {
     int highWater = Math.max(64, options.resumeBufferMaxEvents() / 32);
     long highChars = Math.max(64 * 1024, options.resumeBufferMaxBytes() / 32);
     if (!congested && (backlog > highWater || chars > highChars)) {
-      setCongested(true);
+      congested = true;
+      applyThrottle();
     } else if (congested && backlog < highWater / 4 && chars < highChars / 4) {
-      setCongested(false);
+      congested = false;
+      applyThrottle();
     }
   }
 
-  private void setCongested(boolean slow) {
-    if (slow == congested) {
+  private void applyThrottle() {
+    boolean slow = congested || lagging;
+    if (slow == throttled) {
       return;
     }
-    congested = slow;
+    throttled = slow;
     for (String jobId : ownLiveJobs.get()) {
       bus.send(Addresses.job(jobId), new JsonObject().put("op", "throttle").put("session_id", sessionId)
           .put("slow", slow), Bus.OPTIONS);

@@ -23,6 +23,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -55,6 +56,7 @@ final class Session {
   private final Instant createdAt = Instant.now();
   private final BufferBudget.Account budget;
   private final ResumeBuffer buffer;
+  private final ParkedReplies parked;
   private final Outbox outbox;
   private final SubmitQueue submits = new SubmitQueue();
   private final JobViews jobs = new JobViews();
@@ -65,10 +67,9 @@ final class Session {
   private MessageConsumer<JsonObject> consumer;
   private long expiryTimer = -1;
   private long lastInboundNanos = System.nanoTime();
-  private long lastOutboundNanos = System.nanoTime();
+  private long lastPingNanos = System.nanoTime();
   private long lastActivityNanos = System.nanoTime();
   private final FlowControl flow;
-  private String newestJobId;
   /** False once closed (§6.7): a closed session stays resumable but no longer counts against the cap. */
   private boolean holdsSlot = true;
 
@@ -81,7 +82,8 @@ final class Session {
     this.budget = env.budget().open(env.context(), this::forgetForBudget, this::trimForBudget);
     this.buffer = new ResumeBuffer(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes(),
         budget::change);
-    this.outbox = new Outbox(bus, env.context(), this::afterFlush);
+    this.parked = new ParkedReplies(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes());
+    this.outbox = new Outbox(bus, env.context(), parked, this::afterFlush);
     this.flow = new FlowControl(env.options(), bus, id, outbox, buffer, jobs::submittedLive, this::tooSlow);
     this.subscriptions = new Subscriptions(env, this);
   }
@@ -107,23 +109,35 @@ final class Session {
 
   // ---- transport attachment, resume, parking -----------------------------------------------------------
 
-  /** Attaches a connection, rotates the token, welcomes, and replays everything after {@code lastSeenSeq}. */
+  /**
+   * Attaches a connection, rotates the token, welcomes, and replays everything after {@code lastSeenSeq}: the
+   * buffered seq-bearing frames and, each in its place among them, the answers no transport took.
+   */
   private Future<Void> attach(String connectionId, long lastSeenSeq) {
     if (expiryTimer >= 0) {
       env.vertx().cancelTimer(expiryTimer);
       expiryTimer = -1;
     }
     outbox.attach(connectionId);
-    flow.attached();
     budget.attached();
-    lastInboundNanos = lastActivityNanos = System.nanoTime();
+    lastInboundNanos = lastActivityNanos = lastPingNanos = System.nanoTime();
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
-    write(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()));
+    writeLive(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()));
+    replay(lastSeenSeq);
+    return env.store().sessions().put(new SessionSnapshot(id, principal.name(), tokenHash, createdAt, null));
+  }
+
+  /** Writes the buffered frames after {@code lastSeenSeq} and, each after the frame it followed, the parked answers. */
+  private void replay(long lastSeenSeq) {
+    ArrayDeque<ParkedReplies.Reply> replies = parked.takeAll();
     for (ResumeBuffer.Entry entry : buffer.after(lastSeenSeq)) {
+      while (!replies.isEmpty() && replies.peekFirst().afterSeq() < entry.seq()) {
+        outbox.writeReply(replies.pollFirst().frame());
+      }
       outbox.write(entry.seq(), entry.frame());
     }
-    return env.store().sessions().put(new SessionSnapshot(id, principal.name(), tokenHash, createdAt, null));
+    replies.forEach(reply -> outbox.writeReply(reply.frame()));
   }
 
   /**
@@ -163,14 +177,18 @@ final class Session {
       return expired("events after last_event_seq " + lastSeen
           + " are no longer buffered (this session has sent up to " + buffer.lastSeq() + ")");
     }
+    if (!parked.covers(lastSeen)) {
+      return expired("answers to requests sent before the connection dropped are no longer buffered");
+    }
     return null;
   }
 
-  /** Closes the connection that holds this session, if any, and attaches the resuming one. */
+  /** Takes the session from the connection that holds it, if any, and attaches the resuming one. */
   private Future<JsonObject> takeOver(JsonObject request) {
     long lastSeen = request.getLong("last_event_seq", 0L);
     if (outbox.attached()) {
-      outbox.close(CLOSE_TAKEN_OVER, "session resumed on another connection");
+      // what still waits for the old connection is replayed on the new one, answers included
+      outbox.abort(CLOSE_TAKEN_OVER, "session resumed on another connection");
     }
     JsonArray requested = request.getJsonArray("features");
     if (requested != null) {
@@ -197,7 +215,7 @@ final class Session {
 
   /** The transport is gone: keep running and buffering until the resume window passes. */
   private void park() {
-    outbox.attach(null);
+    outbox.detach();
     flow.parked();
     budget.parked();
     if (expiryTimer < 0) {
@@ -262,8 +280,9 @@ final class Session {
   // ---- liveness (called by the verticle's sweep) ---------------------------------------------------------
 
   /**
-   * Heartbeats (§6.4): ping when nothing was sent for an interval, drop the transport (never the jobs) when
-   * nothing came in for two; and evict sessions that only ever heartbeat (§14).
+   * Heartbeats (§6.4): ping once per interval whatever else is flowing, so that a client that only reads a long
+   * stream still has something to answer; drop the transport (never the jobs) when nothing at all came in for two
+   * intervals; and evict sessions that only ever heartbeat (§14).
    */
   void tick(long now) {
     if (!outbox.attached()) {
@@ -272,14 +291,16 @@ final class Session {
     long interval = TimeUnit.SECONDS.toNanos(env.options().heartbeatIntervalSec());
     if (has(Feature.HEARTBEAT)) {
       if (now - lastInboundNanos > 2 * interval) {
-        write(Frames.sessionError(id, new ArcpException(ErrorCode.HEARTBEAT_LOST,
+        outbox.parkReplies(); // the client is presumed gone: its answers wait for its resume, not for this socket
+        writeLive(Frames.sessionError(id, new ArcpException(ErrorCode.HEARTBEAT_LOST,
             "no message from the client for two heartbeat intervals"), null));
         outbox.close(CLOSE_HEARTBEAT_LOST, ErrorCode.HEARTBEAT_LOST.name());
         park();
         return;
       }
-      if (now - lastOutboundNanos >= interval) {
-        write(Frames.frame(MessageType.SESSION_PING, id, new JsonObject()
+      if (now - lastPingNanos >= interval) {
+        lastPingNanos = now;
+        writeLive(Frames.frame(MessageType.SESSION_PING, id, new JsonObject()
             .put("nonce", Ids.nonce()).put("sent_at", Timestamps.now())));
       }
     }
@@ -287,7 +308,7 @@ final class Session {
     if (idleLimit > 0 && !jobs.anyLive() && submits.size() == 0 && now - lastActivityNanos > idleLimit) {
       LOG.log(System.Logger.Level.INFO, "evicting session {0} of {1}: no throughput for {2} s", id,
           principal.name(), env.options().idleSessionEvictSec());
-      write(Frames.sessionError(id, new ArcpException(ErrorCode.INVALID_REQUEST,
+      writeLive(Frames.sessionError(id, new ArcpException(ErrorCode.INVALID_REQUEST,
           "session closed after " + env.options().idleSessionEvictSec() + " s without jobs or requests"), null));
       outbox.close(1000, "idle session evicted");
       destroy();
@@ -394,7 +415,7 @@ final class Session {
     if (nonce != null) {
       payload.put("ping_nonce", nonce);
     }
-    write(Frames.frame(MessageType.SESSION_PONG, id, payload.put("received_at", Timestamps.now())));
+    writeLive(Frames.frame(MessageType.SESSION_PONG, id, payload.put("received_at", Timestamps.now())));
   }
 
   /** Fails the request unless {@code feature} was negotiated (§6.2: nobody uses a feature outside it). */
@@ -405,7 +426,7 @@ final class Session {
     }
   }
 
-  /** {@code session.ack} (§6.5): frees the acknowledged frames and lets held-back delivery go on. */
+  /** {@code session.ack} (§6.5): frees the acknowledged frames and lets jobs paused for the lag go on. */
   private void ack(Envelope envelope) {
     Long seq = Fields.optLong(envelope.payload(), "last_processed_seq");
     if (seq == null || seq < 0) {
@@ -424,7 +445,7 @@ final class Session {
     }
     MessageType answer = envelope.type() == MessageType.SESSION_BYE
         ? MessageType.SESSION_BYE : MessageType.SESSION_CLOSED;
-    write(Frames.frame(answer, id, payload));
+    writeLive(Frames.frame(answer, id, payload));
     outbox.close(1000, "session closed");
     park();
     freeSlot(); // §14: a closed session frees its principal's slot at once
@@ -597,7 +618,6 @@ final class Session {
       }
     }
     lastActivityNanos = System.nanoTime();
-    newestJobId = jobId;
     long seq = writeSequenced(type, jobId, frame.getString("trace_id"), payload);
     jobs.delivered(jobId, seq, type != MessageType.JOB_EVENT);
   }
@@ -612,9 +632,22 @@ final class Session {
 
   // ---- writing ------------------------------------------------------------------------
 
-  /** Writes a frame that carries no {@code event_seq}. */
+  /**
+   * Writes an answer to the client (no {@code event_seq}): if no transport takes it, it is kept and replayed on
+   * resume, so that a resumed client gets every answer to what it sent.
+   */
   void write(JsonObject frame) {
-    lastOutboundNanos = System.nanoTime();
+    String text = frame.encode();
+    if (outbox.attached()) {
+      outbox.writeReply(text);
+    } else {
+      parked.add(lastSeq(), text);
+    }
+    flow.checkBacklog();
+  }
+
+  /** Writes a frame that only means something on the current connection (welcome, heartbeats, its close). */
+  private void writeLive(JsonObject frame) {
     outbox.write(0, frame.encode());
     flow.checkBacklog();
   }
@@ -625,29 +658,30 @@ final class Session {
     String text = Frames.jobFrame(type, id, jobId, traceId, seq, payload).encode();
     nextSeq++; // only once encoded: a frame that cannot be written leaves no gap
     buffer.append(seq, text);
-    lastOutboundNanos = System.nanoTime();
     outbox.write(seq, text);
-    if (has(Feature.ACK) && flow.lagsBehind(seq)) {
-      holdForAcks(jobId, traceId);
+    // on an event, never a terminal frame: the signal must name a job the client still follows
+    if (type == MessageType.JOB_EVENT && has(Feature.ACK) && flow.lagsBehind(seq)) {
+      signalBackPressure(jobId, traceId);
     }
     flow.checkBacklog();
     return seq;
   }
 
   /**
-   * The client acknowledges, but lags too far behind (§6.5): tell it with a {@code back_pressure} status
-   * event, which still goes out, and hold everything after it until its acknowledgements catch up.
+   * The client acknowledges, but lags too far behind (§6.5, §13.2): tell it with a {@code back_pressure} status
+   * event on the job it is reading, and pause this session's jobs until its acknowledgements catch up. Delivery
+   * goes on meanwhile: acknowledgements are advisory, so nothing is ever held back for them.
    */
-  private void holdForAcks(String jobId, String traceId) {
+  private void signalBackPressure(String jobId, String traceId) {
     long seq = nextSeq++;
     JsonObject status = new JsonObject().put("kind", "status").put("ts", Timestamps.now())
         .put("body", new JsonObject().put("phase", "back_pressure").put("message",
-            "acknowledge up to event_seq " + seq + "; delivery resumes when the client catches up"));
-    String text = Frames.jobFrame(MessageType.JOB_EVENT, id, jobId != null ? jobId : newestJobId, traceId, seq,
-        status).encode();
+            "acknowledged up to event_seq " + buffer.ackedThrough() + " of " + seq
+                + "; this session's jobs are paused until acknowledgements catch up"));
+    String text = Frames.jobFrame(MessageType.JOB_EVENT, id, jobId, traceId, seq, status).encode();
     buffer.append(seq, text);
     outbox.write(seq, text);
-    flow.holdAfter(seq);
+    flow.toldToCatchUp();
   }
 
   private void afterFlush() {

@@ -74,7 +74,7 @@ public final class SessionVerticle extends VerticleBase {
         runtimeFeatures, sessions, budget);
     logins = new LoginGuard(vertx, new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
         System::nanoTime));
-    // a quarter interval keeps pings within about an interval of the last frame, and costs one pass per tick
+    // a quarter interval keeps pings about one interval apart, and costs one pass per tick
     long sweepMs = Math.max(100, Math.min(1_000, options.heartbeatIntervalSec() * 250L));
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweep());
     return inventory.start(vertx)

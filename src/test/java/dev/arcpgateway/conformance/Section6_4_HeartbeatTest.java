@@ -119,12 +119,68 @@ class Section6_4_HeartbeatTest {
     WireClient resumed = resumeOn(gateway,
         Continuity.sessionResume(client.sessionId(), resumeToken(client), lastSeq));
     List<JsonObject> rest = new ArrayList<>(resumed.untilTerminal(jobId));
+    rest.removeIf(frame -> isType(frame, "session.ping")); // pings flow on schedule during the stream
     for (JsonObject frame : rest) {
       assertEquals(++lastSeq, seq(frame), frame.encode());
     }
     JsonObject result = rest.get(rest.size() - 1);
     assertEquals("job.result", result.getString("type"), "the job was not terminated: " + result.encode());
     assertEquals(4, result.getJsonObject("payload").getJsonObject("result").getInteger("slept"));
+  }
+
+  /**
+   * Issue 8 item 10: a client that only reads a continuous stream (a progress event every 100 ms for 4 s, four
+   * intervals) and answers what it is asked is not cut off. The runtime pings on schedule whatever else flows, so
+   * the client always has a ping to answer; before, pings went out only after an interval without any frame, none
+   * came during the stream, and the client was dropped with HEARTBEAT_LOST after two intervals.
+   */
+  @Test
+  void aClientReadingAContinuousStreamIsPingedOnScheduleAndStays() {
+    WireClient client = gateway.session(TestGateway.ALICE);
+    client.submit("slow", new JsonObject().put("seconds", 4));
+    String jobId = client.expect("job.accepted").getString("job_id");
+    int pings = 0;
+    long lastSeq = 0;
+    while (true) {
+      JsonObject frame = client.next(Duration.ofSeconds(3));
+      if (isType(frame, "session.ping")) {
+        pings++;
+        client.send(Continuity.pong(client.sessionId(), frame.getJsonObject("payload").getString("nonce")));
+        continue;
+      }
+      assertFalse(isType(frame, "session.error"), "a reading client that answers pings was dropped after "
+          + pings + " pings: " + frame.encode());
+      assertEquals(++lastSeq, seq(frame), "gap-free: " + frame.encode());
+      if (isType(frame, "job.result")) {
+        assertEquals(jobId, frame.getString("job_id"));
+        break;
+      }
+    }
+    assertTrue(pings >= 3, "one ping per interval while the stream flows, got " + pings);
+    assertTrue(lastSeq > 30, "the stream was continuous: " + lastSeq + " frames");
+    assertFalse(client.isClosed());
+  }
+
+  /**
+   * Issue 8 item 10, the other half: any inbound frame is a sign of life, not only a pong. A client that never
+   * answers a ping but acknowledges what it reads (a progress event every 100 ms for 3 s, three intervals) stays.
+   */
+  @Test
+  void anyInboundFrameCountsAsLifeNotOnlyAPong() {
+    WireClient client = gateway.session(TestGateway.ALICE);
+    client.submit("slow", new JsonObject().put("seconds", 3));
+    String jobId = client.expect("job.accepted").getString("job_id");
+    while (true) {
+      JsonObject frame = client.next(Duration.ofSeconds(3));
+      assertFalse(isType(frame, "session.error"), "a client that sends acks was dropped: " + frame.encode());
+      if (frame.containsKey("event_seq")) {
+        client.send(Continuity.ack(client.sessionId(), seq(frame)));
+      }
+      if (isType(frame, "job.result") && jobId.equals(frame.getString("job_id"))) {
+        break;
+      }
+    }
+    assertFalse(client.isClosed());
   }
 
   @Test
