@@ -40,12 +40,20 @@ public final class LoginGuard {
    * against the address. The credentials the hello carried are kept out of the log line.
    */
   public void refused(String remote, ArcpException error, Hello hello) {
+    refused(remote, error, hello.auth() != null && hello.auth().getValue("token") instanceof String token ? token : "",
+        hello.resume() != null && hello.resume().token() != null ? hello.resume().token() : "");
+  }
+
+  /**
+   * Logs a refused login from {@code remote} that presented {@code credentials} (an agent token on the bridge, a
+   * bearer or resume token), keeping them out of the line; UNAUTHENTICATED also counts against the address.
+   */
+  public void refused(String remote, ArcpException error, String... credentials) {
     String reason = error.getMessage() == null ? "-" : error.getMessage();
-    if (hello.auth() != null && hello.auth().getValue("token") instanceof String token && !token.isEmpty()) {
-      reason = reason.replace(token, "<credential>"); // should an authenticator have quoted it
-    }
-    if (hello.resume() != null && hello.resume().token() != null && !hello.resume().token().isEmpty()) {
-      reason = reason.replace(hello.resume().token(), "<credential>");
+    for (String credential : credentials) {
+      if (credential != null && !credential.isEmpty()) {
+        reason = reason.replace(credential, "<credential>"); // should an authenticator have quoted it
+      }
     }
     Audit.loginRefused(remote, error.code().name(), reason);
     if (error.code() == ErrorCode.UNAUTHENTICATED && throttle.failed(remote)) {

@@ -1,5 +1,7 @@
 package dev.arcpgateway.agent.bridge;
 
+import dev.arcpgateway.auth.LoginGuard;
+import dev.arcpgateway.auth.LoginThrottle;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
@@ -25,9 +27,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
@@ -60,13 +60,15 @@ public final class AgentBridgeVerticle extends VerticleBase {
   private final GatewayOptions options;
   private final BridgeSettings settings;
   private final IntConsumer onListening;
-  private final Set<Integer> relayPorts = new HashSet<>();
+  /** Local port of each guard relay → the remote address of the agent behind it. */
+  private final Map<Integer, String> relays = new HashMap<>();
   /** Keyed by the relay connection's port, which is how the bridge's sockets are told apart. */
   private final Map<Integer, BridgeConnection> connections = new HashMap<>();
   private final Map<String, BridgeConnection> byId = new HashMap<>();
   private final Map<String, BridgeConnection> inboxOwners = new HashMap<>();
   private final Map<String, BridgedAgent> agents = new HashMap<>();
   private AgentAuthenticator authenticator;
+  private LoginGuard logins;
 
   public AgentBridgeVerticle(GatewayOptions options, BridgeSettings settings, IntConsumer onListening) {
     this.options = options;
@@ -92,11 +94,13 @@ public final class AgentBridgeVerticle extends VerticleBase {
         .addInboundPermitted(new PermittedOptions().setAddressRegex(JOB.pattern()))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(INBOX.pattern()))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.LIFECYCLE));
-    BridgeGuard guard = new BridgeGuard(vertx, settings, internalPort, relayPorts, this::closed,
+    BridgeGuard guard = new BridgeGuard(vertx, settings, internalPort, relays, this::closed,
         new RelayDeadlines(options.bridgeAuthTimeoutMs(), options.bridgeFrameTimeoutMs()));
     return AgentAuthenticator.create(vertx, settings)
         .compose(auth -> {
           authenticator = auth;
+          logins = new LoginGuard(vertx, new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
+              System::nanoTime));
           return vertx.eventBus().<JsonObject>consumer(ANNOUNCE, this::onAnnounce).completion();
         })
         .compose(v -> TcpEventBusBridge.create(vertx, permissions, new NetServerOptions(), this::onBridgeEvent)
@@ -124,12 +128,10 @@ public final class AgentBridgeVerticle extends VerticleBase {
         JsonObject frame = event.getRawMessage();
         if (connection.identity == null) {
           JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
-          connection.identity = authenticator.authenticate(headers.getString("authorization"));
+          connection.identity = authenticate(connection.remoteAddress, headers.getString("authorization"));
         }
         connection.identity.onComplete(identity -> {
           if (identity.failed()) {
-            LOG.log(System.Logger.Level.WARNING, "agent connection {0} refused: {1}", connection.id,
-                identity.cause().getMessage());
             event.complete(false);
             vertx.runOnContext(v -> socket.close()); // after the bridge's err frame
             return;
@@ -141,14 +143,27 @@ public final class AgentBridgeVerticle extends VerticleBase {
   }
 
   /**
+   * Checks an agent connection's credential, after the wait its address has earned by failing before; a refusal
+   * is audited (remote address and reason, never the token) and counts against the address, as for sessions.
+   */
+  private Future<BridgeConnection.AgentIdentity> authenticate(String remote, String authorization) {
+    return logins.admit(remote)
+        .compose(v -> authenticator.authenticate(authorization))
+        .onFailure(failure -> {
+          String token = authorization == null ? "" : authorization.replaceFirst("(?i)^bearer ", "").trim();
+          logins.refused(remote, ArcpException.from(failure), token);
+        });
+  }
+
+  /**
    * The connection behind a bridge socket. Only the guard's relays may use the private bridge port (a relay
    * forwards nothing before its port is known); anything else gets null and is dropped.
    */
   private BridgeConnection connectionOf(NetSocket socket) {
     int port = socket.remoteAddress().port();
     BridgeConnection connection = connections.get(port);
-    if (connection == null && relayPorts.contains(port)) {
-      connection = new BridgeConnection("agentconn_" + Ids.message());
+    if (connection == null && relays.containsKey(port)) {
+      connection = new BridgeConnection("agentconn_" + Ids.message(), relays.get(port));
       connections.put(port, connection);
       byId.put(connection.id, connection);
     } else if (connection == null) {

@@ -13,6 +13,8 @@ import java.util.Set;
 final class BridgeConnection {
 
   final String id;
+  /** Where the agent connected from (the guard's relay knows; the bridge sees only the relay). */
+  final String remoteAddress;
   /** Completes with the identity once the first frame's credentials were checked; fails if they were not good. */
   Future<AgentIdentity> identity;
   String inbox;
@@ -24,8 +26,9 @@ final class BridgeConnection {
   /** Registered for {@code arcp.lifecycle} (a token granted {@code observe_lifecycle}). */
   boolean observingLifecycle;
 
-  BridgeConnection(String id) {
+  BridgeConnection(String id, String remoteAddress) {
     this.id = id;
+    this.remoteAddress = remoteAddress;
   }
 
   /**

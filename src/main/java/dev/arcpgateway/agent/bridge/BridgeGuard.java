@@ -10,7 +10,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayDeque;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The public face of the agent bridge: a TCP listener speaking the event-bus bridge framing (4-byte big-endian
@@ -27,23 +27,24 @@ final class BridgeGuard {
   private final Vertx vertx;
   private final BridgeSettings settings;
   private final int upstreamPort;
-  private final Set<Integer> relayPorts;
+  private final Map<Integer, String> relays;
   private final java.util.function.IntConsumer onRelayClosed;
   private final RelayDeadlines deadlines;
   private final NetClient upstream;
   private NetServer server;
 
   /**
-   * @param relayPorts    filled with the local ports of the relay connections, so the bridge can tell them apart
+   * @param relays        filled with the local port of each relay connection and its agent's remote address, so the
+   *                      bridge can tell relays apart and say where an agent connected from
    * @param onRelayClosed told the local port of a relay connection once its agent is gone (the 5.0.7 bridge
    *                      reports no socket events of its own)
    */
-  BridgeGuard(Vertx vertx, BridgeSettings settings, int upstreamPort, Set<Integer> relayPorts,
+  BridgeGuard(Vertx vertx, BridgeSettings settings, int upstreamPort, Map<Integer, String> relays,
               java.util.function.IntConsumer onRelayClosed, RelayDeadlines deadlines) {
     this.vertx = vertx;
     this.settings = settings;
     this.upstreamPort = upstreamPort;
-    this.relayPorts = relayPorts;
+    this.relays = relays;
     this.onRelayClosed = onRelayClosed;
     this.deadlines = deadlines;
     this.upstream = vertx.createNetClient();
@@ -99,7 +100,7 @@ final class BridgeGuard {
           return;
         }
         bridge = connected.result();
-        relayPorts.add(bridge.localAddress().port());
+        relays.put(bridge.localAddress().port(), agent.remoteAddress().hostAddress());
         bridge.handler(buffer -> {
           agent.write(buffer);
           if (agent.writeQueueFull()) {
@@ -109,7 +110,7 @@ final class BridgeGuard {
         });
         int relayPort = bridge.localAddress().port();
         bridge.closeHandler(v -> {
-          relayPorts.remove(relayPort);
+          relays.remove(relayPort);
           close(null);
           onRelayClosed.accept(relayPort);
         });
