@@ -2,6 +2,7 @@ package dev.arcpgateway.session;
 
 import dev.arcpgateway.protocol.Utf8;
 import java.util.ArrayDeque;
+import java.util.function.LongConsumer;
 
 /**
  * The answers to a client's requests ({@code job.accepted}, {@code job.cancelled}, {@code session.jobs},
@@ -17,16 +18,22 @@ final class ParkedReplies {
   record Reply(long afterSeq, String frame, long bytes) {
   }
 
+  /** Heap an entry takes beyond its text, as the resume buffer counts it. */
+  private static final long ENTRY_HEAP = 72;
+
   private final ArrayDeque<Reply> replies = new ArrayDeque<>();
   private final int maxReplies;
   private final long maxBytes;
+  private final LongConsumer ledger;
   private long bytes;
   /** A resume from a {@code last_event_seq} below this would miss an answer that was dropped. */
   private long coveredFrom;
 
-  ParkedReplies(int maxReplies, long maxBytes) {
+  /** @param ledger told every growth (positive) and shrinkage (negative) in bytes of heap: the gateway's budget */
+  ParkedReplies(int maxReplies, long maxBytes, LongConsumer ledger) {
     this.maxReplies = maxReplies;
     this.maxBytes = maxBytes;
+    this.ledger = ledger;
   }
 
   /** Keeps an answer; answers arrive in stream order, so {@code afterSeq} never decreases. */
@@ -34,9 +41,11 @@ final class ParkedReplies {
     Reply reply = new Reply(afterSeq, frame, Utf8.length(frame));
     replies.addLast(reply);
     bytes += reply.bytes();
+    ledger.accept(ENTRY_HEAP + reply.bytes());
     while (replies.size() > maxReplies || bytes > maxBytes) {
       Reply dropped = replies.removeFirst();
       bytes -= dropped.bytes();
+      ledger.accept(-ENTRY_HEAP - dropped.bytes());
       coveredFrom = Math.max(coveredFrom, dropped.afterSeq() + 1);
     }
   }
@@ -49,6 +58,7 @@ final class ParkedReplies {
   /** Hands every kept answer over, oldest first, for a replay. */
   ArrayDeque<Reply> takeAll() {
     ArrayDeque<Reply> taken = new ArrayDeque<>(replies);
+    ledger.accept(-ENTRY_HEAP * replies.size() - bytes);
     replies.clear();
     bytes = 0;
     return taken;

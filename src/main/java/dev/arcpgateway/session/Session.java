@@ -82,7 +82,8 @@ final class Session {
     this.budget = env.budget().open(env.context(), this::forgetForBudget, this::trimForBudget);
     this.buffer = new ResumeBuffer(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes(),
         budget::change);
-    this.parked = new ParkedReplies(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes());
+    this.parked = new ParkedReplies(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes(),
+        budget::change);
     this.outbox = new Outbox(bus, env.context(), parked, this::afterFlush);
     this.flow = new FlowControl(env.options(), bus, id, outbox, buffer, jobs::submittedLive, this::tooSlow);
     this.subscriptions = new Subscriptions(env, this);

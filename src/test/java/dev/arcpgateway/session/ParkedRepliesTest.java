@@ -24,7 +24,7 @@ class ParkedRepliesTest {
   void answersWaitingForAFullSocketAreParkedInPlace() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      ParkedReplies parked = new ParkedReplies(100, 10_000);
+      ParkedReplies parked = new ParkedReplies(100, 10_000, bytes -> { });
       Outbox outbox = new Outbox(vertx.eventBus(), vertx.getOrCreateContext(), parked, () -> { });
       outbox.attach("conn_test");
       outbox.socketPaused(true);
@@ -49,7 +49,7 @@ class ParkedRepliesTest {
   void parkingTheAnswersLeavesTheOtherFramesQueued() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      ParkedReplies parked = new ParkedReplies(100, 10_000);
+      ParkedReplies parked = new ParkedReplies(100, 10_000, bytes -> { });
       Outbox outbox = new Outbox(vertx.eventBus(), vertx.getOrCreateContext(), parked, () -> { });
       outbox.attach("conn_test");
       outbox.socketPaused(true);
@@ -68,7 +68,7 @@ class ParkedRepliesTest {
 
   @Test
   void droppingAnAnswerPastTheCapsRefusesResumesFromBeforeIt() {
-    ParkedReplies parked = new ParkedReplies(2, 10_000);
+    ParkedReplies parked = new ParkedReplies(2, 10_000, bytes -> { });
     parked.add(3, "a");
     parked.add(5, "b");
     assertTrue(parked.covers(0));
@@ -81,11 +81,26 @@ class ParkedRepliesTest {
 
   @Test
   void theByteCapBoundsTheAnswersToo() {
-    ParkedReplies parked = new ParkedReplies(100, 10);
+    ParkedReplies parked = new ParkedReplies(100, 10, bytes -> { });
     parked.add(1, "123456");
     parked.add(2, "123456");
     assertFalse(parked.covers(1));
     assertTrue(parked.covers(2));
     assertEquals(List.of("2:123456"), frames(parked));
+  }
+
+  /** What the answers take is told to the gateway's buffer budget, and all of it given back. */
+  @Test
+  void theLedgerFollowsAddsDropsAndTakes() {
+    long[] ledger = {0};
+    ParkedReplies parked = new ParkedReplies(2, 10_000, bytes -> ledger[0] += bytes);
+    parked.add(1, "accepted-a");
+    long one = ledger[0];
+    assertTrue(one > "accepted-a".length(), "the heap an answer takes, not only its text");
+    parked.add(1, "accepted-b");
+    parked.add(2, "accepted-c"); // the count cap drops accepted-a
+    assertEquals(2 * one, ledger[0]);
+    frames(parked);
+    assertEquals(0, ledger[0], "every byte told is given back");
   }
 }
