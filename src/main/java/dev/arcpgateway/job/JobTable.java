@@ -147,6 +147,8 @@ final class JobTable {
     job.status = status;
     job.endedNanos = System.nanoTime();
     payload.put("completed_at", Timestamps.now()); // the Python client requires it on both terminal frames
+    // stored before it is announced: a client that saw the terminal frame and lists its jobs sees it ended
+    saveSnapshot(job);
     emit(job, type, payload);
     // the agent side always learns the job ended: a still-running agent must stop, its host frees the slot
     job.endOrder = agentReason != null ? new JsonObject().put("op", "cancel").put("reason", agentReason)
@@ -158,7 +160,6 @@ final class JobTable {
     jobs.remove(job.id);
     retired.addLast(job);
     releaseLease(job.id);
-    saveSnapshot(job);
     lifecycle.publish(moment, job, code);
     JobTracing.end(job.span, status.wire(), code, payload.getString("message"));
     if (job.delegatedBy != null) {
