@@ -1,0 +1,50 @@
+package dev.arcpgateway.cli;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+
+/**
+ * A command that talks to a gateway: checks its own arguments, opens one {@link ArcpClient} session with the
+ * {@link ClientOptions}, runs, and closes the session. Ctrl-C reaches the session as {@link ArcpClient.Interrupted}.
+ */
+abstract class ClientCommand implements Callable<Integer> {
+
+  @Mixin
+  ClientOptions client;
+
+  /** How long the command may take when --timeout is not given (zero: no limit). */
+  abstract Duration defaultTimeout();
+
+  /** Checks the command's own arguments before anything connects; throws {@link CliFailure#usage}. */
+  void check() {
+  }
+
+  abstract int run(ArcpClient session, CliOutput output, Deadline deadline);
+
+  @Override
+  public final Integer call() {
+    check();
+    CliOutput output = new CliOutput(client.json());
+    Deadline deadline = client.deadline(defaultTimeout());
+    try (ArcpClient session = ArcpClient.open(client, "arcp-gateway-cli", deadline, output.notices())) {
+      Interrupts.deliverTo(session);
+      return run(session, output, deadline);
+    }
+  }
+
+  /** A refusal of the command's request: printed as a line in json mode; exit code 1 with the ARCP code. */
+  static CliFailure refusal(String request, JsonObject frame, CliOutput output) {
+    if (output.json()) {
+      output.jsonLine(frame);
+    }
+    return new CliFailure(ExitCodes.JOB_ERROR, request + " refused: " + ArcpClient.describeError(frame));
+  }
+
+  /** True when {@code frame} is the {@code answerType} frame answering request {@code requestId}. */
+  static boolean answers(JsonObject frame, String answerType, String requestId) {
+    return answerType.equals(ArcpClient.type(frame))
+        && requestId.equals(frame.getJsonObject("payload", new JsonObject()).getString("request_id"));
+  }
+}
