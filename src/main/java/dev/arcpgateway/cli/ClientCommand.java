@@ -2,7 +2,10 @@ package dev.arcpgateway.cli;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -10,6 +13,13 @@ import picocli.CommandLine.Mixin;
  * {@link ClientOptions}, runs, and closes the session. Ctrl-C reaches the session as {@link ArcpClient.Interrupted}.
  */
 abstract class ClientCommand implements Callable<Integer> {
+
+  /**
+   * The client's network libraries: their warnings (a connection evicted on close, a reset peer) are expected
+   * moments of a client that the command reports in its own words, so only their severe errors are shown. Held
+   * here because java.util.logging keeps loggers only weakly.
+   */
+  private static final List<Logger> LIBRARIES = List.of(Logger.getLogger("io.vertx"), Logger.getLogger("io.netty"));
 
   @Mixin
   ClientOptions client;
@@ -25,6 +35,7 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
+    LIBRARIES.forEach(library -> library.setLevel(Level.SEVERE));
     check();
     CliOutput output = new CliOutput(client.json());
     Deadline deadline = client.deadline(defaultTimeout());

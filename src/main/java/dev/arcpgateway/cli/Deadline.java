@@ -30,9 +30,12 @@ record Deadline(long atNanos, Duration limit) {
     return limit == null;
   }
 
-  /** Milliseconds left (at least 0), or Long.MAX_VALUE for never. */
+  /**
+   * Milliseconds left (at least 0), or Long.MAX_VALUE for never. Rounded up, so that a wait of this long ends
+   * with the deadline {@link #passed()}, not a fraction of a millisecond before.
+   */
   long remainingMillis() {
-    return never() ? Long.MAX_VALUE : Math.max(0, (atNanos - System.nanoTime()) / 1_000_000);
+    return never() ? Long.MAX_VALUE : Math.max(0, (atNanos - System.nanoTime() + 999_999) / 1_000_000);
   }
 
   boolean passed() {

@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         CancelCommand.class, AgentsCommand.class})
 public final class Main implements Runnable {
 
+  /** Wide enough that URLs and examples in the help are not broken across lines. */
+  private static final int HELP_WIDTH = 110;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -32,6 +35,7 @@ public final class Main implements Runnable {
   /** The command line with the client commands' exit codes and one-line error reports. */
   static CommandLine commandLine() {
     CommandLine line = new CommandLine(new Main());
+    line.setUsageHelpWidth(HELP_WIDTH);
     for (CommandLine sub : line.getSubcommands().values()) {
       if (sub.getCommand() instanceof ClientCommand) {
         sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")

@@ -38,7 +38,7 @@ final class SubmitCommand extends ClientCommand {
   String leaseConstraints;
 
   @Option(names = "--idempotency-key", paramLabel = "KEY",
-      description = "resubmitting with the same key and parameters returns the same job (§7.2)")
+      description = "resubmitting with the same key and parameters returns the same job (ARCP 7.2)")
   String idempotencyKey;
 
   @Option(names = "--max-runtime-sec", paramLabel = "SECONDS", description = "the runtime ends the job after this")
@@ -69,7 +69,7 @@ final class SubmitCommand extends ClientCommand {
         submit.put("lease_constraints", new JsonObject(leaseConstraints));
       }
     } catch (DecodeException | ClassCastException e) {
-      throw CliFailure.usage("--input, --lease and --lease-constraints take JSON: " + e.getMessage());
+      throw CliFailure.usage("--input, --lease and --lease-constraints take JSON: " + e.getMessage().lines().findFirst().orElse(""));
     }
     if (idempotencyKey != null) {
       submit.put("idempotency_key", idempotencyKey);

@@ -1,0 +1,117 @@
+package dev.arcpgateway.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arcpgateway.testing.GateAgent;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The documented exit codes, each with its one line on stderr. */
+class CliExitCodesTest {
+
+  private static CliGateway gateway;
+
+  @BeforeAll
+  static void start() {
+    gateway = new CliGateway();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gateway.close();
+  }
+
+  @Test
+  void aJobErrorExits1WithItsArcpCode() {
+    CliProcess fail = CliProcess.run(gateway.alice(), "submit", "--agent", "fail",
+        "--input", "{\"code\": \"PERMISSION_DENIED\", \"message\": \"no\"}");
+    assertEquals(1, fail.exitCode(), fail::describe);
+    assertTrue(fail.stderr().lines().anyMatch(l -> l.equals("job.error PERMISSION_DENIED: no")), fail::describe);
+    assertEquals("", fail.stdout(), fail::describe);
+
+    CliProcess unknown = CliProcess.run(gateway.alice(), "cancel", "job_00000000000000000000000000");
+    assertEquals(1, unknown.exitCode(), unknown::describe);
+    assertTrue(unknown.stderr().contains("JOB_NOT_FOUND"), unknown::describe);
+  }
+
+  @Test
+  void usageAndConfigurationErrorsExit2() {
+    assertUsage(CliProcess.run(gateway.alice(), "submit"), "Missing required option: '--agent");
+    assertUsage(CliProcess.run(gateway.alice(), "jobs", "--output", "yaml"), "--output");
+    assertUsage(CliProcess.run(gateway.alice(), "submit", "--agent", "echo", "--input", "{nope"), "take JSON");
+    assertUsage(CliProcess.run(gateway.alice(), "submit", "--agent", "echo", "--ext", "vendor=1"), "x-KEY=VALUE");
+    assertUsage(CliProcess.run(gateway.alice(), "agents", "--url", "http://127.0.0.1:8080/arcp"),
+        "use ws://127.0.0.1:8080/arcp");
+    assertUsage(CliProcess.run(gateway.alice(), "agents", "--url", "ws://"), "--url");
+    assertUsage(CliProcess.run(gateway.alice(), "agents", "--timeout", "soon"), "--timeout soon");
+    assertUsage(CliProcess.run(Map.of("ARCP_URL", gateway.gateway().url()), "agents"), "no token");
+  }
+
+  @Test
+  void aRefusedTokenExits3() {
+    CliProcess agents = CliProcess.run(Map.of("ARCP_URL", gateway.gateway().url(), "ARCP_TOKEN", "wrong"), "agents");
+    assertEquals(3, agents.exitCode(), agents::describe);
+    assertOneLine(agents, "authentication refused by " + gateway.gateway().url() + ": UNAUTHENTICATED");
+  }
+
+  @Test
+  void noGatewayExits4() throws IOException {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String url = "ws://127.0.0.1:" + port + "/arcp";
+    CliProcess jobs = CliProcess.run(gateway.alice(url), "jobs");
+    assertEquals(4, jobs.exitCode(), jobs::describe);
+    assertOneLine(jobs, "cannot connect to " + url);
+  }
+
+  @Test
+  void aTimeoutExits5AndLeavesTheJobRunning() {
+    CliProcess submit = CliProcess.run(gateway.alice(), "submit", "--agent", "gate",
+        "--input", GateAgent.input("timeout").encode(), "--timeout", "1s");
+    assertEquals(5, submit.exitCode(), submit::describe);
+    assertTrue(submit.stderr().lines().anyMatch(l -> l.startsWith("timed out after 1s waiting for the end of job")),
+        submit::describe);
+    GateAgent.finish(gateway.vertx(), "timeout"); // still running, so the gate still answers
+  }
+
+  @Test
+  void theTokenCanComeFromAFile(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("token"), dev.arcpgateway.testing.TestGateway.ALICE + "\n");
+    CliProcess agents = CliProcess.run(Map.of("ARCP_URL", gateway.gateway().url()), "agents",
+        "--token-file", file.toString());
+    assertEquals(0, agents.exitCode(), agents::describe);
+  }
+
+  @Test
+  void helpDescribesDefaultsAnExampleAndTheExitCodes() {
+    for (String command : new String[] {"submit", "watch", "jobs", "cancel", "agents"}) {
+      CliProcess help = CliProcess.run(Map.of(), command, "--help");
+      assertEquals(0, help.exitCode(), help::describe);
+      String text = help.stdout();
+      assertTrue(text.contains("default: $ARCP_URL, else ws://127.0.0.1:8080/arcp"), text);
+      assertTrue(text.contains("Example"), text);
+      assertTrue(text.contains("130") && text.contains("authentication refused"), text);
+    }
+  }
+
+  private static void assertUsage(CliProcess cli, String expected) {
+    assertEquals(2, cli.exitCode(), cli::describe);
+    assertOneLine(cli, expected);
+  }
+
+  /** Exactly one line on stderr, containing {@code expected}. */
+  private static void assertOneLine(CliProcess cli, String expected) {
+    assertEquals(1, cli.stderr().lines().count(), cli::describe);
+    assertTrue(cli.stderr().contains(expected), cli::describe);
+  }
+}
