@@ -38,7 +38,8 @@ final class ClientOptions {
   Output output;
 
   @Option(names = "--timeout", paramLabel = "DURATION",
-      description = "give up after this long and exit 5, e.g. 30s, 5m, 1h, 500ms or plain seconds")
+      description = "give up after this long and exit 5, e.g. 30s, 5m, 1h, 500ms or plain seconds "
+          + "(default: none for submit and watch, 30s for the others)")
   String timeout;
 
   boolean json() {

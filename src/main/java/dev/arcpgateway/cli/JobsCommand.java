@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 final class JobsCommand extends ClientCommand {
 
   private static final Set<String> LIVE = Set.of("pending", "running");
+  private static final List<String> STATUSES = List.of("pending", "running", "success", "error", "cancelled",
+      "timed_out");
   private static final String ROW = "%-30s  %-18s  %-9s  %-24s  %-9s  %s";
 
   @Option(names = "--status", split = ",", paramLabel = "STATUS",
@@ -44,6 +46,11 @@ final class JobsCommand extends ClientCommand {
   void check() {
     if (limit != null && limit < 1) {
       throw CliFailure.usage("--limit must be at least 1");
+    }
+    for (String status : statuses) {
+      if (!STATUSES.contains(status)) {
+        throw CliFailure.usage("--status " + status + " is not one of " + String.join(", ", STATUSES));
+      }
     }
   }
 

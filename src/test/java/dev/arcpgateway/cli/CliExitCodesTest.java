@@ -46,6 +46,7 @@ class CliExitCodesTest {
   void usageAndConfigurationErrorsExit2() {
     assertUsage(CliProcess.run(gateway.alice(), "submit"), "Missing required option: '--agent");
     assertUsage(CliProcess.run(gateway.alice(), "jobs", "--output", "yaml"), "--output");
+    assertUsage(CliProcess.run(gateway.alice(), "jobs", "--status", "done"), "--status done is not one of");
     assertUsage(CliProcess.run(gateway.alice(), "submit", "--agent", "echo", "--input", "{nope"), "take JSON");
     assertUsage(CliProcess.run(gateway.alice(), "submit", "--agent", "echo", "--ext", "vendor=1"), "x-KEY=VALUE");
     assertUsage(CliProcess.run(gateway.alice(), "agents", "--url", "http://127.0.0.1:8080/arcp"),
