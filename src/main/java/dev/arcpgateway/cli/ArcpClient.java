@@ -44,7 +44,11 @@ final class ArcpClient implements AutoCloseable {
   private static final long ACK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   /** What the WebSocket handlers (and Ctrl-C) queue for the command's thread. */
-  private sealed interface Inbound permits Frame, Dropped, Interrupt {
+  private sealed interface Inbound permits Frame, Malformed, Dropped, Interrupt {
+  }
+
+  /** A text frame that is not a JSON object: the runtime is broken, and a resume would only replay it. */
+  private record Malformed(int connection) implements Inbound {
   }
 
   private record Frame(int connection, JsonObject frame) implements Inbound {
@@ -149,6 +153,9 @@ final class ArcpClient implements AutoCloseable {
       }
       if (item instanceof Interrupt) {
         throw new Interrupted();
+      }
+      if (item instanceof Malformed malformed && malformed.connection() == connection) {
+        throw malformed();
       }
       if (item instanceof Dropped dropped && dropped.connection() == connection) {
         resume(dropped.why(), deadline);
@@ -280,7 +287,7 @@ final class ArcpClient implements AutoCloseable {
       try {
         inbox.add(new Frame(generation, new JsonObject(text)));
       } catch (DecodeException e) {
-        inbox.add(new Dropped(generation, "the runtime sent a frame that is not a JSON object"));
+        inbox.add(new Malformed(generation));
       }
     });
     socket.closeHandler(v -> inbox.add(new Dropped(generation, socket.closeReason() != null
@@ -301,6 +308,8 @@ final class ArcpClient implements AutoCloseable {
       }
       if (item instanceof Interrupt) {
         interruptPending = true; // raised once the session is back
+      } else if (item instanceof Malformed malformed && malformed.connection() == connection) {
+        throw malformed();
       } else if (item instanceof Dropped dropped && dropped.connection() == connection) {
         return null;
       } else if (item instanceof Frame received && received.connection() == connection) {
@@ -317,6 +326,10 @@ final class ArcpClient implements AutoCloseable {
         }
       }
     }
+  }
+
+  private CliFailure malformed() {
+    return new CliFailure(ExitCodes.CONNECTION, uri + " sent a frame that is not a JSON object");
   }
 
   private CliFailure refused(JsonObject first, JsonObject error) {

@@ -37,6 +37,7 @@ abstract class ClientCommand implements Callable<Integer> {
   public final Integer call() {
     LIBRARIES.forEach(library -> library.setLevel(Level.SEVERE));
     check();
+    Interrupts.install();
     CliOutput output = new CliOutput(client.json());
     Deadline deadline = client.deadline(defaultTimeout());
     try (ArcpClient session = ArcpClient.open(client, "arcp-gateway-cli", deadline, output.notices())) {

@@ -18,13 +18,18 @@ final class Interrupts {
   private Interrupts() {
   }
 
-  /** From now on Ctrl-C interrupts {@code client}'s command. */
-  static synchronized void deliverTo(ArcpClient client) {
-    current = client;
+  /** From now on Ctrl-C ends the command with one line on stderr (it has no session to wind down yet). */
+  static synchronized void install() {
     if (!installed) {
       installed = true;
       Runtime.getRuntime().addShutdownHook(new Thread(Interrupts::windDown, "arcp-interrupt"));
     }
+  }
+
+  /** From now on Ctrl-C interrupts {@code client}'s command. */
+  static void deliverTo(ArcpClient client) {
+    install();
+    current = client;
   }
 
   /** The command returned: a shutdown from now on (its own exit, or a late Ctrl-C) need not wait. */
@@ -34,7 +39,11 @@ final class Interrupts {
 
   private static void windDown() {
     ArcpClient client = current;
-    if (client == null || FINISHED.getCount() == 0) {
+    if (FINISHED.getCount() == 0) {
+      return;
+    }
+    if (client == null) {
+      System.err.println("interrupted");
       return;
     }
     client.interrupt();

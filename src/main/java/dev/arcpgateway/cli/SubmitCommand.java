@@ -126,6 +126,9 @@ final class SubmitCommand extends ClientCommand {
         }
       }
     } catch (ArcpClient.Interrupted e) {
+      if (detach) { // --detach never cancels: the job was not accepted yet, and may still be
+        throw interrupted("job.submit was sent; the job may have been accepted and keep running");
+      }
       throw cancelOnInterrupt(session, output, submitId, jobId, follower);
     }
   }

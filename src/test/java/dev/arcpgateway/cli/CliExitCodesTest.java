@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.testing.GateAgent;
+import io.vertx.core.http.HttpServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,21 @@ class CliExitCodesTest {
     CliProcess jobs = CliProcess.run(gateway.alice(url), "jobs");
     assertEquals(4, jobs.exitCode(), jobs::describe);
     assertOneLine(jobs, "cannot connect to " + url);
+  }
+
+  @Test
+  void aRuntimeSendingSomethingOtherThanJsonObjectsExits4() throws Exception {
+    HttpServer broken = gateway.vertx().createHttpServer()
+        .webSocketHandler(ws -> ws.textMessageHandler(hello -> ws.writeTextMessage("[\"not an object\"]")));
+    broken.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    try {
+      String url = "ws://127.0.0.1:" + broken.actualPort() + "/arcp";
+      CliProcess agents = CliProcess.run(gateway.alice(url), "agents");
+      assertEquals(4, agents.exitCode(), agents::describe);
+      assertOneLine(agents, url + " sent a frame that is not a JSON object");
+    } finally {
+      broken.close().await(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
