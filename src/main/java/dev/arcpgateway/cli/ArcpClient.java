@@ -1,8 +1,6 @@
 package dev.arcpgateway.cli;
 
-import dev.arcpgateway.protocol.Envelope;
 import dev.arcpgateway.protocol.Feature;
-import dev.arcpgateway.protocol.Ids;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -14,8 +12,10 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One ARCP session of a client command. It connects, says hello, answers pings, acknowledges what it handed out,
@@ -94,7 +94,7 @@ final class ArcpClient implements AutoCloseable {
     ArcpClient session = new ArcpClient(Vertx.vertx(), uri, notices);
     try {
       session.attach(session.connect(deadline, "cannot connect to " + uri));
-      JsonObject welcome = session.handshake(hello(clientName, token), deadline, "session.welcome");
+      JsonObject welcome = session.handshake(ClientFrames.hello(clientName, token), deadline, "session.welcome");
       if (welcome == null) {
         throw new CliFailure(ExitCodes.CONNECTION, uri + " closed the connection before session.welcome");
       }
@@ -106,21 +106,13 @@ final class ArcpClient implements AutoCloseable {
     }
   }
 
-  String sessionId() {
-    return sessionId;
-  }
-
   JsonObject welcome() {
     return welcome;
   }
 
-  URI uri() {
-    return uri;
-  }
-
   /** Sends a frame of this session (with {@code jobId} in the envelope when not null); returns its id. */
   String send(String type, String jobId, JsonObject payload) {
-    JsonObject frame = envelope(type, payload).put("session_id", sessionId);
+    JsonObject frame = ClientFrames.envelope(type, payload).put("session_id", sessionId);
     if (jobId != null) {
       frame.put("job_id", jobId);
     }
@@ -177,7 +169,7 @@ final class ArcpClient implements AutoCloseable {
         Deadline briefly = Deadline.after(Duration.ofSeconds(1));
         Inbound item;
         while ((item = poll(briefly)) != null) {
-          if (item instanceof Dropped || item instanceof Frame f && "session.closed".equals(type(f.frame()))) {
+          if (item instanceof Dropped || item instanceof Frame f && "session.closed".equals(ClientFrames.type(f.frame()))) {
             break;
           }
         }
@@ -192,37 +184,14 @@ final class ArcpClient implements AutoCloseable {
     }
   }
 
-  /** The request id a refusal answers ({@code session.error} or a jobless {@code job.error}), else null. */
-  static String refusedRequest(JsonObject frame) {
-    String type = type(frame);
-    if ("session.error".equals(type)) {
-      JsonObject details = frame.getJsonObject("payload", new JsonObject()).getJsonObject("details");
-      return details == null ? null : details.getString("request_id");
-    }
-    if ("job.error".equals(type) && frame.getValue("event_seq") == null) {
-      return frame.getString("id");
-    }
-    return null;
-  }
-
-  /** {@code CODE: message} of an error frame. */
-  static String describeError(JsonObject frame) {
-    JsonObject payload = frame.getJsonObject("payload", new JsonObject());
-    return payload.getString("code", "ERROR") + ": " + payload.getString("message", "");
-  }
-
-  static String type(JsonObject frame) {
-    return frame.getString("type", "");
-  }
-
   // ---- frames -------------------------------------------------------------------------------------------------
 
   /** A frame of the current connection: pings answered, duplicates dropped; null when nothing is to be shown. */
   private JsonObject accept(JsonObject frame) {
-    if ("session.ping".equals(type(frame))) {
+    if ("session.ping".equals(ClientFrames.type(frame))) {
       send("session.pong", null, new JsonObject()
           .put("ping_nonce", frame.getJsonObject("payload", new JsonObject()).getString("nonce"))
-          .put("received_at", java.time.Instant.now().toString()));
+          .put("received_at", Instant.now().toString()));
       return null;
     }
     Long seq = frame.getLong("event_seq");
@@ -269,7 +238,7 @@ final class ArcpClient implements AutoCloseable {
         .setPort(uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80).setURI(path);
     try {
       return client.connect(options).await(bounded.remainingMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       if (deadline.passed()) {
         throw deadline.expired("a connection to " + uri);
       }
@@ -314,7 +283,7 @@ final class ArcpClient implements AutoCloseable {
         return null;
       } else if (item instanceof Frame received && received.connection() == connection) {
         JsonObject frame = received.frame();
-        switch (type(frame)) {
+        switch (ClientFrames.type(frame)) {
           case "session.welcome" -> {
             return frame;
           }
@@ -334,14 +303,14 @@ final class ArcpClient implements AutoCloseable {
 
   private CliFailure refused(JsonObject first, JsonObject error) {
     String code = error.getJsonObject("payload", new JsonObject()).getString("code", "");
-    if ("session.resume".equals(type(first))) {
+    if ("session.resume".equals(ClientFrames.type(first))) {
       return new CliFailure(ExitCodes.CONNECTION, "the connection was lost and session " + sessionId
-          + " cannot be resumed: " + describeError(error));
+          + " cannot be resumed: " + ClientFrames.describeError(error));
     }
     if (code.equals("UNAUTHENTICATED") || code.equals("PERMISSION_DENIED")) {
-      return new CliFailure(ExitCodes.AUTH_REFUSED, "authentication refused by " + uri + ": " + describeError(error));
+      return new CliFailure(ExitCodes.AUTH_REFUSED, "authentication refused by " + uri + ": " + ClientFrames.describeError(error));
     }
-    return new CliFailure(ExitCodes.JOB_ERROR, uri + " refused the session: " + describeError(error));
+    return new CliFailure(ExitCodes.JOB_ERROR, uri + " refused the session: " + ClientFrames.describeError(error));
   }
 
   private void welcomed(JsonObject frame) {
@@ -381,7 +350,7 @@ final class ArcpClient implements AutoCloseable {
         continue;
       }
       attach(socket);
-      JsonObject resumed = handshake(envelope("session.resume", new JsonObject()
+      JsonObject resumed = handshake(ClientFrames.envelope("session.resume", new JsonObject()
           .put("session_id", sessionId).put("resume_token", resumeToken).put("last_event_seq", lastSeq)),
           deadline, "the resumed session.welcome"); // a refusal ends the command here
       if (resumed != null) {
@@ -422,21 +391,6 @@ final class ArcpClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static JsonObject hello(String clientName, String token) {
-    JsonArray features = new JsonArray();
-    Feature.ALL.forEach(features::add);
-    return envelope("session.hello", new JsonObject()
-        .put("client", new JsonObject().put("name", clientName).put("version",
-            dev.arcpgateway.config.GatewayVersion.current()))
-        .put("auth", new JsonObject().put("scheme", "bearer").put("token", token))
-        .put("capabilities", new JsonObject().put("encodings", new JsonArray().add("json")).put("features", features)));
-  }
-
-  private static JsonObject envelope(String type, JsonObject payload) {
-    return new JsonObject().put("arcp", Envelope.VERSION).put("id", Ids.message()).put("type", type)
-        .put("payload", payload);
   }
 
   private static String reason(Throwable e) {

@@ -33,7 +33,7 @@ final class CancelCommand extends ClientCommand {
     String id = session.send("job.cancel", jobId, payload);
     while (true) {
       JsonObject frame = session.next(deadline, "job.cancelled");
-      if (answers(frame, "job.cancelled", id)) {
+      if (ClientFrames.answers(frame, "job.cancelled", id)) {
         if (output.json()) {
           output.jsonLine(frame);
         } else {
@@ -41,7 +41,7 @@ final class CancelCommand extends ClientCommand {
         }
         return ExitCodes.SUCCESS;
       }
-      if (id.equals(ArcpClient.refusedRequest(frame))) {
+      if (id.equals(ClientFrames.refusedRequest(frame))) {
         throw refusal("job.cancel " + jobId, frame, output);
       }
     }

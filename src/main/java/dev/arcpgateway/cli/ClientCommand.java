@@ -51,12 +51,6 @@ abstract class ClientCommand implements Callable<Integer> {
     if (output.json()) {
       output.jsonLine(frame);
     }
-    return new CliFailure(ExitCodes.JOB_ERROR, request + " refused: " + ArcpClient.describeError(frame));
-  }
-
-  /** True when {@code frame} is the {@code answerType} frame answering request {@code requestId}. */
-  static boolean answers(JsonObject frame, String answerType, String requestId) {
-    return answerType.equals(ArcpClient.type(frame))
-        && requestId.equals(frame.getJsonObject("payload", new JsonObject()).getString("request_id"));
+    return new CliFailure(ExitCodes.JOB_ERROR, request + " refused: " + ClientFrames.describeError(frame));
   }
 }

@@ -27,7 +27,7 @@ final class JobFollower {
    * Refusals of requests (a {@code job.error} without event_seq) are the command's to handle.
    */
   Integer show(JsonObject frame) {
-    String type = ArcpClient.type(frame);
+    String type = ClientFrames.type(frame);
     if (!type.startsWith("job.") || "job.error".equals(type) && frame.getValue("event_seq") == null) {
       return null;
     }
@@ -53,7 +53,7 @@ final class JobFollower {
         text(label + "result (" + payload.getString("final_status", "success") + ")");
       }
       case "job.error" -> {
-        String line = "job.error " + ArcpClient.describeError(frame);
+        String line = "job.error " + ClientFrames.describeError(frame);
         if (own) {
           output.note(line); // the one stderr line of exit code 1, in json mode too
           return ExitCodes.JOB_ERROR;
@@ -94,7 +94,7 @@ final class JobFollower {
     }
   }
 
-  static byte[] decode(JsonObject chunk) {
+  private static byte[] decode(JsonObject chunk) {
     String data = chunk.getString("data", "");
     return "base64".equals(chunk.getString("encoding")) ? Base64.getDecoder().decode(data)
         : data.getBytes(StandardCharsets.UTF_8);

@@ -93,10 +93,10 @@ final class JobsCommand extends ClientCommand {
     String id = session.send("session.list_jobs", null, request);
     while (true) {
       JsonObject frame = session.next(deadline, "session.jobs");
-      if (answers(frame, "session.jobs", id)) {
+      if (ClientFrames.answers(frame, "session.jobs", id)) {
         return frame.getJsonObject("payload");
       }
-      if (id.equals(ArcpClient.refusedRequest(frame))) {
+      if (id.equals(ClientFrames.refusedRequest(frame))) {
         throw refusal("session.list_jobs", frame, output);
       }
     }

@@ -107,7 +107,7 @@ final class SubmitCommand extends ClientCommand {
       while (true) {
         JsonObject frame = session.next(deadline, jobId == null ? "job.accepted" : "the end of job " + jobId);
         if (jobId == null) {
-          if (answers(frame, "job.accepted", submitId)) {
+          if (ClientFrames.answers(frame, "job.accepted", submitId)) {
             jobId = frame.getString("job_id");
             follower = new JobFollower(output, jobId);
             if (detach) {
@@ -115,7 +115,7 @@ final class SubmitCommand extends ClientCommand {
               return ExitCodes.SUCCESS;
             }
             printAccepted(output, frame, false);
-          } else if (submitId.equals(ArcpClient.refusedRequest(frame))) {
+          } else if (submitId.equals(ClientFrames.refusedRequest(frame))) {
             throw refusal("job.submit", frame, output);
           }
           continue;
@@ -153,23 +153,23 @@ final class SubmitCommand extends ClientCommand {
       while (true) {
         JsonObject frame = session.next(grace, "job.cancelled");
         if (cancelId == null) {
-          if (answers(frame, "job.accepted", submitId)) {
+          if (ClientFrames.answers(frame, "job.accepted", submitId)) {
             jobId = frame.getString("job_id");
             follower = new JobFollower(output, jobId);
             cancelId = cancel(session, jobId);
-          } else if (submitId.equals(ArcpClient.refusedRequest(frame))) {
-            return interrupted("the submission was refused anyway: " + ArcpClient.describeError(frame));
+          } else if (submitId.equals(ClientFrames.refusedRequest(frame))) {
+            return interrupted("the submission was refused anyway: " + ClientFrames.describeError(frame));
           }
           continue;
         }
-        if (answers(frame, "job.cancelled", cancelId)) {
+        if (ClientFrames.answers(frame, "job.cancelled", cancelId)) {
           if (output.json()) {
             output.jsonLine(frame);
           }
           return interrupted("cancelled job " + jobId);
         }
-        if (cancelId.equals(ArcpClient.refusedRequest(frame))) {
-          return interrupted("job " + jobId + " was not cancelled: " + ArcpClient.describeError(frame));
+        if (cancelId.equals(ClientFrames.refusedRequest(frame))) {
+          return interrupted("job " + jobId + " was not cancelled: " + ClientFrames.describeError(frame));
         }
         if (follower.show(frame) != null) {
           return interrupted("job " + jobId + " ended before the cancel reached it");

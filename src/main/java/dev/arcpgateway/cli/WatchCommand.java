@@ -36,10 +36,10 @@ final class WatchCommand extends ClientCommand {
     try {
       while (true) {
         JsonObject frame = session.next(deadline, "the end of job " + jobId);
-        if (subscribeId.equals(ArcpClient.refusedRequest(frame))) {
+        if (subscribeId.equals(ClientFrames.refusedRequest(frame))) {
           throw refusal("job.subscribe", frame, output);
         }
-        if (answers(frame, "job.subscribed", subscribeId)) {
+        if (ClientFrames.answers(frame, "job.subscribed", subscribeId)) {
           Integer ended = subscribed(frame, output);
           if (ended != null) {
             return ended;
