@@ -105,7 +105,8 @@ final class SubmitCommand extends ClientCommand {
     JobFollower follower = null;
     try {
       while (true) {
-        JsonObject frame = session.next(deadline, jobId == null ? "job.accepted" : "the end of job " + jobId);
+        JsonObject frame = session.next(deadline,
+            jobId == null ? "job.accepted" : "the end of job " + jobId + ", which keeps running");
         if (jobId == null) {
           if (ClientFrames.answers(frame, "job.accepted", submitId)) {
             jobId = frame.getString("job_id");

@@ -97,7 +97,7 @@ class CliExitCodesTest {
     CliProcess submit = CliProcess.run(gateway.alice(), "submit", "--agent", "gate",
         "--input", GateAgent.input("timeout").encode(), "--timeout", "1s");
     assertEquals(5, submit.exitCode(), submit::describe);
-    assertTrue(submit.stderr().lines().anyMatch(l -> l.startsWith("timed out after 1s waiting for the end of job")),
+    assertTrue(submit.stderr().lines().anyMatch(l -> l.matches("timed out after 1s waiting for the end of job job_\\w+, which keeps running")),
         submit::describe);
     GateAgent.finish(gateway.vertx(), "timeout"); // still running, so the gate still answers
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.arcpgateway.testing.TestGateway;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,11 +14,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ctrl-C on {@code submit} while the runtime has not answered the submission, against a runtime that welcomes the
- * session and then answers nothing: with {@code --detach} nothing is cancelled; without it no job id is known to
- * cancel, and the command says the job may still run.
+ * {@code submit} against a runtime that welcomes the session and then answers nothing: what the submission
+ * carries, and Ctrl-C before it is answered — with {@code --detach} nothing is cancelled; without it no job id is
+ * known to cancel, and the command says the job may still run.
  */
-class CliInterruptBeforeAcceptanceTest {
+class CliBeforeAcceptanceTest {
 
   private final Vertx vertx = Vertx.vertx();
   private SilentRuntime silent;
@@ -31,6 +32,21 @@ class CliInterruptBeforeAcceptanceTest {
   void stop() throws Exception {
     silent.close();
     vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theSubmissionCarriesTheOptions() throws Exception {
+    try (CliProcess submit = CliProcess.start(env(), "submit", "--agent", "echo@1.0.0", "--input", "[1]",
+        "--idempotency-key", "k-1", "--max-runtime-sec", "30", "--lease", "{\"fs.read\": [\"/ws/**\"]}",
+        "--lease-constraints", "{\"expires_in_s\": 60}", "--ext", "x-vendor.n={\"a\": 1}", "--ext", "x-vendor.s=text",
+        "--detach")) {
+      JsonObject payload = silent.first("job.submit").await(30, TimeUnit.SECONDS).getJsonObject("payload");
+      assertEquals(new JsonObject().put("agent", "echo@1.0.0").put("input", new JsonArray().add(1))
+          .put("lease_request", new JsonObject().put("fs.read", new JsonArray().add("/ws/**")))
+          .put("lease_constraints", new JsonObject().put("expires_in_s", 60))
+          .put("idempotency_key", "k-1").put("max_runtime_sec", 30)
+          .put("x-vendor.n", new JsonObject().put("a", 1)).put("x-vendor.s", "text"), payload);
+    }
   }
 
   @Test
