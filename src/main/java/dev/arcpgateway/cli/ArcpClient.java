@@ -169,7 +169,8 @@ final class ArcpClient implements AutoCloseable {
         Deadline briefly = Deadline.after(Duration.ofSeconds(1));
         Inbound item;
         while ((item = poll(briefly)) != null) {
-          if (item instanceof Dropped || item instanceof Frame f && "session.closed".equals(ClientFrames.type(f.frame()))) {
+          if (item instanceof Dropped
+              || item instanceof Frame f && "session.closed".equals(ClientFrames.type(f.frame()))) {
             break;
           }
         }
@@ -308,7 +309,8 @@ final class ArcpClient implements AutoCloseable {
           + " cannot be resumed: " + ClientFrames.describeError(error));
     }
     if (code.equals("UNAUTHENTICATED") || code.equals("PERMISSION_DENIED")) {
-      return new CliFailure(ExitCodes.AUTH_REFUSED, "authentication refused by " + uri + ": " + ClientFrames.describeError(error));
+      return new CliFailure(ExitCodes.AUTH_REFUSED, "authentication refused by " + uri + ": "
+          + ClientFrames.describeError(error));
     }
     return new CliFailure(ExitCodes.JOB_ERROR, uri + " refused the session: " + ClientFrames.describeError(error));
   }

@@ -31,7 +31,8 @@ final class JobsCommand extends ClientCommand {
   @Option(names = "--agent", paramLabel = "NAME", description = "only jobs of this agent")
   String agent;
 
-  @Option(names = "--limit", paramLabel = "N", description = "at most N jobs (with --all: per page; runtime default 100)")
+  @Option(names = "--limit", paramLabel = "N",
+      description = "at most N jobs (with --all: per page; default: the runtime's, 100 here)")
   Integer limit;
 
   @Option(names = "--all", description = "follow next_cursor through every page")

@@ -69,7 +69,8 @@ final class SubmitCommand extends ClientCommand {
         submit.put("lease_constraints", new JsonObject(leaseConstraints));
       }
     } catch (DecodeException | ClassCastException e) {
-      throw CliFailure.usage("--input, --lease and --lease-constraints take JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw CliFailure.usage("--input, --lease and --lease-constraints take JSON: "
+          + e.getMessage().lines().findFirst().orElse(""));
     }
     if (idempotencyKey != null) {
       submit.put("idempotency_key", idempotencyKey);

@@ -32,16 +32,23 @@ class CliExitCodesTest {
   }
 
   @Test
-  void aJobErrorExits1WithItsArcpCode() {
+  void aJobErrorOrARefusalExits1WithItsArcpCode() {
     CliProcess fail = CliProcess.run(gateway.alice(), "submit", "--agent", "fail",
         "--input", "{\"code\": \"PERMISSION_DENIED\", \"message\": \"no\"}");
     assertEquals(1, fail.exitCode(), fail::describe);
     assertTrue(fail.stderr().lines().anyMatch(l -> l.equals("job.error PERMISSION_DENIED: no")), fail::describe);
     assertEquals("", fail.stdout(), fail::describe);
 
-    CliProcess unknown = CliProcess.run(gateway.alice(), "cancel", "job_00000000000000000000000000");
-    assertEquals(1, unknown.exitCode(), unknown::describe);
-    assertTrue(unknown.stderr().contains("JOB_NOT_FOUND"), unknown::describe);
+    String noJob = "job_00000000000000000000000000";
+    CliProcess cancel = CliProcess.run(gateway.alice(), "cancel", noJob);
+    assertEquals(1, cancel.exitCode(), cancel::describe);
+    assertOneLine(cancel, "job.cancel " + noJob + " refused: JOB_NOT_FOUND: ");
+    CliProcess watch = CliProcess.run(gateway.alice(), "watch", noJob);
+    assertEquals(1, watch.exitCode(), watch::describe);
+    assertOneLine(watch, "job.subscribe refused: JOB_NOT_FOUND: ");
+    CliProcess submit = CliProcess.run(gateway.alice(), "submit", "--agent", "nobody");
+    assertEquals(1, submit.exitCode(), submit::describe);
+    assertOneLine(submit, "job.submit refused: AGENT_NOT_AVAILABLE: ");
   }
 
   @Test
@@ -97,7 +104,8 @@ class CliExitCodesTest {
     CliProcess submit = CliProcess.run(gateway.alice(), "submit", "--agent", "gate",
         "--input", GateAgent.input("timeout").encode(), "--timeout", "1s");
     assertEquals(5, submit.exitCode(), submit::describe);
-    assertTrue(submit.stderr().lines().anyMatch(l -> l.matches("timed out after 1s waiting for the end of job job_\\w+, which keeps running")),
+    assertTrue(submit.stderr().lines()
+        .anyMatch(l -> l.matches("timed out after 1s waiting for the end of job job_\\w+, which keeps running")),
         submit::describe);
     GateAgent.finish(gateway.vertx(), "timeout"); // still running, so the gate still answers
   }

@@ -49,7 +49,8 @@ class CliResumeTest {
           .filter(f -> "job.event".equals(f.getString("type")))
           .map(f -> f.getJsonObject("payload").getJsonObject("body").getString("message")).toList();
       assertEquals(IntStream.range(0, 15).mapToObj(i -> "step " + i).toList(), logs, submit::describe);
-      assertTrue(submit.stderr().lines().anyMatch(l -> l.startsWith("connection lost (") && l.endsWith("after event 5")), submit::describe);
+      assertTrue(submit.stderr().lines()
+          .anyMatch(l -> l.startsWith("connection lost (") && l.endsWith("after event 5")), submit::describe);
       assertTrue(submit.stdout().lines().reduce((a, b) -> b).orElseThrow().contains("\"job.result\""),
           submit::describe);
     }

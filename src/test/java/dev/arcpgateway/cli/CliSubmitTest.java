@@ -76,7 +76,8 @@ class CliSubmitTest {
     CliProcess delegator = CliProcess.run(gateway.alice(), "submit", "--agent", "delegator",
         "--lease", "{\"agent.delegate\": [\"echo\"]}", "--input", "{\"agent\": \"echo\", \"input\": {\"x\": 1}}");
     assertEquals(0, delegator.exitCode(), delegator::describe);
-    assertTrue(delegator.stderr().lines().anyMatch(l -> l.matches("\\[job_\\w+] accepted \\(echo@2\\.0\\.0\\), child of job_\\w+")),
+    assertTrue(delegator.stderr().lines()
+        .anyMatch(l -> l.matches("\\[job_\\w+] accepted \\(echo@2\\.0\\.0\\), child of job_\\w+")),
         delegator::describe);
     assertTrue(delegator.stderr().lines().anyMatch(l -> l.matches("\\[job_\\w+] result \\(success\\)")),
         delegator::describe);
