@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     CommandLine line = new CommandLine(new Main());
     line.setUsageHelpWidth(HELP_WIDTH);
     for (CommandLine sub : line.getSubcommands().values()) {
+      sub.getCommandSpec().versionProvider(new Version()); // -V of every command, not only the top one
       if (sub.getCommand() instanceof ClientCommand) {
         sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
             .exitCodeList(ExitCodes.described());

@@ -127,6 +127,9 @@ class CliExitCodesTest {
       assertTrue(text.contains("default: $ARCP_URL, else ws://127.0.0.1:8080/arcp"), text);
       assertTrue(text.contains("Example"), text);
       assertTrue(text.contains("130") && text.contains("authentication refused"), text);
+      CliProcess version = CliProcess.run(Map.of(), command, "-V");
+      assertEquals(0, version.exitCode(), version::describe);
+      assertTrue(version.stdout().startsWith("arcp-gateway "), version::describe);
     }
   }
 
