@@ -1,5 +1,8 @@
 package dev.arcpgateway.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.arcpgateway.testing.GateAgent;
 import dev.arcpgateway.testing.TestGateway;
 import io.vertx.core.Vertx;
@@ -33,6 +36,20 @@ final class CliGateway implements AutoCloseable {
   /** The environment of a CLI process reaching the gateway at {@code url} as alice. */
   Map<String, String> alice(String url) {
     return Map.of("ARCP_URL", url, "ARCP_TOKEN", TestGateway.ALICE);
+  }
+
+  /** {@code submit --detach} as alice: asserts exit 0 and the job id alone on stdout, and returns it. */
+  String submitDetached(String agent, String input) {
+    return submitDetached(alice(), agent, input);
+  }
+
+  /** {@code submit --detach} with {@code env}: asserts exit 0 and the job id alone on stdout, and returns it. */
+  static String submitDetached(Map<String, String> env, String agent, String input) {
+    CliProcess submit = CliProcess.run(env, "submit", "--agent", agent, "--input", input, "--detach");
+    assertEquals(0, submit.exitCode(), submit::describe);
+    String id = submit.stdout().strip();
+    assertTrue(id.matches("job_\\w+"), submit::describe);
+    return id;
   }
 
   @Override

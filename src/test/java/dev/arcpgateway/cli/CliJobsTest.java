@@ -29,10 +29,10 @@ class CliJobsTest {
 
   @Test
   void jobsListsThePrincipalsJobsWithStatusAgentAndParent() {
-    String done = submitDetached("echo", "{\"n\": 1}");
-    String running = submitDetached("gate", GateAgent.input("jobs-running").encode());
-    String bobs = submitDetached(Map.of("ARCP_URL", gateway.gateway().url(), "ARCP_TOKEN", TestGateway.BOB),
-        "echo", "{}");
+    String done = gateway.submitDetached("echo", "{\"n\": 1}");
+    String running = gateway.submitDetached("gate", GateAgent.input("jobs-running").encode());
+    String bobs = CliGateway.submitDetached(
+        Map.of("ARCP_URL", gateway.gateway().url(), "ARCP_TOKEN", TestGateway.BOB), "echo", "{}");
 
     CliProcess jobs = CliProcess.run(gateway.alice(), "jobs");
 
@@ -58,7 +58,7 @@ class CliJobsTest {
   @Test
   void limitShowsOnePageAndAllFollowsTheCursors() {
     for (int i = 0; i < 3; i++) {
-      submitDetached("echo", "{\"page\": " + i + "}");
+      gateway.submitDetached("echo", "{\"page\": " + i + "}");
     }
     CliProcess one = CliProcess.run(gateway.alice(), "jobs", "--limit", "1", "--output", "json");
     assertEquals(0, one.exitCode(), one::describe);
@@ -83,18 +83,5 @@ class CliJobsTest {
     assertEquals(0, json.exitCode(), json::describe);
     assertTrue(json.stdout().lines().map(JsonObject::new).anyMatch(a -> "gate".equals(a.getString("name"))),
         json::describe);
-  }
-
-  private static String submitDetached(String agent, String input) {
-    return submitDetached(gateway.alice(), agent, input);
-  }
-
-  /** {@code submit --detach}: exit 0 and the job id alone on stdout. */
-  static String submitDetached(Map<String, String> env, String agent, String input) {
-    CliProcess submit = CliProcess.run(env, "submit", "--agent", agent, "--input", input, "--detach");
-    assertEquals(0, submit.exitCode(), submit::describe);
-    String id = submit.stdout().strip();
-    assertTrue(id.matches("job_\\w+"), submit::describe);
-    return id;
   }
 }

@@ -60,7 +60,7 @@ class CliResumeTest {
   void aSessionThatCannotBeResumedSaysSoAndExits4() throws Exception {
     try (SeveringProxy proxy = SeveringProxy.to(gateway.vertx(), gateway.gateway().port());
          CliProcess watch = CliProcess.start(gateway.alice(proxy.url()), "watch",
-             CliJobsTest.submitDetached(gateway.alice(), "gate", GateAgent.input("unresumable").encode()))) {
+             gateway.submitDetached("gate", GateAgent.input("unresumable").encode()))) {
       watch.awaitStderr(err -> err.contains("watching "), "the subscription");
       proxy.close(); // cut, and nobody listens there any more
       assertEquals(4, watch.exitCode(), watch::describe);

@@ -85,7 +85,7 @@ class CliSubmitTest {
 
   @Test
   void detachPrintsTheIdAndLeavesTheJobRunning() {
-    String jobId = CliJobsTest.submitDetached(gateway.alice(), "gate", GateAgent.input("detached").encode());
+    String jobId = gateway.submitDetached("gate", GateAgent.input("detached").encode());
     try (WireClient observer = gateway.gateway().session(dev.arcpgateway.testing.TestGateway.ALICE)) {
       observer.send(dev.arcpgateway.testing.Wire.frame("session.list_jobs", observer.sessionId(),
           new JsonObject().put("filter", new JsonObject().put("status", new JsonArray().add("running")))));

@@ -54,7 +54,7 @@ class CliWatchAndCancelTest {
 
   @Test
   void watchInTextModeReplaysAnEndedJobAndPrintsItsResult() {
-    String jobId = CliJobsTest.submitDetached(gateway.alice(), "chatty", "{\"count\": 2, \"size\": 8}");
+    String jobId = gateway.submitDetached("chatty", "{\"count\": 2, \"size\": 8}");
     CliProcess watch = CliProcess.run(gateway.alice(), "tail", jobId);
     assertEquals(0, watch.exitCode(), watch::describe);
     assertEquals(new JsonObject().put("count", 2), new JsonObject(watch.stdout()), watch::describe);
@@ -91,7 +91,7 @@ class CliWatchAndCancelTest {
 
   @Test
   void ctrlCOnWatchOnlyStopsWatching() {
-    String jobId = CliJobsTest.submitDetached(gateway.alice(), "gate", GateAgent.input("still-running").encode());
+    String jobId = gateway.submitDetached("gate", GateAgent.input("still-running").encode());
     try (CliProcess watch = CliProcess.start(gateway.alice(), "watch", jobId)) {
       watch.awaitStderr(err -> err.contains("watching " + jobId), "the subscription");
       watch.interrupt();
