@@ -1,70 +1,67 @@
 package dev.arcpgateway.cli;
 
-import dev.arcpgateway.protocol.Envelope;
-import dev.arcpgateway.protocol.Feature;
-import dev.arcpgateway.protocol.Ids;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code submit}: connects to any ARCP runtime, submits one job, shows its events (a progress bar on a terminal),
- * reassembles a chunked result, prints the result on stdout and exits 0 — or prints the error and exits 1.
+ * {@code submit}: submits one job and follows it to its end: events on stderr, the result on stdout. Ctrl-C
+ * cancels the job (unless {@code --detach}, which returns as soon as the job is accepted).
  */
-@Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit one job and follow it.")
-final class SubmitCommand implements Callable<Integer> {
+@Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Submit one job and follow it: events on stderr, the result on stdout (a chunked result byte for "
+        + "byte). Ctrl-C cancels the job and exits 130.",
+    footer = {"%nExamples:",
+        "  export ARCP_TOKEN=s3cret",
+        "  arcp-gateway submit --agent echo --input '{\"hello\": \"world\"}'",
+        "  arcp-gateway submit --agent report --input '{\"bytes\": 100000}' > report.txt",
+        "  arcp-gateway submit --agent slow --input '{\"seconds\": 60}' --detach   # prints the job id"})
+final class SubmitCommand extends ClientCommand {
 
-  @Option(names = "--url", required = true, description = "ws://host:port/arcp")
-  URI url;
+  private static final Duration CANCEL_GRACE = Duration.ofSeconds(3);
 
-  @Option(names = "--token", required = true, description = "bearer token")
-  String token;
-
-  @Option(names = "--agent", required = true, description = "name or name@version")
+  @Option(names = "--agent", required = true, paramLabel = "NAME[@VERSION]", description = "the agent to run")
   String agent;
 
-  @Option(names = "--input", defaultValue = "{}", description = "job input as JSON (default {})")
+  @Option(names = "--input", defaultValue = "{}", paramLabel = "JSON", description = "job input (default: {})")
   String input;
 
-  @Option(names = "--lease", description = "lease_request as JSON, e.g. '{\"fs.read\": [\"/ws/**\"]}'")
+  @Option(names = "--lease", paramLabel = "JSON", description = "lease_request, e.g. '{\"fs.read\": [\"/ws/**\"]}'")
   String lease;
 
-  @Option(names = "--lease-constraints", description = "lease_constraints as JSON, e.g. '{\"expires_in_s\": 60}'")
+  @Option(names = "--lease-constraints", paramLabel = "JSON",
+      description = "lease_constraints, e.g. '{\"expires_in_s\": 60}'")
   String leaseConstraints;
 
-  @Option(names = "--timeout-sec", defaultValue = "0", description = "give up after this long (0: never)")
-  long timeoutSec;
+  @Option(names = "--idempotency-key", paramLabel = "KEY",
+      description = "resubmitting with the same key and parameters returns the same job (ARCP 7.2)")
+  String idempotencyKey;
 
-  private final PrintStream events = System.err;
-  private final boolean terminal = System.console() != null;
-  private final ByteArrayOutputStream assembled = new ByteArrayOutputStream();
-  private boolean progressShown;
-  private String submitId;
-  private String jobId;
-  private WebSocketClient client;
+  @Option(names = "--max-runtime-sec", paramLabel = "SECONDS", description = "the runtime ends the job after this")
+  Long maxRuntimeSec;
+
+  @Option(names = "--detach", description = "print the job id once accepted and exit 0; the job keeps running")
+  boolean detach;
+
+  @Option(names = "--ext", paramLabel = "x-KEY=VALUE",
+      description = "vendor extension on the submit payload (repeatable); VALUE is JSON, else a string")
+  List<String> extensions = List.of();
+
+  private JsonObject submit;
 
   @Override
-  public Integer call() throws Exception {
-    Object parsedInput;
-    JsonObject submit;
+  Duration defaultTimeout() {
+    return Duration.ZERO;
+  }
+
+  @Override
+  void check() {
     try {
-      parsedInput = io.vertx.core.json.Json.decodeValue(input);
-      submit = new JsonObject().put("agent", agent).put("input", parsedInput);
+      submit = new JsonObject().put("agent", agent).put("input", Json.decodeValue(input));
       if (lease != null) {
         submit.put("lease_request", new JsonObject(lease));
       }
@@ -72,154 +69,125 @@ final class SubmitCommand implements Callable<Integer> {
         submit.put("lease_constraints", new JsonObject(leaseConstraints));
       }
     } catch (DecodeException | ClassCastException e) {
-      events.println("--input, --lease and --lease-constraints take JSON: " + e.getMessage());
-      return 2;
+      throw CliFailure.usage("--input, --lease and --lease-constraints take JSON: "
+          + e.getMessage().lines().findFirst().orElse(""));
     }
-    Vertx vertx = Vertx.vertx();
+    if (idempotencyKey != null) {
+      submit.put("idempotency_key", idempotencyKey);
+    }
+    if (maxRuntimeSec != null) {
+      if (maxRuntimeSec <= 0) {
+        throw CliFailure.usage("--max-runtime-sec must be positive");
+      }
+      submit.put("max_runtime_sec", maxRuntimeSec);
+    }
+    for (String extension : extensions) {
+      int equals = extension.indexOf('=');
+      String key = equals < 0 ? extension : extension.substring(0, equals);
+      if (equals < 0 || !key.startsWith("x-") || key.length() < 3) {
+        throw CliFailure.usage("--ext takes x-KEY=VALUE, got " + extension);
+      }
+      submit.put(key, jsonOrString(extension.substring(equals + 1)));
+    }
+  }
+
+  private static Object jsonOrString(String value) {
     try {
-      Promise<Integer> exit = Promise.promise();
-      boolean secure = "wss".equals(url.getScheme());
-      int port = url.getPort() > 0 ? url.getPort() : secure ? 443 : 80;
-      // keep the client referenced: Vert.x closes a garbage-collected client together with its connections
-      client = vertx.createWebSocketClient(
-          new WebSocketClientOptions().setMaxMessageSize(64 << 20).setMaxFrameSize(64 << 20));
-      client.connect(new WebSocketConnectOptions().setHost(url.getHost()).setPort(port).setSsl(secure)
-              .setURI(url.getRawPath() == null || url.getRawPath().isEmpty() ? "/arcp" : url.getRawPath()))
-          .onFailure(e -> {
-            events.println("could not connect to " + url + ": " + e.getMessage());
-            exit.tryComplete(2);
-          })
-          .onSuccess(ws -> follow(ws, submit, exit));
-      return timeoutSec > 0 ? exit.future().await(timeoutSec, TimeUnit.SECONDS) : exit.future().await();
-    } catch (java.util.concurrent.TimeoutException e) {
-      events.println("no result within " + timeoutSec + " s");
-      return 3;
-    } finally {
-      vertx.close();
+      return Json.decodeValue(value);
+    } catch (DecodeException e) {
+      return value;
     }
   }
 
-  private void follow(WebSocket ws, JsonObject submit, Promise<Integer> exit) {
-    ws.closeHandler(v -> exit.tryComplete(2));
-    ws.textMessageHandler(text -> {
-      JsonObject frame = new JsonObject(text);
-      JsonObject payload = frame.getJsonObject("payload", new JsonObject());
-      switch (frame.getString("type", "")) {
-        case "session.welcome" -> submitId = send(ws, "job.submit", frame.getString("session_id"), submit);
-        case "job.accepted" -> {
-          if (submitId.equals(payload.getString("request_id"))) {
-            jobId = payload.getString("job_id");
+  @Override
+  int run(ArcpClient session, CliOutput output, Deadline deadline) {
+    String submitId = session.send("job.submit", null, submit);
+    String jobId = null;
+    JobFollower follower = null;
+    try {
+      while (true) {
+        JsonObject frame = session.next(deadline,
+            jobId == null ? "job.accepted" : "the end of job " + jobId + ", which keeps running");
+        if (jobId == null) {
+          if (ClientFrames.answers(frame, "job.accepted", submitId)) {
+            jobId = frame.getString("job_id");
+            follower = new JobFollower(output, jobId);
+            if (detach) {
+              printAccepted(output, frame, true);
+              return ExitCodes.SUCCESS;
+            }
+            printAccepted(output, frame, false);
+          } else if (submitId.equals(ClientFrames.refusedRequest(frame))) {
+            throw refusal("job.submit", frame, output);
           }
-          events.println("accepted " + payload.getString("job_id") + " (" + payload.getString("agent") + ")");
+          continue;
         }
-        case "job.event" -> event(payload);
-        case "job.result" -> {
-          if (frame.getString("job_id").equals(jobId)) {
-            endProgress();
-            exit.tryComplete(result(payload));
-            ws.close();
-          }
-        }
-        case "job.error" -> {
-          boolean ours = frame.getString("job_id") == null ? submitId.equals(frame.getString("id"))
-              : frame.getString("job_id").equals(jobId);
-          if (ours) {
-            endProgress();
-            events.println("job.error " + payload.getString("code") + ": " + payload.getString("message"));
-            exit.tryComplete(1);
-            ws.close();
-          }
-        }
-        case "session.error" -> {
-          endProgress();
-          events.println(frame.getString("type") + " " + payload.getString("code") + ": " + payload.getString("message"));
-          exit.tryComplete(1);
-          ws.close();
-        }
-        case "session.ping" -> send(ws, "session.pong", frame.getString("session_id"),
-            new JsonObject().put("ping_nonce", payload.getString("nonce")));
-        default -> {
-          // job.cancelled and other frames need no output
+        Integer exit = follower.show(frame);
+        if (exit != null) {
+          return exit;
         }
       }
-    });
-    JsonArray features = new JsonArray();
-    Feature.ALL.forEach(features::add);
-    send(ws, "session.hello", null, new JsonObject()
-        .put("client", new JsonObject().put("name", "arcp-gateway-submit").put("version", "1"))
-        .put("auth", new JsonObject().put("scheme", "bearer").put("token", token))
-        .put("capabilities", new JsonObject().put("encodings", new JsonArray().add("json")).put("features", features)));
-  }
-
-  private void event(JsonObject payload) {
-    JsonObject body = payload.getJsonObject("body", new JsonObject());
-    String kind = payload.getString("kind", "");
-    switch (kind) {
-      case "progress" -> progress(body);
-      case "result_chunk" -> {
-        String data = body.getString("data", "");
-        byte[] bytes = "base64".equals(body.getString("encoding")) ? Base64.getDecoder().decode(data)
-            : data.getBytes(StandardCharsets.UTF_8);
-        assembled.writeBytes(bytes);
+    } catch (ArcpClient.Interrupted e) {
+      if (detach) { // --detach never cancels: the job was not accepted yet, and may still be
+        throw interrupted("job.submit was sent; the job may have been accepted and keep running");
       }
-      case "log" -> line("[" + body.getString("level") + "] " + body.getString("message"));
-      case "status" -> line("[status] " + body.getString("phase")
-          + (body.getString("message") != null ? " " + body.getString("message") : ""));
-      default -> line("[" + kind + "] " + body.encode());
+      throw cancelOnInterrupt(session, output, submitId, jobId, follower);
     }
   }
 
-  private void progress(JsonObject body) {
-    long current = body.getLong("current", 0L);
-    Long total = body.getLong("total");
-    String units = body.getString("units", "");
-    if (!terminal) {
-      line("[progress] " + current + (total != null ? "/" + total : "") + " " + units);
-      return;
-    }
-    int width = 30;
-    int filled = total == null || total == 0 ? 0 : (int) Math.min(width, current * width / total);
-    events.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + current
-        + (total != null ? "/" + total : "") + " " + units + "   ");
-    events.flush();
-    progressShown = true;
-  }
-
-  private void line(String text) {
-    endProgress();
-    events.println(text);
-  }
-
-  private void endProgress() {
-    if (progressShown) {
-      events.println();
-      progressShown = false;
-    }
-  }
-
-  private int result(JsonObject payload) {
-    if (payload.containsKey("result_id")) {
-      System.out.write(assembled.toByteArray(), 0, assembled.size());
-      System.out.println();
-      events.println("result " + payload.getString("result_id") + ": " + assembled.size() + " bytes"
-          + (payload.getString("summary") != null ? " (" + payload.getString("summary") + ")" : ""));
+  private static void printAccepted(CliOutput output, JsonObject frame, boolean detached) {
+    if (output.json()) {
+      output.jsonLine(frame);
+    } else if (detached) {
+      output.line(frame.getString("job_id"));
     } else {
-      Object result = payload.getValue("result");
-      System.out.println(result instanceof JsonObject o ? o.encodePrettily()
-          : result instanceof JsonArray a ? a.encodePrettily() : String.valueOf(result));
+      output.note("accepted " + frame.getString("job_id") + " ("
+          + frame.getJsonObject("payload").getString("agent") + ")");
     }
-    System.out.flush();
-    return 0;
   }
 
-  /** Sends a frame and returns its id. */
-  private static String send(WebSocket ws, String type, String sessionId, JsonObject payload) {
-    String id = Ids.message();
-    JsonObject frame = new JsonObject().put("arcp", Envelope.VERSION).put("id", id).put("type", type);
-    if (sessionId != null) {
-      frame.put("session_id", sessionId);
+  /** Ctrl-C: cancels the job (once it is accepted) and waits briefly for job.cancelled; always exit 130. */
+  private CliFailure cancelOnInterrupt(ArcpClient session, CliOutput output, String submitId, String jobId,
+                                       JobFollower follower) {
+    Deadline grace = Deadline.after(CANCEL_GRACE);
+    String cancelId = jobId == null ? null : cancel(session, jobId);
+    try {
+      while (true) {
+        JsonObject frame = session.next(grace, "job.cancelled");
+        if (cancelId == null) {
+          if (ClientFrames.answers(frame, "job.accepted", submitId)) {
+            jobId = frame.getString("job_id");
+            follower = new JobFollower(output, jobId);
+            cancelId = cancel(session, jobId);
+          } else if (submitId.equals(ClientFrames.refusedRequest(frame))) {
+            return interrupted("the submission was refused anyway: " + ClientFrames.describeError(frame));
+          }
+          continue;
+        }
+        if (ClientFrames.answers(frame, "job.cancelled", cancelId)) {
+          if (output.json()) {
+            output.jsonLine(frame);
+          }
+          return interrupted("cancelled job " + jobId);
+        }
+        if (cancelId.equals(ClientFrames.refusedRequest(frame))) {
+          return interrupted("job " + jobId + " was not cancelled: " + ClientFrames.describeError(frame));
+        }
+        if (follower.show(frame) != null) {
+          return interrupted("job " + jobId + " ended before the cancel reached it");
+        }
+      }
+    } catch (ArcpClient.Interrupted | CliFailure e) {
+      return interrupted(jobId == null ? "the job may have been accepted and still run"
+          : "no job.cancelled within " + Deadline.describe(CANCEL_GRACE) + "; job " + jobId + " may still run");
     }
-    ws.writeTextMessage(frame.put("payload", payload).encode());
-    return id;
+  }
+
+  private static String cancel(ArcpClient session, String jobId) {
+    return session.send("job.cancel", jobId, new JsonObject().put("reason", "interrupted (Ctrl-C)"));
+  }
+
+  private static CliFailure interrupted(String what) {
+    return new CliFailure(ExitCodes.INTERRUPTED, "interrupted: " + what);
   }
 }
