@@ -9,6 +9,7 @@ import dev.arcpgateway.agent.bridge.BridgeSettings;
 import dev.arcpgateway.auth.Authenticator;
 import dev.arcpgateway.auth.DelegationTokenAuthenticator;
 import dev.arcpgateway.auth.JwtAuthenticator;
+import dev.arcpgateway.auth.LoginThrottle;
 import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.auth.StaticTokenAuthenticator;
 import dev.arcpgateway.bus.Bus;
@@ -187,6 +188,8 @@ public final class Gateway {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options), 1));
     }
     BufferBudget budget = new BufferBudget(options.bufferBudgetBytes()); // one for all session instances
+    LoginThrottle loginThrottle = new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
+        System::nanoTime); // one for all session instances too
     BridgeSettings bridge = BridgeSettings.fromJson(options.bridge());
     if (bridge.enabled()) {
       chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, bound -> bridgePort = bound),
@@ -196,7 +199,7 @@ public final class Gateway {
         .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry),
             options.jobRunnerInstances()))
         .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy,
-            features, budget), options.sessionInstances()))
+            features, budget, loginThrottle), options.sessionInstances()))
         .compose(v -> stdio != null ? deploy(stdio, 1)
             : deploy(() -> new WebSocketTransportVerticle(options, bound -> port = bound),
                 options.transportInstances()))

@@ -15,7 +15,9 @@ import java.util.function.LongSupplier;
  * forgotten {@code window} after its last failure; at most {@code maxAddresses} are remembered, the least recently
  * failed forgotten first.
  *
- * <p>Not thread-safe: one instance belongs to one event loop (a session verticle's).
+ * <p>One instance serves every session instance of a gateway, on whichever event loop a connection landed, so that
+ * an address cannot multiply its attempts by spreading its connections; its few calls per login take a brief,
+ * uncontended lock. (The agent bridge keeps its own.)
  */
 public final class LoginThrottle {
 
@@ -73,7 +75,7 @@ public final class LoginThrottle {
    * has fewer than {@code afterFailures} failures, {@link #REFUSE} when it would wait longer than
    * {@code maxDelay}. A positive answer reserves that slot.
    */
-  public long admit(String address) {
+  public synchronized long admit(String address) {
     long now = nanoClock.getAsLong();
     Failures failures = live(address, now);
     if (failures == null || failures.count < settings.afterFailures()) {
@@ -92,7 +94,7 @@ public final class LoginThrottle {
    * Records a failed login from {@code address}; true when this failure is the one after which the address is
    * throttled.
    */
-  public boolean failed(String address) {
+  public synchronized boolean failed(String address) {
     long now = nanoClock.getAsLong();
     Failures failures = live(address, now);
     if (failures == null) {
@@ -111,7 +113,7 @@ public final class LoginThrottle {
   }
 
   /** Addresses currently remembered. */
-  public int size() {
+  public synchronized int size() {
     return byAddress.size();
   }
 

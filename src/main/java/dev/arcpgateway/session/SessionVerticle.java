@@ -55,25 +55,31 @@ public final class SessionVerticle extends VerticleBase {
   private final Map<String, Session> sessions = new HashMap<>();
   private final LiveInventory inventory = new LiveInventory();
   private SessionEnvironment environment;
+  private final LoginThrottle loginThrottle;
   private LoginGuard logins;
 
-  /** @param budget shared by every instance: it bounds what all sessions together buffer */
+  /**
+   * @param budget        shared by every instance: it bounds what all sessions together buffer
+   * @param loginThrottle shared by every instance: failed logins count per remote address, whichever instance
+   *                      (event loop) a connection lands on
+   */
   public SessionVerticle(GatewayOptions options, GatewayStore store, Authenticator authenticator,
-                         ObservePolicy observePolicy, List<String> runtimeFeatures, BufferBudget budget) {
+                         ObservePolicy observePolicy, List<String> runtimeFeatures, BufferBudget budget,
+                         LoginThrottle loginThrottle) {
     this.options = options;
     this.store = store;
     this.authenticator = authenticator;
     this.observePolicy = observePolicy;
     this.runtimeFeatures = List.copyOf(runtimeFeatures);
     this.budget = budget;
+    this.loginThrottle = loginThrottle;
   }
 
   @Override
   public Future<?> start() {
     environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, observePolicy,
         runtimeFeatures, sessions, budget);
-    logins = new LoginGuard(vertx, new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
-        System::nanoTime));
+    logins = new LoginGuard(vertx, loginThrottle);
     // a quarter interval keeps pings about one interval apart, and costs one pass per tick
     long sweepMs = Math.max(100, Math.min(1_000, options.heartbeatIntervalSec() * 250L));
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweep());

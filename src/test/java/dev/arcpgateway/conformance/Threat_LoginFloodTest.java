@@ -136,6 +136,21 @@ class Threat_LoginFloodTest {
     }
   }
 
+  /** Spreading connections over session instances (event loops) does not spread the count of failures. */
+  @Test
+  void failuresCountPerAddressAcrossSessionInstances(Vertx vertx) {
+    gateway.close();
+    gateway = TestGateway.start(vertx, options -> options.setTransportInstances(2).setSessionInstances(3)
+        .setLoginThrottle(new JsonObject().put("after_failures", 3).put("base_delay_ms", BASE_DELAY_MS)
+            .put("max_delay_ms", 4 * BASE_DELAY_MS)));
+    for (int i = 0; i < 3; i++) {
+      refusedAfter("spread-" + i);
+    }
+    Duration fourth = refusedAfter("spread-3");
+    assertTrue(fourth.toMillis() >= BASE_DELAY_MS, () -> "the fourth refusal, on whichever instance, waited only "
+        + fourth);
+  }
+
   @Test
   void aSuccessfulLoginIsNotLoggedAsARefusal() {
     assertUsable(gateway.session(TestGateway.BOB));
