@@ -530,6 +530,10 @@ final class Session {
       long seq = writeSequenced(MessageType.fromWire(outcome.getString("type")), jobId, accepted.getString("trace_id"),
           outcome.getJsonObject("payload"));
       jobs.delivered(jobId, seq, true);
+    } else if (pending.reply.getBoolean("replayed", false) && !observing(jobId)) {
+      // a resubmitted job still running, from a session that does not see it: follow it, so that the client
+      // waiting for its result gets one (§7.2)
+      pending.follow = true;
     }
     pending.held.forEach(this::deliverJobFrame);
     if (pending.follow) {
@@ -625,6 +629,11 @@ final class Session {
 
   JobViews jobs() {
     return jobs;
+  }
+
+  private boolean observing(String jobId) {
+    JobViews.View view = jobs.get(jobId);
+    return view != null && view.observing();
   }
 
   long lastSeq() {

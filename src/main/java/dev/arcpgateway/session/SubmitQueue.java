@@ -23,7 +23,10 @@ final class SubmitQueue {
     final String traceId;
     JsonObject reply;
     ArcpException error;
-    /** A submit with a job resume token: once accepted, the session follows that job with its history. */
+    /**
+     * Once accepted, the session follows the job with its history: a submit with a job resume token, or a
+     * resubmission of a running job this session does not observe.
+     */
     boolean follow;
     final List<JsonObject> held = new ArrayList<>();
 

@@ -75,8 +75,9 @@ final class Subscriptions {
   }
 
   /**
-   * Follows a job accepted through its resume token: its whole history, then its live frames, with no
-   * {@code job.subscribed} (the client asked by submitting and was answered with {@code job.accepted}).
+   * Follows a job accepted by a submit (its resume token, or a resubmission of a running job): its whole history,
+   * then its live frames, with no {@code job.subscribed} (the client asked by submitting and was answered with
+   * {@code job.accepted}).
    */
   void follow(String jobId, String requestId) {
     following.add(requestId);

@@ -102,4 +102,24 @@ class Section7_2_IdempotentOutcomeTest {
     assertEquals("success", payload(again).getString("final_status"));
     assertTrue(payload(again).getString("summary").contains("no longer kept"), again.encode());
   }
+
+  /** A resubmission of a job still running, from another session, follows the job to its end. */
+  @Test
+  void aRunningJobsResubmissionFromAnotherSessionFollowsItToItsResult() {
+    JsonObject payload = new JsonObject().put("agent", "slow").put("input", new JsonObject().put("seconds", 1))
+        .put("idempotency_key", "k-" + Wire.nextId());
+    WireClient owner = gateway.session(TestGateway.ALICE);
+    String jobId = owner.expectAccepted(owner.submit(payload).getString("id")).getString("job_id");
+
+    WireClient other = gateway.session(TestGateway.ALICE);
+    JsonObject accepted = other.expectAccepted(other.submit(payload).getString("id"));
+    assertEquals(jobId, accepted.getString("job_id"), "the same job: " + accepted.encode());
+    List<JsonObject> followed = other.untilTerminal(jobId);
+    JsonObject terminal = followed.get(followed.size() - 1);
+    assertEquals("job.result", type(terminal), followed.toString());
+    assertTrue(followed.stream().noneMatch(f -> "job.subscribed".equals(type(f))), followed.toString());
+
+    List<JsonObject> owned = owner.untilTerminal(jobId);
+    assertEquals(payload(owned.get(owned.size() - 1)), payload(terminal), "the same result in both sessions");
+  }
 }
