@@ -232,10 +232,21 @@ final class Session {
     }
     expiryTimer = -1;
     env.sessions().remove(id);
-    consumer.unregister();
+    // requests already on their way (a resume, a transport's "detached") still get an answer, then the address goes
+    consumer.handler(Session::answerGone);
+    env.vertx().setTimer(env.options().requestTimeoutMs(), t -> consumer.unregister());
     env.store().sessions().remove(id);
     freeSlot();
     budget.close();
+  }
+
+  /** What a destroyed session's address answers until it is gone: a resume cannot be made, anything else is moot. */
+  private static void answerGone(Message<JsonObject> message) {
+    if ("resume".equals(message.body().getString("op"))) {
+      BusErrors.fail(message, notResumable());
+    } else if (message.replyAddress() != null) {
+      message.reply(new JsonObject(), Bus.OPTIONS);
+    }
   }
 
   /** The gateway-wide buffer budget is exhausted and this parked session is the longest parked. */
