@@ -1,6 +1,7 @@
 package dev.arcpgateway.conformance;
 
 import static dev.arcpgateway.testing.JobFrames.assertErrorPayload;
+import static dev.arcpgateway.testing.JobFrames.assertGapFree;
 import static dev.arcpgateway.testing.JobFrames.assertRejectedSubmit;
 import static dev.arcpgateway.testing.JobFrames.payload;
 import static dev.arcpgateway.testing.JobFrames.type;
@@ -122,13 +123,7 @@ class Section10_DelegationTest {
     assertEquals(parent.jobId(), listed.getString("parent_job_id"), listed.encode());
 
     // one session, one event_seq space (§8.3): strictly increasing across parent and child frames
-    long previous = 0;
-    for (JsonObject frame : frames) {
-      if (frame.containsKey("event_seq")) {
-        assertEquals(previous + 1, frame.getLong("event_seq"), "gap-free: " + frame.encode());
-        previous = frame.getLong("event_seq");
-      }
-    }
+    assertGapFree(frames);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.arcpgateway.conformance;
 
+import static dev.arcpgateway.testing.JobFrames.assertGapFree;
 import static dev.arcpgateway.testing.JobFrames.events;
 import static dev.arcpgateway.testing.JobFrames.payload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,13 +79,7 @@ class Section8_1_LifecycleEventsTest {
         frames.toString());
     JsonObject started = payload(statuses.get(1)).getJsonObject("body");
     assertTrue(started.getString("resume_token").startsWith("jrt_" + jobId + "."), started.encode());
-    long previous = 0;
-    for (JsonObject frame : frames) {
-      if (frame.containsKey("event_seq")) {
-        assertEquals(previous + 1, frame.getLong("event_seq"), "gap-free: " + frame.encode());
-        previous = frame.getLong("event_seq");
-      }
-    }
+    assertGapFree(frames);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arcpgateway.testing.LogCapture;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
@@ -15,10 +16,7 @@ import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,34 +34,19 @@ class Threat_LoginFloodTest {
 
   static final long BASE_DELAY_MS = 300;
 
-  final List<LogRecord> audit = new CopyOnWriteArrayList<>();
-  final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      audit.add(record);
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
-  final Logger auditLogger = Logger.getLogger("dev.arcpgateway.audit");
+  LogCapture audit;
   TestGateway gateway;
 
   @BeforeEach
   void start(Vertx vertx) {
-    auditLogger.addHandler(capture);
+    audit = LogCapture.of("dev.arcpgateway.audit");
     gateway = TestGateway.start(vertx, options -> options.setLoginThrottle(new JsonObject().put("after_failures", 3)
         .put("base_delay_ms", BASE_DELAY_MS).put("max_delay_ms", 4 * BASE_DELAY_MS)));
   }
 
   @AfterEach
   void stop() {
-    auditLogger.removeHandler(capture);
+    audit.close();
     gateway.close();
   }
 
@@ -79,7 +62,7 @@ class Threat_LoginFloodTest {
 
   List<String> loginLines() {
     SimpleFormatter formatter = new SimpleFormatter();
-    return audit.stream().map(formatter::formatMessage).filter(line -> line.startsWith("login ")).toList();
+    return audit.records().stream().map(formatter::formatMessage).filter(line -> line.startsWith("login ")).toList();
   }
 
   @Test
@@ -128,9 +111,9 @@ class Threat_LoginFloodTest {
     refusedAfter(token);
     List<String> lines = loginLines();
     assertEquals(List.of("login refused remote=127.0.0.1 code=UNAUTHENTICATED reason=unknown bearer token"), lines);
-    assertTrue(audit.stream().allMatch(record -> record.getLevel().intValue() <= java.util.logging.Level.INFO
+    assertTrue(audit.records().stream().allMatch(record -> record.getLevel().intValue() <= java.util.logging.Level.INFO
         .intValue()), "a refused login is expected: not logged as a warning or an error");
-    for (LogRecord record : audit) {
+    for (LogRecord record : audit.records()) {
       String text = new SimpleFormatter().format(record);
       assertFalse(text.contains(token), () -> "the token must not be logged: " + text);
     }

@@ -1,15 +1,11 @@
 package dev.arcpgateway.testing;
 
-import dev.arcpgateway.store.CredentialLedger;
 import dev.arcpgateway.store.EventLog;
-import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobPage;
 import dev.arcpgateway.store.JobQuery;
 import dev.arcpgateway.store.JobSnapshot;
 import dev.arcpgateway.store.JobStore;
-import dev.arcpgateway.store.SessionStore;
-import dev.arcpgateway.store.memory.MemoryStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -21,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (with {@link #FAULT} in the failure's message, which must never reach a client), as a database that went away
  * would. It also records what was asked of it: the limit of every event-log read and every released claim.
  */
-public final class FaultyStore implements GatewayStore {
+public final class FaultyStore extends ForwardingStore {
 
   /** The text of every injected failure. */
   public static final String FAULT = "injected store fault: connection to db-7.internal:5432 refused";
@@ -31,8 +27,6 @@ public final class FaultyStore implements GatewayStore {
   public final AtomicBoolean failEventReads = new AtomicBoolean();
   public final List<Integer> readLimits = new CopyOnWriteArrayList<>();
   public final List<IdempotencyStore.Claim> released = new CopyOnWriteArrayList<>();
-
-  private final MemoryStore memory = new MemoryStore();
 
   private final JobStore jobs = new JobStore() {
     @Override
@@ -90,17 +84,7 @@ public final class FaultyStore implements GatewayStore {
   }
 
   @Override
-  public SessionStore sessions() {
-    return memory.sessions();
-  }
-
-  @Override
   public IdempotencyStore idempotency() {
     return idempotency;
-  }
-
-  @Override
-  public CredentialLedger credentials() {
-    return memory.credentials();
   }
 }

@@ -42,6 +42,17 @@ public final class JobFrames {
     return frames.stream().filter(f -> type.equals(type(f))).toList();
   }
 
+  /** One session's frames: those with an {@code event_seq} are numbered 1, 2, 3, … with no gap (§8.3). */
+  public static void assertGapFree(List<JsonObject> frames) {
+    long previous = 0;
+    for (JsonObject frame : frames) {
+      if (frame.containsKey("event_seq")) {
+        assertEquals(previous + 1, frame.getLong("event_seq"), "gap-free: " + frame.encode());
+        previous = frame.getLong("event_seq");
+      }
+    }
+  }
+
   /** The last frame of the list. */
   public static JsonObject last(List<JsonObject> frames) {
     return frames.get(frames.size() - 1);

@@ -1,15 +1,9 @@
 package dev.arcpgateway.testing;
 
-import dev.arcpgateway.store.CredentialLedger;
-import dev.arcpgateway.store.EventLog;
-import dev.arcpgateway.store.GatewayStore;
-import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobPage;
 import dev.arcpgateway.store.JobQuery;
 import dev.arcpgateway.store.JobSnapshot;
 import dev.arcpgateway.store.JobStore;
-import dev.arcpgateway.store.SessionStore;
-import dev.arcpgateway.store.memory.MemoryStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,9 +15,8 @@ import java.util.function.Supplier;
  * database, or waits until a gate opens, so that a test decides when admissions answer. Writes still land in the
  * order they were made.
  */
-public final class SlowJobStore implements GatewayStore {
+public final class SlowJobStore extends ForwardingStore {
 
-  private final MemoryStore delegate = new MemoryStore();
   private final JobStore jobs;
 
   public SlowJobStore(Vertx vertx, long delayMs) {
@@ -41,21 +34,21 @@ public final class SlowJobStore implements GatewayStore {
   }
 
   private SlowJobStore(Supplier<Future<?>> delay) {
-    JobStore memory = delegate.jobs();
+    JobStore slowed = memory.jobs();
     this.jobs = new JobStore() {
       @Override
       public Future<Void> put(JobSnapshot job) {
-        return delay.get().compose(t -> memory.put(job));
+        return delay.get().compose(t -> slowed.put(job));
       }
 
       @Override
       public Future<JobSnapshot> get(String jobId) {
-        return memory.get(jobId);
+        return slowed.get(jobId);
       }
 
       @Override
       public Future<JobPage> list(JobQuery query) {
-        return memory.list(query);
+        return slowed.list(query);
       }
     };
   }
@@ -63,30 +56,5 @@ public final class SlowJobStore implements GatewayStore {
   @Override
   public JobStore jobs() {
     return jobs;
-  }
-
-  @Override
-  public EventLog events() {
-    return delegate.events();
-  }
-
-  @Override
-  public SessionStore sessions() {
-    return delegate.sessions();
-  }
-
-  @Override
-  public IdempotencyStore idempotency() {
-    return delegate.idempotency();
-  }
-
-  @Override
-  public CredentialLedger credentials() {
-    return delegate.credentials();
-  }
-
-  @Override
-  public Future<Void> close() {
-    return delegate.close();
   }
 }
