@@ -7,7 +7,6 @@ import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
-import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.store.GatewayStore;
 import io.vertx.core.Future;

@@ -45,10 +45,6 @@ final class JobTable {
     this.tracing = tracing;
   }
 
-  Lifecycle lifecycle() {
-    return lifecycle;
-  }
-
   /** Registers a new job and starts its span. */
   void add(Job job) {
     jobs.put(job.id, job);

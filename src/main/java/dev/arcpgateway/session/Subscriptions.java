@@ -6,7 +6,6 @@ import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.Envelope;
-import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Frames;
