@@ -196,8 +196,8 @@ public final class Gateway {
           1));
     }
     return chain
-        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry),
-            options.jobRunnerInstances()))
+        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry,
+            options.lifecycleNotifications() || bridge.observesLifecycle()), options.jobRunnerInstances()))
         .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy,
             features, budget, loginThrottle), options.sessionInstances()))
         .compose(v -> stdio != null ? deploy(stdio, 1)

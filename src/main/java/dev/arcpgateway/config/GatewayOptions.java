@@ -54,6 +54,7 @@ public class GatewayOptions {
   private JsonObject bridge = new JsonObject();
   private int jobHeartbeatSec = 5;
   private int jobLivenessTimeoutSec = 15;
+  private boolean lifecycleNotifications;
   private String runtimeName = "arcp-gateway";
   private String runtimeVersion = GatewayVersion.current();
 
@@ -82,6 +83,7 @@ public class GatewayOptions {
     allowedOrigins = strings(json.getJsonArray("allowed_origins"), allowedOrigins);
     heartbeatIntervalSec = json.getInteger("heartbeat_sec", heartbeatIntervalSec);
     resumeWindowSec = json.getInteger("resume_window_sec", resumeWindowSec);
+    lifecycleNotifications = json.getBoolean("lifecycle_notifications", lifecycleNotifications);
     JsonObject instances = json.getJsonObject("instances", new JsonObject());
     transportInstances = instances.getInteger("transport", transportInstances);
     sessionInstances = instances.getInteger("session", sessionInstances);
@@ -521,6 +523,19 @@ public class GatewayOptions {
   }
 
   /** A running job whose agent has not reported for this long ends with INTERNAL_ERROR. */
+  /**
+   * Whether job lifecycle moments are published on the event bus for embedding applications (off by default:
+   * nobody listens to them in a plain deployment, and each job would pay for three messages).
+   */
+  public boolean lifecycleNotifications() {
+    return lifecycleNotifications;
+  }
+
+  public GatewayOptions setLifecycleNotifications(boolean lifecycleNotifications) {
+    this.lifecycleNotifications = lifecycleNotifications;
+    return this;
+  }
+
   public int jobLivenessTimeoutSec() {
     return jobLivenessTimeoutSec;
   }

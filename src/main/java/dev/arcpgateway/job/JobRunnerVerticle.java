@@ -43,6 +43,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final GatewayStore store;
   private final ObservePolicy observePolicy;
   private final OpenTelemetry openTelemetry;
+  private final boolean publishLifecycle;
   private final LiveInventory inventory = new LiveInventory();
   private JobTable table;
   private Admission admission;
@@ -50,17 +51,19 @@ public final class JobRunnerVerticle extends VerticleBase {
   private Delegations delegations;
   private JobSubscriptions subscriptions;
 
+  /** @param publishLifecycle whether job lifecycle moments are published on {@link Addresses#LIFECYCLE} */
   public JobRunnerVerticle(GatewayOptions options, GatewayStore store, ObservePolicy observePolicy,
-                           OpenTelemetry openTelemetry) {
+                           OpenTelemetry openTelemetry, boolean publishLifecycle) {
     this.options = options;
     this.store = store;
     this.observePolicy = observePolicy;
     this.openTelemetry = openTelemetry;
+    this.publishLifecycle = publishLifecycle;
   }
 
   @Override
   public Future<?> start() {
-    table = new JobTable(vertx, store, new Lifecycle(vertx.eventBus()), new JobTracing(openTelemetry));
+    table = new JobTable(vertx, store, new Lifecycle(vertx.eventBus(), publishLifecycle), new JobTracing(openTelemetry));
     admission = new Admission(vertx, options, store, inventory);
     delegations = new Delegations(vertx, options, table);
     agentMessages = new AgentMessages(vertx, options, table, delegations);

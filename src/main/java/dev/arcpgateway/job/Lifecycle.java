@@ -8,7 +8,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Publishes job lifecycle moments on {@link Addresses#LIFECYCLE} for embedding applications and bridged
- * observers: {@code {moment, job_id, agent, principal, session_id, at, status?, code?}}.
+ * observers: {@code {moment, job_id, agent, principal, session_id, at, status?, code?}} — only when the options
+ * ask for it or a bridge token observes the lifecycle.
  */
 final class Lifecycle {
 
@@ -20,12 +21,18 @@ final class Lifecycle {
   static final String CANCELLED = "cancelled";
 
   private final EventBus bus;
+  private final boolean enabled;
 
-  Lifecycle(EventBus bus) {
+  /** @param enabled false: nothing is published (nobody was configured to listen) */
+  Lifecycle(EventBus bus, boolean enabled) {
     this.bus = bus;
+    this.enabled = enabled;
   }
 
   void publish(String moment, Job job, String code) {
+    if (!enabled) {
+      return;
+    }
     JsonObject note = new JsonObject()
         .put("moment", moment)
         .put("job_id", job.id)

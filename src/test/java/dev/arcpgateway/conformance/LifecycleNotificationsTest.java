@@ -39,7 +39,7 @@ class LifecycleNotificationsTest {
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
-    gateway = TestGateway.start(vertx);
+    gateway = TestGateway.start(vertx, options -> options.setLifecycleNotifications(true));
     consumer = vertx.eventBus().<JsonObject>consumer(Addresses.LIFECYCLE, m -> NOTES.add(m.body().copy()));
     consumer.completion().await(5, TimeUnit.SECONDS);
   }

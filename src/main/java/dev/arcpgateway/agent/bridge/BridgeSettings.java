@@ -37,6 +37,11 @@ public record BridgeSettings(boolean enabled, String host, int port, int maxFram
     }
   }
 
+  /** Whether some agent token may observe the lifecycle notes, so that the job runner must publish them. */
+  public boolean observesLifecycle() {
+    return enabled && tokens.stream().anyMatch(AgentToken::observeLifecycle);
+  }
+
   public static BridgeSettings fromJson(JsonObject json) {
     List<AgentToken> tokens = new ArrayList<>();
     for (Object item : json.getJsonArray("tokens", new JsonArray())) {
