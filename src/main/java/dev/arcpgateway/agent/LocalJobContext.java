@@ -4,6 +4,7 @@ import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.EventBodies;
 import dev.arcpgateway.protocol.EventKind;
 import dev.arcpgateway.protocol.Extensions;
@@ -95,7 +96,7 @@ final class LocalJobContext implements JobContext {
     outcome.onComplete(result -> {
       if (!done) {
         if (result.succeeded()) {
-          JsonObject message = envelope("result");
+          JsonObject message = envelope("result").put("leaving", true);
           Object value = result.result();
           if (resultStream != null && resultStream.started()) {
             if (value instanceof String summary) {
@@ -106,7 +107,8 @@ final class LocalJobContext implements JobContext {
           }
           send(message);
         } else {
-          send(envelope("fail").put("error", BusErrors.report(result.cause(), "job " + jobId).toPayload()));
+          send(envelope("fail").put("leaving", true)
+              .put("error", BusErrors.report(result.cause(), "job " + jobId).toPayload()));
         }
       }
       finish();
@@ -145,8 +147,11 @@ final class LocalJobContext implements JobContext {
     done = true;
     cancelled.tryComplete();
     resumeEvents();
-    if (orders != null && !lastOrderReceived) {
-      // the runner answers the result with "ended": leaving before it arrives makes Vert.x warn as it discards it
+    if (orders != null && !endedFromOutside) {
+      // the result or failure said "leaving": the runner sends no more orders
+      orders.unregister();
+    } else if (orders != null && !lastOrderReceived) {
+      // the runner's "cancel" may be on its way: leaving before it arrives makes Vert.x warn as it discards it
       lastOrderTimer = vertx.setTimer(lastOrderGraceMs, t -> orders.unregister());
     }
     onDone.run();
@@ -361,7 +366,8 @@ final class LocalJobContext implements JobContext {
     }
     return vertx.eventBus().<JsonObject>request(jobAddress, request, Bus.OPTIONS)
         .map(reply -> reply.body())
-        .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)));
+        .recover(failure -> Future.failedFuture(BusErrors.noHandlers(failure)
+            ? new ArcpException(ErrorCode.JOB_NOT_FOUND, "job " + jobId + " has ended") : BusErrors.toArcp(failure)));
   }
 
   @Override

@@ -58,18 +58,7 @@ final class AgentMessages {
     job.lastHeartbeatNanos = System.nanoTime();
     switch (op) {
       case "event" -> onEvent(job, body);
-      case "result", "fail" -> job.chargesSettled().onComplete(charged -> {
-        if (!job.live()) {
-          return;
-        }
-        if (job.leaseExpired != null) {
-          table.end(job, job.leaseExpired, null);
-        } else if (op.equals("result")) {
-          onResult(job, body);
-        } else {
-          fail(job, body);
-        }
-      });
+      case "result", "fail" -> agentEnded(job, op, body);
       case "heartbeat" -> table.moment(job, Lifecycle.HEARTBEAT);
       case "authorize" -> {
         return authorize(job, Fields.string(body, "capability"), Fields.string(body, "resource"));
@@ -80,6 +69,23 @@ final class AgentMessages {
       default -> throw ArcpException.invalid("unknown agent op " + op);
     }
     return Future.succeededFuture(new JsonObject());
+  }
+
+  /** The agent's result or failure, taken once the cost charges it sent before it have been answered. */
+  private void agentEnded(Job job, String op, JsonObject body) {
+    job.agentLeft = Boolean.TRUE.equals(body.getValue("leaving"));
+    job.chargesSettled().onComplete(charged -> {
+      if (!job.live()) {
+        return;
+      }
+      if (job.leaseExpired != null) {
+        table.end(job, job.leaseExpired, null);
+      } else if (op.equals("result")) {
+        onResult(job, body);
+      } else {
+        fail(job, body);
+      }
+    });
   }
 
   private void fail(Job job, JsonObject body) {

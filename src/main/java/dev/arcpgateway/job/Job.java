@@ -49,6 +49,11 @@ final class Job {
    * confirms the dispatch, as the first telling can reach the job's address before the agent listens there.
    */
   JsonObject endOrder;
+  /**
+   * Whether the agent's last message (its result or failure) said it stops listening: then the runner sends it no
+   * {@code ended} order, which only an agent that waits for one needs.
+   */
+  boolean agentLeft;
   /** Whether the submitting session negotiated provisioned credentials (delegated children inherit it). */
   boolean provisionCredentials;
   /** Set when an agent delegated this job: {@code {job_id, delegate_id}} of the delegating job. */
@@ -60,7 +65,6 @@ final class Job {
   long eventIndex;
   long lastHeartbeatNanos = System.nanoTime();
   long maxRuntimeTimer = -1;
-  long endedNanos;
   MessageConsumer<JsonObject> consumer;
 
   Job(String id, String token, String principal, String sessionId, String traceId, AgentRef agent,

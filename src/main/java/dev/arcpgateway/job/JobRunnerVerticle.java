@@ -35,9 +35,6 @@ import java.util.concurrent.TimeUnit;
 public final class JobRunnerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(JobRunnerVerticle.class.getName());
-  private static final long RETIRE_SWEEP_MS = 1_000;
-  /** How long a finished job's address keeps answering late messages. */
-  private static final long RETIRED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final GatewayOptions options;
   private final GatewayStore store;
@@ -71,7 +68,6 @@ public final class JobRunnerVerticle extends VerticleBase {
     subscriptions = new JobSubscriptions(vertx, options, store, observePolicy);
     long sweepMs = TimeUnit.SECONDS.toMillis(options.jobHeartbeatSec());
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweepLostAgents());
-    vertx.setPeriodic(RETIRE_SWEEP_MS, RETIRE_SWEEP_MS, t -> table.forgetRetired(RETIRED_GRACE_NANOS));
     return inventory.start(vertx)
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.JOB_SUBMIT, this::onSubmit).completion());
   }

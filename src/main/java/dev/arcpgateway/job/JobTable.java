@@ -32,11 +32,6 @@ final class JobTable {
   private final Lifecycle lifecycle;
   private final JobTracing tracing;
   private final Map<String, Job> jobs = new HashMap<>();
-  /**
-   * Finished jobs whose address still answers for a moment — late agent requests get JOB_NOT_FOUND, a late
-   * cancel "already ended" — instead of the bus's bare NO_HANDLERS; forgotten by {@link #forgetRetired}.
-   */
-  private final java.util.ArrayDeque<Job> retired = new java.util.ArrayDeque<>();
 
   JobTable(Vertx vertx, GatewayStore store, Lifecycle lifecycle, JobTracing tracing) {
     this.vertx = vertx;
@@ -141,20 +136,23 @@ final class JobTable {
       return;
     }
     job.status = status;
-    job.endedNanos = System.nanoTime();
     payload.put("completed_at", Timestamps.now()); // the Python client requires it on both terminal frames
     // stored before it is announced: a client that saw the terminal frame and lists its jobs sees it ended
     saveSnapshot(job);
     emit(job, type, payload);
-    // the agent side always learns the job ended: a still-running agent must stop, its host frees the slot
+    // the agent side learns the job ended, unless it said it left: a still-running agent must stop, its host
+    // frees the slot
     job.endOrder = agentReason != null ? new JsonObject().put("op", "cancel").put("reason", agentReason)
         : new JsonObject().put("op", "ended");
-    vertx.eventBus().send(Addresses.agentJob(job.id), job.endOrder, Bus.OPTIONS);
+    if (agentReason != null || !job.agentLeft) {
+      vertx.eventBus().send(Addresses.agentJob(job.id), job.endOrder, Bus.OPTIONS);
+    }
     if (job.maxRuntimeTimer >= 0) {
       vertx.cancelTimer(job.maxRuntimeTimer);
     }
     jobs.remove(job.id);
-    retired.addLast(job);
+    // late requests to the job's address now find no handler, which their senders read as "the job ended"
+    job.consumer.unregister();
     releaseLease(job.id);
     lifecycle.publish(moment, job, code);
     JobTracing.end(job.span, status.wire(), code, payload.getString("message"));
@@ -187,14 +185,6 @@ final class JobTable {
         + " values that are not JSON; the job ends", job.id, job.agent, what, JsonNesting.MAX_OUTPUT_DEPTH);
     return new ArcpException(ErrorCode.INTERNAL_ERROR, "the agent sent " + what + " that cannot be sent on: nested"
         + " deeper than " + JsonNesting.MAX_OUTPUT_DEPTH + " levels or holding values that are not JSON");
-  }
-
-  /** Unregisters the addresses of jobs that finished more than {@code graceNanos} ago. */
-  void forgetRetired(long graceNanos) {
-    long now = System.nanoTime();
-    while (!retired.isEmpty() && now - retired.peekFirst().endedNanos > graceNanos) {
-      retired.pollFirst().consumer.unregister();
-    }
   }
 
   void releaseLease(String jobId) {
