@@ -65,7 +65,8 @@ public final class AgentHostVerticle extends VerticleBase {
         () -> running.remove(message.body().getString("job_id")));
     running.put(job.jobId(), job);
     job.listen().onComplete(ready -> {
-      message.reply(new JsonObject().put("provider", providerId), Bus.OPTIONS);
+      // "credits": this agent sends its events within an EventWindow, so the runner reports what it has taken
+      message.reply(new JsonObject().put("provider", providerId).put("credits", true), Bus.OPTIONS);
       job.run(registration.agent());
     });
   }

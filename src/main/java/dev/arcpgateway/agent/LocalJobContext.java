@@ -37,15 +37,16 @@ final class LocalJobContext implements JobContext {
   /** How long a finished job keeps listening for the job runner's last order before letting go anyway. */
   private final long lastOrderGraceMs;
   private final Promise<Void> cancelled = Promise.promise();
+  private final EventWindow window;
   private MessageConsumer<JsonObject> orders;
   private LocalResultStream resultStream;
   private boolean done;
   private boolean endedFromOutside;
+  /** The agent's result or failure told the runner that it stops listening. */
+  private boolean leaving;
   /** The job runner's last order to this job ({@code ended} or {@code cancel}) has arrived. */
   private boolean lastOrderReceived;
   private long lastOrderTimer = -1;
-  /** Set while the job's client is not keeping up: event futures complete when it is resumed. */
-  private Promise<Void> paused;
   private final Map<String, Promise<Object>> delegations = new HashMap<>();
   private long callCounter;
 
@@ -57,6 +58,8 @@ final class LocalJobContext implements JobContext {
     this.jobAddress = Addresses.job(jobId);
     this.onDone = onDone;
     this.lastOrderGraceMs = lastOrderGraceMs;
+    this.window = new EventWindow(message -> vertx.eventBus().send(jobAddress, message, Bus.OPTIONS),
+        () -> envelope("heartbeat"));
   }
 
   /** Starts listening for the job runner's orders (cancel) before the agent runs. */
@@ -68,12 +71,9 @@ final class LocalJobContext implements JobContext {
           lastOrder();
         }
         case "ended" -> lastOrder();
-        case "pause" -> {
-          if (paused == null) {
-            paused = Promise.promise();
-          }
-        }
-        case "resume" -> resumeEvents();
+        case "taken" -> window.taken(message.body().getLong("events", 0L), message.body().getLong("bytes", 0L));
+        case "pause" -> window.pause();
+        case "resume" -> window.resume();
         case "delegate_result" -> delegateResult(message.body());
         default -> {
           // nothing else is sent to running jobs
@@ -95,8 +95,10 @@ final class LocalJobContext implements JobContext {
     }
     outcome.onComplete(result -> {
       if (!done) {
+        // with no event sent, no report of taken events can still be on its way: the runner need not say "ended"
+        leaving = window.sentNoEvent();
         if (result.succeeded()) {
-          JsonObject message = envelope("result").put("leaving", true);
+          JsonObject message = envelope("result").put("leaving", leaving);
           Object value = result.result();
           if (resultStream != null && resultStream.started()) {
             if (value instanceof String summary) {
@@ -107,7 +109,7 @@ final class LocalJobContext implements JobContext {
           }
           send(message);
         } else {
-          send(envelope("fail").put("leaving", true)
+          send(envelope("fail").put("leaving", leaving)
               .put("error", BusErrors.report(result.cause(), "job " + jobId).toPayload()));
         }
       }
@@ -115,9 +117,10 @@ final class LocalJobContext implements JobContext {
     });
   }
 
+  /** Heartbeats go past the window: a job waiting for its client is still alive. */
   void heartbeat() {
     if (!done) {
-      send(envelope("heartbeat"));
+      vertx.eventBus().send(jobAddress, envelope("heartbeat"), Bus.OPTIONS);
     }
   }
 
@@ -126,35 +129,35 @@ final class LocalJobContext implements JobContext {
     if (!done) {
       done = true;
       endedFromOutside = true;
+      window.discard();
       cancelled.tryComplete();
-      resumeEvents();
+      failDelegations();
     }
   }
 
-  private void resumeEvents() {
-    if (done) {
-      delegations.values().forEach(p -> p.tryFail(ArcpException.invalid("job " + jobId + " has ended")));
-      delegations.clear();
-    }
-    Promise<Void> waiting = paused;
-    paused = null;
-    if (waiting != null) {
-      waiting.tryComplete();
-    }
+  private void failDelegations() {
+    delegations.values().forEach(p -> p.tryFail(ArcpException.invalid("job " + jobId + " has ended")));
+    delegations.clear();
   }
 
   private void finish() {
     done = true;
     cancelled.tryComplete();
-    resumeEvents();
-    if (orders != null && !endedFromOutside) {
-      // the result or failure said "leaving": the runner sends no more orders
-      orders.unregister();
-    } else if (orders != null && !lastOrderReceived) {
-      // the runner's "cancel" may be on its way: leaving before it arrives makes Vert.x warn as it discards it
-      lastOrderTimer = vertx.setTimer(lastOrderGraceMs, t -> orders.unregister());
-    }
+    failDelegations();
     onDone.run();
+    if (orders == null) {
+      return;
+    }
+    // the result may wait in the window (its client paused the job): keep listening for the resume until it left
+    window.whenEmpty().onComplete(sent -> {
+      if (leaving) {
+        orders.unregister(); // the result or failure said "leaving": the runner sends no more orders
+      } else if (!lastOrderReceived) {
+        // the runner's "ended" or "cancel" may be on its way: leaving before it arrives makes Vert.x warn as it
+        // discards it
+        lastOrderTimer = vertx.setTimer(lastOrderGraceMs, t -> orders.unregister());
+      }
+    });
   }
 
   /** The job runner sends nothing after {@code ended} or {@code cancel}: stop listening once the agent is done. */
@@ -172,8 +175,14 @@ final class LocalJobContext implements JobContext {
     return new JsonObject().put("op", op).put("job_token", jobToken);
   }
 
+  /** Sends anything but an event or a heartbeat, after the events before it. */
   private void send(JsonObject message) {
-    vertx.eventBus().send(jobAddress, message, Bus.OPTIONS);
+    window.other(message);
+  }
+
+  /** Sends an event within the window; completes once it left, which is when the gateway can take more. */
+  private Future<Void> sendEvent(JsonObject message) {
+    return window.event(message);
   }
 
   private Future<Void> event(String kind, JsonObject body) {
@@ -189,13 +198,7 @@ final class LocalJobContext implements JobContext {
     } catch (ArcpException e) {
       return Future.failedFuture(e);
     }
-    send(message.put("kind", kind).put("ts", Timestamps.now()).put("body", body));
-    return taken();
-  }
-
-  /** Completes when the gateway can take more: at once, or when a paused client catches up. */
-  private Future<Void> taken() {
-    return paused == null ? Future.succeededFuture() : paused.future();
+    return sendEvent(message.put("kind", kind).put("ts", Timestamps.now()).put("body", body));
   }
 
   @Override
@@ -364,7 +367,8 @@ final class LocalJobContext implements JobContext {
     if (done) {
       return Future.failedFuture(ArcpException.invalid("job " + jobId + " has ended"));
     }
-    return vertx.eventBus().<JsonObject>request(jobAddress, request, Bus.OPTIONS)
+    // after the events sent before it, as without a window
+    return window.whenEmpty().compose(v -> vertx.eventBus().<JsonObject>request(jobAddress, request, Bus.OPTIONS))
         .map(reply -> reply.body())
         .recover(failure -> Future.failedFuture(BusErrors.noHandlers(failure)
             ? new ArcpException(ErrorCode.JOB_NOT_FOUND, "job " + jobId + " has ended") : BusErrors.toArcp(failure)));
@@ -469,10 +473,9 @@ final class LocalJobContext implements JobContext {
       if (done) {
         return Future.failedFuture(ArcpException.invalid("job " + jobId + " has ended"));
       }
-      send(envelope("event").put("kind", EventKind.RESULT_CHUNK.wire()).put("ts", Timestamps.now())
+      return sendEvent(envelope("event").put("kind", EventKind.RESULT_CHUNK.wire()).put("ts", Timestamps.now())
           .put("body", new JsonObject().put("result_id", resultId).put("chunk_seq", chunkSeq++).put("data", data)
               .put("encoding", encoding).put("more", true)));
-      return taken();
     }
 
     @Override

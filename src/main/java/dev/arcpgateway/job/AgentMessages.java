@@ -57,9 +57,19 @@ final class AgentMessages {
     }
     job.lastHeartbeatNanos = System.nanoTime();
     switch (op) {
-      case "event" -> onEvent(job, body);
+      case "event" -> {
+        try {
+          onEvent(job, body);
+        } finally {
+          job.taken.tookEvent();
+          reportTaken(job, body);
+        }
+      }
       case "result", "fail" -> agentEnded(job, op, body);
-      case "heartbeat" -> table.moment(job, Lifecycle.HEARTBEAT);
+      case "heartbeat" -> {
+        reportTaken(job, body);
+        table.moment(job, Lifecycle.HEARTBEAT);
+      }
       case "authorize" -> {
         return authorize(job, Fields.string(body, "capability"), Fields.string(body, "resource"));
       }
@@ -69,6 +79,14 @@ final class AgentMessages {
       default -> throw ArcpException.invalid("unknown agent op " + op);
     }
     return Future.succeededFuture(new JsonObject());
+  }
+
+  /** Tells an in-process agent what was taken of its events, when its message asked. */
+  private void reportTaken(Job job, JsonObject message) {
+    JsonObject report = job.taken.reportFor(message);
+    if (report != null) {
+      vertx.eventBus().send(Addresses.agentJob(job.id), report, Bus.OPTIONS);
+    }
   }
 
   /** The agent's result or failure, taken once the cost charges it sent before it have been answered. */

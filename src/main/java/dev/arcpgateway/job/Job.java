@@ -54,6 +54,8 @@ final class Job {
    * {@code ended} order, which only an agent that waits for one needs.
    */
   boolean agentLeft;
+  /** What the runner has taken of the agent's events, for the agent's event window. */
+  final TakenEvents taken = new TakenEvents();
   /** Whether the submitting session negotiated provisioned credentials (delegated children inherit it). */
   boolean provisionCredentials;
   /** Set when an agent delegated this job: {@code {job_id, delegate_id}} of the delegating job. */

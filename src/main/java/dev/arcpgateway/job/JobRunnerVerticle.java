@@ -129,9 +129,12 @@ public final class JobRunnerVerticle extends VerticleBase {
         .put("budget", job.grant.getJsonObject("budget"))
         .put("credentials", job.grant.getJsonArray("credentials"))
         .put("extensions", job.request.extensions());
-    vertx.eventBus().request(Addresses.agent(job.agent.name(), job.agent.version()), dispatch,
+    vertx.eventBus().<JsonObject>request(Addresses.agent(job.agent.name(), job.agent.version()), dispatch,
             Bus.withTimeout(options.requestTimeoutMs()))
         .onSuccess(started -> {
+          if (Boolean.TRUE.equals(started.body().getValue("credits"))) {
+            job.taken.report();
+          }
           if (job.live()) {
             job.status = JobStatus.RUNNING;
             job.lastHeartbeatNanos = System.nanoTime();

@@ -8,6 +8,7 @@ import dev.arcpgateway.protocol.EventKind;
 import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.JsonNesting;
+import dev.arcpgateway.protocol.JsonText;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Timestamps;
 import dev.arcpgateway.store.GatewayStore;
@@ -61,11 +62,17 @@ final class JobTable {
    * written to a client ends the job instead, so that clients get a terminal frame and no gap.
    */
   void emit(Job job, MessageType type, JsonObject payload) {
-    if (type == MessageType.JOB_EVENT && !writable(payload)) {
+    String json = JsonText.payload(payload);
+    if (json == null) {
       end(job, unwritable(job, "an event"), "the agent sent an event nested too deeply");
       return;
     }
-    JsonObject frame = frame(job, type, payload).put("index", ++job.eventIndex);
+    emit(job, type, payload, json);
+  }
+
+  private void emit(Job job, MessageType type, JsonObject payload, String json) {
+    job.taken.emitted(json.length());
+    JsonObject frame = frame(job, type, payload).put(Frames.PAYLOAD_JSON, json).put("index", ++job.eventIndex);
     store.events().append(job.id, job.eventIndex, frame);
     job.observers.send(vertx.eventBus(), frame);
   }
@@ -129,17 +136,18 @@ final class JobTable {
     if (!job.live()) {
       return;
     }
-    if (!writable(payload)) {
+    payload.put("completed_at", Timestamps.now()); // the Python client requires it on both terminal frames
+    String json = JsonText.payload(payload);
+    if (json == null) {
       finish(job, JobStatus.ERROR, MessageType.JOB_ERROR, Frames.errorPayload(JobStatus.ERROR.wire(),
           unwritable(job, type == MessageType.JOB_RESULT ? "the result" : "the error")), Lifecycle.FAILED,
           ErrorCode.INTERNAL_ERROR.name(), agentReason);
       return;
     }
     job.status = status;
-    payload.put("completed_at", Timestamps.now()); // the Python client requires it on both terminal frames
     // stored before it is announced: a client that saw the terminal frame and lists its jobs sees it ended
     saveSnapshot(job);
-    emit(job, type, payload);
+    emit(job, type, payload, json);
     // the agent side learns the job ended, unless it said it left: a still-running agent must stop, its host
     // frees the slot
     job.endOrder = agentReason != null ? new JsonObject().put("op", "cancel").put("reason", agentReason)
@@ -173,11 +181,6 @@ final class JobTable {
       job.maxRuntimeTimer = -1;
     }
     JobTracing.end(job.span, JobStatus.ERROR.wire(), ErrorCode.INTERNAL_ERROR.name(), "the job could not be created");
-  }
-
-  /** Whether a frame carrying {@code payload} can be written to clients (it is nested one level in the frame). */
-  private static boolean writable(JsonObject payload) {
-    return JsonNesting.writable(payload, JsonNesting.MAX_OUTPUT_DEPTH - 1);
   }
 
   private static ArcpException unwritable(Job job, String what) {

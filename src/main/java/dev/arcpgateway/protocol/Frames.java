@@ -14,6 +14,11 @@ public final class Frames {
    * event, which a session writes only if it negotiated {@link Feature#LIFECYCLE}.
    */
   public static final String LIFECYCLE_MARK = "lifecycle";
+  /**
+   * Set on a job runner's frame to the sessions and the event log (never on the wire): the payload's JSON text,
+   * encoded once by {@link JsonText#payload}, so that no one encodes it again.
+   */
+  public static final String PAYLOAD_JSON = "payload_json";
 
   private Frames() {
   }

@@ -11,6 +11,7 @@ import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.protocol.Ids;
+import dev.arcpgateway.protocol.JsonText;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.protocol.Timestamps;
@@ -619,6 +620,7 @@ final class Session {
       return; // the gateway's opt-in lifecycle events
     }
     MessageType type = MessageType.fromWire(frame.getString("type"));
+    String payloadJson = frame.getString(Frames.PAYLOAD_JSON);
     if (!has(Feature.RESULT_CHUNK)) {
       if ("result_chunk".equals(kind)) {
         if (view.inline == null) {
@@ -630,11 +632,12 @@ final class Session {
       if (type == MessageType.JOB_RESULT && view.inline != null) {
         type = view.inline.failed() ? MessageType.JOB_ERROR : type;
         payload = view.inline.replace(payload);
+        payloadJson = null;
         view.inline = null;
       }
     }
     lastActivityNanos = System.nanoTime();
-    long seq = writeSequenced(type, jobId, frame.getString("trace_id"), payload);
+    long seq = writeSequenced(type, jobId, frame.getString("trace_id"), payload, payloadJson);
     jobs.delivered(jobId, seq, type != MessageType.JOB_EVENT);
   }
 
@@ -675,8 +678,15 @@ final class Session {
 
   /** Numbers, buffers and writes a {@code job.event}, {@code job.result} or {@code job.error} (§8.3). */
   long writeSequenced(MessageType type, String jobId, String traceId, JsonObject payload) {
+    return writeSequenced(type, jobId, traceId, payload, null);
+  }
+
+  /** As {@link #writeSequenced(MessageType, String, String, JsonObject)}, with the payload's text when known. */
+  private long writeSequenced(MessageType type, String jobId, String traceId, JsonObject payload,
+                              String payloadJson) {
     long seq = nextSeq;
-    String text = Frames.jobFrame(type, id, jobId, traceId, seq, payload).encode();
+    String text = payloadJson != null ? JsonText.jobFrame(type, id, jobId, traceId, seq, payloadJson)
+        : Frames.jobFrame(type, id, jobId, traceId, seq, payload).encode();
     nextSeq++; // only once encoded: a frame that cannot be written leaves no gap
     buffer.append(seq, text);
     outbox.write(seq, text);

@@ -1,8 +1,9 @@
 package dev.arcpgateway.store.memory;
 
+import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.store.EventLog;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,12 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class MemoryEventLog implements EventLog {
 
-  /** What a stored frame holds besides its payload: the frame object, its type, the entry records. */
-  private static final long FRAME_OVERHEAD = 256;
-  /** Heap of a JSON object (wrapper, map, table) besides its fields, of each field, of a string besides its text. */
-  private static final long OBJECT_HEAP = 96;
-  private static final long FIELD_HEAP = 48;
-  private static final long STRING_HEAP = 40;
+  /** Heap of a kept event besides its text: the entry, two strings, the deque's slot. */
+  private static final long ENTRY_HEAP = 120;
 
   private final Map<String, JobHistory> histories = new ConcurrentHashMap<>();
   /** Finished jobs in the order they finished: the first to forget when memory is short. */
@@ -42,9 +39,10 @@ final class MemoryEventLog implements EventLog {
 
   @Override
   public Future<Void> append(String jobId, long index, JsonObject event) {
-    long size = FRAME_OVERHEAD + approximateSize(event.getValue("payload"));
-    long dropped = histories.computeIfAbsent(jobId, id -> new JobHistory()).append(index, event, size,
-        maxEventsPerJob, maxBytesPerJob);
+    Kept kept = Kept.of(index, event);
+    long dropped = histories.computeIfAbsent(jobId, id -> new JobHistory()).append(kept, maxEventsPerJob,
+        maxBytesPerJob);
+    long size = kept.size();
     if (totalBytes.addAndGet(size - dropped) > maxTotalBytes) {
       forgetFinished();
     }
@@ -95,45 +93,47 @@ final class MemoryEventLog implements EventLog {
   }
 
   /**
-   * A cheap estimate of the heap an event takes: text lengths plus the objects around them, which for small
-   * events outweigh the text (counting only the text let the logs take several times their cap).
+   * An event as text: its payload as the job runner encoded it, the rest of the frame encoded here (a few
+   * identifiers). Text takes a fraction of the heap of a JSON tree, and its size is known without walking it.
    */
-  static long approximateSize(Object value) {
-    if (value instanceof String s) {
-      return STRING_HEAP + s.length();
-    }
-    if (value instanceof JsonObject object) {
-      long size = OBJECT_HEAP;
-      for (Map.Entry<String, Object> entry : object) {
-        size += FIELD_HEAP + entry.getKey().length() + approximateSize(entry.getValue());
+  private record Kept(long index, String head, String payloadJson) {
+
+    static Kept of(long index, JsonObject event) {
+      String payloadJson = event.getString(Frames.PAYLOAD_JSON);
+      if (payloadJson == null) {
+        payloadJson = Json.encode(event.getValue("payload"));
       }
-      return size;
-    }
-    if (value instanceof JsonArray array) {
-      long size = OBJECT_HEAP;
-      for (Object item : array) {
-        size += 8 + approximateSize(item);
+      JsonObject head = new JsonObject();
+      for (Map.Entry<String, Object> field : event) {
+        if (!field.getKey().equals("payload") && !field.getKey().equals(Frames.PAYLOAD_JSON)) {
+          head.put(field.getKey(), field.getValue());
+        }
       }
-      return size;
+      return new Kept(index, head.encode(), payloadJson);
     }
-    return 16;
+
+    long size() {
+      return ENTRY_HEAP + head.length() + payloadJson.length();
+    }
+
+    LoggedEvent event() {
+      JsonObject event = new JsonObject(head).put("payload", Json.decodeValue(payloadJson));
+      return new LoggedEvent(index, event.put(Frames.PAYLOAD_JSON, payloadJson));
+    }
   }
 
   /** One job's events; written by the job's owner, read by subscribers on other threads. */
   private static final class JobHistory {
-    private record Entry(LoggedEvent event, long size) {
-    }
-
-    private final ArrayDeque<Entry> events = new ArrayDeque<>();
+    private final ArrayDeque<Kept> events = new ArrayDeque<>();
     private long bytes;
 
     /** Appends and trims to the caps; returns the bytes dropped. */
-    synchronized long append(long index, JsonObject event, long size, int maxEvents, long maxBytes) {
-      events.addLast(new Entry(new LoggedEvent(index, event), size));
-      bytes += size;
+    synchronized long append(Kept kept, int maxEvents, long maxBytes) {
+      events.addLast(kept);
+      bytes += kept.size();
       long dropped = 0;
       while (events.size() > maxEvents || (bytes > maxBytes && events.size() > 1)) {
-        Entry first = events.removeFirst();
+        Kept first = events.removeFirst();
         bytes -= first.size();
         dropped += first.size();
       }
@@ -145,15 +145,15 @@ final class MemoryEventLog implements EventLog {
     }
 
     synchronized LoggedEvent last() {
-      Entry last = events.peekLast();
+      Kept last = events.peekLast();
       return last == null ? null : last.event();
     }
 
     synchronized List<LoggedEvent> read(long afterIndex, int limit) {
       List<LoggedEvent> out = new ArrayList<>(Math.min(limit, events.size()));
-      for (Entry entry : events) {
-        if (entry.event().index() > afterIndex) {
-          out.add(entry.event());
+      for (Kept kept : events) {
+        if (kept.index() > afterIndex) {
+          out.add(kept.event());
           if (out.size() == limit) {
             break;
           }
