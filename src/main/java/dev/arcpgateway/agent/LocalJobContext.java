@@ -221,6 +221,11 @@ final class LocalJobContext implements JobContext {
   }
 
   @Override
+  public String traceparent() {
+    return dispatch.getString("traceparent");
+  }
+
+  @Override
   public String parentJobId() {
     return dispatch.getString("parent_job_id");
   }
@@ -399,6 +404,7 @@ final class LocalJobContext implements JobContext {
     Promise<Object> outcome = Promise.promise();
     delegations.put(delegateId, outcome);
     ask(envelope("delegate").put("delegate_id", delegateId).put("agent", agent).put("input", input)
+        .put("traceparent", traceparent())
         .put("lease_request", leaseRequest).put("lease_constraints", leaseConstraints))
         .onFailure(refused -> {
           delegations.remove(delegateId);

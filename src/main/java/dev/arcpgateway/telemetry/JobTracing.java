@@ -65,8 +65,7 @@ public final class JobTracing {
   }
 
   private static SpanContext remoteParent(String traceId, String clientTraceparent) {
-    if (clientTraceparent != null && clientTraceparent.length() == 55
-        && clientTraceparent.startsWith("00-" + traceId + "-")) {
+    if (inTrace(clientTraceparent, traceId)) {
       SpanContext given = SpanContext.createFromRemoteParent(traceId, clientTraceparent.substring(36, 52),
           TraceFlags.fromHex(clientTraceparent, 53), TraceState.getDefault());
       if (given.isValid()) {
@@ -76,6 +75,27 @@ public final class JobTracing {
     // only a trace id: a parent span the client never reported, so that the job still lands in its trace
     return SpanContext.createFromRemoteParent(traceId, Ids.traceId().substring(16), TraceFlags.getSampled(),
         TraceState.getDefault());
+  }
+
+  /**
+   * Starts the span of a Java agent running a job, under the job span whose context the dispatch carries
+   * ({@code traceparent}); the agent's own delegations and tool calls continue from it.
+   */
+  public Span startAgent(String traceId, String traceparent, String jobId, String agent) {
+    return tracer.spanBuilder("arcp.agent " + agent)
+        .setSpanKind(SpanKind.CONSUMER)
+        .setParent(Context.root().with(Span.wrap(remoteParent(traceId, traceparent))))
+        .setAttribute(JOB_ID, jobId)
+        .setAttribute(AGENT, agent)
+        .setAttribute(TRACE_ID, traceId)
+        .startSpan();
+  }
+
+  /** Whether {@code traceparent} is a W3C {@code traceparent} in trace {@code traceId}. */
+  public static boolean inTrace(String traceparent, String traceId) {
+    return traceparent != null && traceparent.length() == 55 && traceparent.startsWith("00-" + traceId + "-")
+        && SpanContext.createFromRemoteParent(traceId, traceparent.substring(36, 52),
+            TraceFlags.getDefault(), TraceState.getDefault()).isValid();
   }
 
   /** The {@code traceparent} for the job's agent: the job span, or a fresh span id in the job's trace. */
