@@ -11,7 +11,9 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 
 /**
  * One OpenTelemetry span per job (§11), in the job's W3C trace: the client's {@code traceparent} (from the
@@ -103,6 +105,19 @@ public final class JobTracing {
     SpanContext context = span.getSpanContext();
     return context.isValid() ? "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags()
         .asHex() : "00-" + traceId + "-" + Ids.traceId().substring(16) + "-01";
+  }
+
+  /**
+   * Runs {@code action} with {@code span} as the current OpenTelemetry context, so that what it starts (an
+   * event-bus send Vert.x traces) joins the span; a span that records nothing (no SDK) is not made current.
+   */
+  public static <T> T within(Span span, Supplier<T> action) {
+    if (!span.getSpanContext().isValid()) {
+      return action.get();
+    }
+    try (Scope ignored = span.makeCurrent()) {
+      return action.get();
+    }
   }
 
   /** Records what is left of a budget after a charge ({@code USD:0.42}). */

@@ -52,9 +52,11 @@ public final class Tracing implements AutoCloseable {
         || Boolean.parseBoolean(standard(env, "otel.sdk.disabled", "false"))) {
       return OFF;
     }
-    // the gateway exports traces only; OTEL_* may still turn metrics or logs on
+    // the gateway exports traces only (OTEL_* may still turn metrics or logs on); OTLP over http/protobuf, the
+    // protocol of the OpenTelemetry specification, where the Java SDK would default to grpc
     Map<String, String> defaults = Map.of("otel.traces.exporter", "none", "otel.metrics.exporter", "none",
-        "otel.logs.exporter", "none", "otel.service.name", "arcp-gateway");
+        "otel.logs.exporter", "none", "otel.service.name", "arcp-gateway",
+        "otel.exporter.otlp.protocol", "http/protobuf");
     OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> defaults)
         .addPropertiesCustomizer(standardOnes -> given)
