@@ -1,6 +1,6 @@
 package dev.arcpgateway.logging;
 
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.time.Instant;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
@@ -8,6 +8,8 @@ import java.util.logging.LogRecord;
 /**
  * One JSON object per line: {@code timestamp}, {@code level}, {@code logger}, {@code message}, and when known
  * {@code session_id}, {@code job_id} (the first of each the message names) and {@code error} (the cause).
+ * Written with jackson-core's string quoting rather than Vert.x's {@code JsonObject}: Vert.x's JSON codec logs
+ * while it loads, and a formatter that needed it would re-enter itself.
  */
 final class JsonLogFormatter extends Formatter {
 
@@ -20,20 +22,27 @@ final class JsonLogFormatter extends Formatter {
   @Override
   public String format(LogRecord record) {
     String message = formatMessage(record);
-    JsonObject line = new JsonObject()
-        .put("timestamp", Instant.ofEpochMilli(record.getMillis()).toString())
-        .put("level", record.getLevel().getName())
-        .put("logger", record.getLoggerName())
-        .put("message", message);
-    putIfKnown(line, "session_id", LogLines.sessionId(message));
-    putIfKnown(line, "job_id", LogLines.jobId(message));
-    putIfKnown(line, "error", LogLines.cause(record, stackTraces));
-    return line.encode() + System.lineSeparator();
+    StringBuilder line = new StringBuilder(128 + (message == null ? 0 : message.length())).append('{');
+    field(line, "timestamp", Instant.ofEpochMilli(record.getMillis()).toString());
+    field(line, "level", record.getLevel().getName());
+    field(line, "logger", record.getLoggerName());
+    field(line, "message", message);
+    field(line, "session_id", LogLines.sessionId(message));
+    field(line, "job_id", LogLines.jobId(message));
+    field(line, "error", LogLines.cause(record, stackTraces));
+    return line.append('}').append(System.lineSeparator()).toString();
   }
 
-  private static void putIfKnown(JsonObject line, String key, String value) {
-    if (value != null) {
-      line.put(key, value);
+  /** Appends {@code "name":"value"} when there is a value. */
+  private static void field(StringBuilder line, String name, String value) {
+    if (value == null) {
+      return;
     }
+    if (line.length() > 1) {
+      line.append(',');
+    }
+    line.append('"').append(name).append("\":\"");
+    JsonStringEncoder.getInstance().quoteAsString(value, line);
+    line.append('"');
   }
 }

@@ -41,6 +41,12 @@ class ServeConfigurationTest {
   }
 
   @Test
+  void theShippedConfigFileIsValid() {
+    JsonObject effective = printConfig(Map.of(), "--config", Path.of("conf", "gateway.json").toString());
+    assertEquals(7070, effective.getJsonObject("bridge").getInteger("port"));
+  }
+
+  @Test
   void printConfigMasksTokensKeysAndPasswordsInUris() {
     CliProcess print = CliProcess.run(Map.of("ARCP_TOKENS", "alice:alice-s3cret,bob:bob-s3cret",
             "ARCP_TELEMETRY_HEADERS", "api-key=header-s3cret"), "serve", "--print-config",
