@@ -15,8 +15,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -131,8 +133,10 @@ final class LocalJobContext implements JobContext {
 
   private void resumeEvents() {
     if (done) {
-      delegations.values().forEach(p -> p.tryFail(ArcpException.invalid("job " + jobId + " has ended")));
+      // failing a delegation runs the agent's handlers, which may start or drop delegations: fail a copy
+      List<Promise<Object>> pending = new ArrayList<>(delegations.values());
       delegations.clear();
+      pending.forEach(p -> p.tryFail(ArcpException.invalid("job " + jobId + " has ended")));
     }
     Promise<Void> waiting = paused;
     paused = null;

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
  * The one logging setup of {@code serve}: java.util.logging (which Vert.x, Netty and the gateway's
  * {@code System.Logger}s all write to) with one handler on stderr, at {@code log.level} (JUL names, or
  * ERROR/WARN/INFO/DEBUG/TRACE), one line per record in {@code log.format} {@code text} or {@code json}. Causes
- * are one line each; whole stack traces only at DEBUG (FINE) or below.
+ * are one line each; whole stack traces only at DEBUG (FINE) or below. What libraries log at WARNING for ordinary
+ * conditions is demoted ({@link ExpectedConditions}).
  */
 public final class LogSetup {
 
@@ -41,6 +42,7 @@ public final class LogSetup {
     handler.setLevel(level);
     root.addHandler(handler);
     root.setLevel(level);
+    ExpectedConditions.install();
   }
 
   /** A JUL level from its name or the common aliases. */
