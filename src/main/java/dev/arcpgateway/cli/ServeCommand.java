@@ -118,14 +118,20 @@ final class ServeCommand implements Callable<Integer> {
       return 0;
     }
     LogSetup.apply(options.log());
-    Tracing tracing = Tracing.configure(options.telemetry(), System.getenv());
+    Tracing tracing;
+    try {
+      tracing = Tracing.configure(options.telemetry(), System.getenv());
+    } catch (IllegalArgumentException unusable) {
+      System.err.println(unusable.getMessage());
+      return 2;
+    }
     if (stdio) {
       return serveStdio(options, tracing);
     }
     if (options.tokens().isEmpty()) {
       if (!isLoopback(options.host())) {
-        System.err.println("refusing to serve on " + options.host() + " without a token: pass --token NAME:TOKEN"
-            + " or list tokens in the config file");
+        System.err.println("refusing to serve on " + options.host() + " without a token: pass --token NAME:TOKEN,"
+            + " set ARCP_TOKENS=NAME:TOKEN or list tokens in the config file");
         return 2;
       }
       String token = Secrets.token("");

@@ -1,8 +1,10 @@
 package dev.arcpgateway.telemetry;
 
+import dev.arcpgateway.config.InvalidConfigException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.json.JsonObject;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
@@ -57,13 +59,16 @@ public final class Tracing implements AutoCloseable {
     Map<String, String> defaults = Map.of("otel.traces.exporter", "none", "otel.metrics.exporter", "none",
         "otel.logs.exporter", "none", "otel.service.name", "arcp-gateway",
         "otel.exporter.otlp.protocol", "http/protobuf");
-    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> defaults)
-        .addPropertiesCustomizer(standardOnes -> given)
-        .disableShutdownHook() // closed with the gateway, after its last spans
-        .build()
-        .getOpenTelemetrySdk();
-    return new Tracing(sdk);
+    try {
+      return new Tracing(AutoConfiguredOpenTelemetrySdk.builder()
+          .addPropertiesSupplier(() -> defaults)
+          .addPropertiesCustomizer(standardOnes -> given)
+          .disableShutdownHook() // closed with the gateway, after its last spans
+          .build()
+          .getOpenTelemetrySdk());
+    } catch (ConfigurationException unusable) {
+      throw new InvalidConfigException("telemetry (or OTEL_*): " + unusable.getMessage());
+    }
   }
 
   /** A setting from {@code OTEL_FOO_BAR} or the system property {@code otel.foo.bar}, as autoconfiguration reads it. */

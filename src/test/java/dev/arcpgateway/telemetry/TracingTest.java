@@ -2,8 +2,10 @@ package dev.arcpgateway.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arcpgateway.config.InvalidConfigException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -35,5 +37,12 @@ class TracingTest {
     try (Tracing tracing = Tracing.configure(new JsonObject().put("exporter", "logging"), Map.of())) {
       assertTrue(tracing.enabled());
     }
+  }
+
+  @Test
+  void anUnusableStandardSettingIsARefusalNamingIt() {
+    InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> Tracing.configure(
+        new JsonObject().put("exporter", "otlp").put("protocol", "carrier-pigeon"), Map.of()));
+    assertTrue(refused.getMessage().startsWith("telemetry (or OTEL_*): "), refused.getMessage());
   }
 }
