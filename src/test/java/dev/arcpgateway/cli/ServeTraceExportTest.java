@@ -7,6 +7,7 @@ import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +22,13 @@ import org.junit.jupiter.api.Test;
 /**
  * §11 export: a gateway process started with {@code --otel-exporter otlp --otel-endpoint URL} sends its spans
  * as OTLP/HTTP protobuf to {@code URL/v1/traces} — here a Vert.x HTTP server the test runs on 127.0.0.1 — the
- * job span with its attributes in the client's trace, and Vert.x's own event-bus spans; the standard
+ * job span with its attributes in the client's trace, and Vert.x's own event-bus and HTTP-server spans; the standard
  * {@code OTEL_BSP_SCHEDULE_DELAY} variable is honoured (the spans come within the test's wait).
  */
 class ServeTraceExportTest {
 
   private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+  private static final String HTTP_TRACE = "0af7651916cd43dd8448eb211c80319c";
   private static final String TOKEN = "otlp-alice-token";
   private static final Pattern LISTENING = Pattern.compile("listening on ws://127\\.0\\.0\\.1:(\\d+)/arcp");
 
@@ -71,11 +73,19 @@ class ServeTraceExportTest {
         jobId = client.expect("job.accepted").getString("job_id");
         client.untilTerminal(jobId);
       }
+      // a plain HTTP request with its own trace: Vert.x's HTTP-server span continues it
+      int status = vertx.createHttpClient().request(HttpMethod.GET, Integer.parseInt(port.group(1)), "127.0.0.1",
+              "/arcp")
+          .compose(request -> request.putHeader("traceparent", "00-" + HTTP_TRACE + "-00f067aa0ba902b7-01").send())
+          .await(10, TimeUnit.SECONDS).statusCode();
+      assertEquals(426, status);
       byte[] traceBytes = HexFormat.of().parseHex(TRACE);
+      byte[] httpTraceBytes = HexFormat.of().parseHex(HTTP_TRACE);
       boolean jobSpan = false;
       boolean busSpan = false;
+      boolean httpSpan = false;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (!(jobSpan && busSpan) && System.nanoTime() < deadline) {
+      while (!(jobSpan && busSpan && httpSpan) && System.nanoTime() < deadline) {
         Export export = exports.poll(1, TimeUnit.SECONDS);
         if (export == null) {
           continue;
@@ -86,9 +96,11 @@ class ServeTraceExportTest {
         jobSpan |= export.contains(jobId) && export.contains("arcp.job_id") && export.contains("arcp.agent")
             && export.contains("arcp.session_id") && export.contains(traceBytes);
         busSpan |= export.contains("messaging.destination.name") && export.contains(traceBytes);
+        httpSpan |= export.contains("http.response.status_code") && export.contains(httpTraceBytes);
       }
       assertTrue(jobSpan, "the job span, in the client's trace, with its attributes, reached the collector");
       assertTrue(busSpan, "Vert.x's event-bus span of the dispatch joined the job's trace");
+      assertTrue(httpSpan, "Vert.x's HTTP-server span continued the request's traceparent");
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
