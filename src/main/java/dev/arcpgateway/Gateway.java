@@ -185,7 +185,7 @@ public final class Gateway {
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings.result(), leasePolicy, provisioner,
             store.credentials()), 1));
     for (AgentRegistration agent : agents) {
-      chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options), 1));
+      chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options, openTelemetry), 1));
     }
     BufferBudget budget = new BufferBudget(options.bufferBudgetBytes()); // one for all session instances
     LoginThrottle loginThrottle = new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),

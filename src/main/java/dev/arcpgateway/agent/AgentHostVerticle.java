@@ -7,6 +7,9 @@ import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Ids;
+import dev.arcpgateway.telemetry.JobTracing;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -26,10 +29,13 @@ public final class AgentHostVerticle extends VerticleBase {
   private final GatewayOptions options;
   private final String providerId = "host_" + Ids.message();
   private final Map<String, LocalJobContext> running = new HashMap<>();
+  private final JobTracing tracing;
 
-  public AgentHostVerticle(AgentRegistration registration, GatewayOptions options) {
+  /** @param openTelemetry where the span of each job's run goes (§11) */
+  public AgentHostVerticle(AgentRegistration registration, GatewayOptions options, OpenTelemetry openTelemetry) {
     this.registration = registration;
     this.options = options;
+    this.tracing = new JobTracing(openTelemetry);
   }
 
   @Override
@@ -61,8 +67,16 @@ public final class AgentHostVerticle extends VerticleBase {
           registration.ref() + " is running its maximum of " + registration.maxConcurrent() + " jobs"));
       return;
     }
-    LocalJobContext job = new LocalJobContext(vertx, message.body(), options.requestTimeoutMs(),
-        () -> running.remove(message.body().getString("job_id")));
+    JsonObject dispatch = message.body();
+    String traceId = dispatch.getString("trace_id");
+    Span span = tracing.startAgent(traceId, dispatch.getString("traceparent"), dispatch.getString("job_id"),
+        dispatch.getString("agent"));
+    // the agent sees its own span's context: what it calls and delegates continues from there
+    JsonObject traced = dispatch.copy().put("traceparent", JobTracing.childTraceparent(span, traceId));
+    LocalJobContext job = new LocalJobContext(vertx, traced, options.requestTimeoutMs(), () -> {
+      running.remove(dispatch.getString("job_id"));
+      span.end();
+    });
     running.put(job.jobId(), job);
     job.listen().onComplete(ready -> {
       // "credits": this agent sends its events within an EventWindow, so the runner reports what it has taken

@@ -26,6 +26,12 @@ public interface JobContext {
   /** The job's W3C trace id. */
   String traceId();
 
+  /**
+   * The W3C {@code traceparent} of the span this agent runs in (§11): what the agent's own outgoing calls
+   * (tool servers, model APIs) carry so they join the job's trace. Its delegations carry it already.
+   */
+  String traceparent();
+
   /** The submitting job when this job was delegated, else null. */
   String parentJobId();
 

@@ -16,8 +16,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -136,8 +138,10 @@ final class LocalJobContext implements JobContext {
   }
 
   private void failDelegations() {
-    delegations.values().forEach(p -> p.tryFail(ArcpException.invalid("job " + jobId + " has ended")));
+    // failing a delegation runs the agent's handlers, which may start or drop delegations: fail a copy
+    List<Promise<Object>> pending = new ArrayList<>(delegations.values());
     delegations.clear();
+    pending.forEach(p -> p.tryFail(ArcpException.invalid("job " + jobId + " has ended")));
   }
 
   private void finish() {
@@ -226,6 +230,11 @@ final class LocalJobContext implements JobContext {
   @Override
   public String traceId() {
     return dispatch.getString("trace_id");
+  }
+
+  @Override
+  public String traceparent() {
+    return dispatch.getString("traceparent");
   }
 
   @Override
@@ -409,6 +418,7 @@ final class LocalJobContext implements JobContext {
     Promise<Object> outcome = Promise.promise();
     delegations.put(delegateId, outcome);
     ask(envelope("delegate").put("delegate_id", delegateId).put("agent", agent).put("input", input)
+        .put("traceparent", traceparent())
         .put("lease_request", leaseRequest).put("lease_constraints", leaseConstraints))
         .onFailure(refused -> {
           delegations.remove(delegateId);

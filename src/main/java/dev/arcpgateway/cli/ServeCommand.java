@@ -3,16 +3,21 @@ package dev.arcpgateway.cli;
 import dev.arcpgateway.Gateway;
 import dev.arcpgateway.agent.bridge.BridgeSettings;
 import dev.arcpgateway.agent.demo.DemoAgents;
+import dev.arcpgateway.config.ConfigSources;
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.config.SecretMask;
+import dev.arcpgateway.logging.LogSetup;
 import dev.arcpgateway.protocol.Secrets;
+import dev.arcpgateway.telemetry.Tracing;
+import dev.arcpgateway.transport.ListenException;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import java.io.IOException;
+import io.vertx.core.json.JsonArray;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -23,8 +28,42 @@ import picocli.CommandLine.Option;
     description = "Serve ARCP over WebSocket at ws://HOST:PORT/arcp.")
 final class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--config", description = "settings file shaped like conf/gateway.json")
+  @Option(names = "--config", description = "settings file shaped like conf/gateway.json (or ARCP_CONFIG)")
   Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "any setting by its config-file key, e.g. limits.request_timeout_ms=5000 (repeatable)")
+  List<String> assignments = List.of();
+
+  @Option(names = "--print-config", description = "print the effective configuration (secrets masked) and exit")
+  boolean printConfig;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: serve wss:// and https://")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert")
+  String tlsKey;
+
+  @Option(names = "--bridge-tls", description = "serve the agent bridge with TLS too (the same certificate)")
+  Boolean bridgeTls;
+
+  @Option(names = "--otel-exporter", description = "trace exporter: none (default), otlp or logging")
+  String otelExporter;
+
+  @Option(names = "--otel-endpoint", description = "OTLP collector base URL, e.g. http://127.0.0.1:4318")
+  String otelEndpoint;
+
+  @Option(names = "--otel-protocol", description = "OTLP protocol: http/protobuf (default) or grpc")
+  String otelProtocol;
+
+  @Option(names = "--otel-headers", description = "OTLP request headers: key=value,key2=value2")
+  String otelHeaders;
+
+  @Option(names = "--log-level", description = "ERROR, WARN, INFO (default), DEBUG, TRACE or a java.util.logging level")
+  String logLevel;
+
+  @Option(names = "--log-format", description = "text (default) or json (one JSON object per line)")
+  String logFormat;
 
   @Option(names = "--host", description = "bind address (default 127.0.0.1)")
   String host;
@@ -68,31 +107,51 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     GatewayOptions options;
     try {
-      options = load();
+      options = load(System.getenv());
+      TlsFiles.check(options);
+    } catch (IllegalArgumentException unusable) {
+      System.err.println(unusable.getMessage());
+      return 2;
+    }
+    if (printConfig) {
+      System.out.println(SecretMask.mask(options.toJson()).encodePrettily());
+      return 0;
+    }
+    LogSetup.apply(options.log());
+    Tracing tracing;
+    try {
+      tracing = Tracing.configure(options.telemetry(), System.getenv());
     } catch (IllegalArgumentException unusable) {
       System.err.println(unusable.getMessage());
       return 2;
     }
     if (stdio) {
-      return serveStdio(options);
+      return serveStdio(options, tracing);
     }
     if (options.tokens().isEmpty()) {
       if (!isLoopback(options.host())) {
-        System.err.println("refusing to serve on " + options.host() + " without a token: pass --token NAME:TOKEN"
-            + " or list tokens in the config file");
+        System.err.println("refusing to serve on " + options.host() + " without a token: pass --token NAME:TOKEN,"
+            + " set ARCP_TOKENS=NAME:TOKEN or list tokens in the config file");
         return 2;
       }
       String token = Secrets.token("");
       options.addToken("local", token);
       System.out.println("No token configured: generated one for principal 'local': " + token);
     }
-    Vertx vertx = vertx();
-    Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all()).build();
+    Vertx vertx = vertx(tracing);
+    Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all())
+        .openTelemetry(tracing.openTelemetry()).build();
     try {
       gateway.deploy(vertx).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      System.err.println("the gateway did not start: " + e.getMessage());
       vertx.close();
+      tracing.close();
+      ListenException listen = listenFailure(e);
+      if (listen != null) {
+        System.err.println(listen.getMessage());
+        return 2;
+      }
+      System.err.println("the gateway did not start: " + e.getMessage());
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -100,12 +159,16 @@ final class ServeCommand implements Callable<Integer> {
         gateway.undeploy().compose(v -> vertx.close()).await(10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // the JVM is exiting anyway
+      } finally {
+        tracing.close();
       }
     }, "arcp-shutdown"));
     String shownHost = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
-    System.out.println("ARCP gateway listening on ws://" + shownHost + ":" + gateway.port() + options.path());
+    System.out.println("ARCP gateway listening on " + (options.tls() ? "wss://" : "ws://") + shownHost + ":"
+        + gateway.port() + options.path());
     if (gateway.bridgePort() > 0) {
-      System.out.println("Agent bridge listening on tcp://" + shownHost + ":" + gateway.bridgePort());
+      System.out.println("Agent bridge listening on " + (options.bridge().getBoolean("tls", false) ? "tls://"
+          : "tcp://") + shownHost + ":" + gateway.bridgePort());
     }
     System.out.flush();
     return 0; // event-loop threads keep the JVM alive until SIGTERM
@@ -116,7 +179,7 @@ final class ServeCommand implements Callable<Integer> {
    * ends or the session closes. The parent owns the pipes, so no token is required: a token still must be
    * presented, and without configured tokens one is generated and printed on stderr.
    */
-  private Integer serveStdio(GatewayOptions options) throws Exception {
+  private Integer serveStdio(GatewayOptions options, Tracing tracing) throws Exception {
     java.io.PrintStream protocolOut = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),
         false, java.nio.charset.StandardCharsets.UTF_8);
     System.setOut(System.err); // nothing but frames may reach the real stdout
@@ -125,10 +188,10 @@ final class ServeCommand implements Callable<Integer> {
       options.addToken("local", token);
       System.err.println("No token configured: generated one for principal 'local': " + token);
     }
-    Vertx vertx = vertx();
+    Vertx vertx = vertx(tracing);
     java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all())
-        .stdio(System.in, protocolOut, ended::countDown).build();
+        .openTelemetry(tracing.openTelemetry()).stdio(System.in, protocolOut, ended::countDown).build();
     try {
       gateway.deploy(vertx).await(60, TimeUnit.SECONDS);
       System.err.println("ARCP gateway serving one session on stdio");
@@ -138,54 +201,70 @@ final class ServeCommand implements Callable<Integer> {
         gateway.undeploy().compose(v -> vertx.close()).await(10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // exiting anyway
+      } finally {
+        tracing.close();
       }
     }
     return 0;
   }
 
-  private Vertx vertx() {
+  private Vertx vertx(Tracing tracing) {
     io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions();
     if (eventLoops != null) {
       vertxOptions.setEventLoopPoolSize(eventLoops);
     }
-    return Vertx.vertx(vertxOptions);
+    return tracing.install(Vertx.builder().with(vertxOptions)).build();
   }
 
-  private GatewayOptions load() throws IOException {
-    GatewayOptions options = config == null ? new GatewayOptions()
-        : new GatewayOptions(new JsonObject(Files.readString(config)));
-    if (host != null) {
-      options.setHost(host);
-    }
-    if (port != null) {
-      options.setPort(port);
-    }
-    tokens.forEach(options::addToken);
-    if (heartbeatSec != null) {
-      options.setHeartbeatIntervalSec(heartbeatSec);
-    }
-    if (resumeWindowSec != null) {
-      options.setResumeWindowSec(resumeWindowSec);
-    }
-    if (maxFrameBytes != null) {
-      options.setMaxFrameBytes(maxFrameBytes);
-    }
-    if (bridgePort != null || !agentTokens.isEmpty()) {
-      JsonObject bridge = options.bridge().copy();
-      if (bridgePort != null) {
-        bridge.put("port", bridgePort);
+  private static ListenException listenFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ListenException listen) {
+        return listen;
       }
-      io.vertx.core.json.JsonArray tokens = bridge.getJsonArray("tokens", new io.vertx.core.json.JsonArray()).copy();
-      agentTokens.forEach(spec -> tokens.add(BridgeSettings.tokenFromSpec(spec)));
-      options.setBridge(bridge.put("tokens", tokens));
     }
-    if (maxSessionsPerPrincipal != null) {
-      options.setMaxSessionsPerPrincipal(maxSessionsPerPrincipal);
+    return null;
+  }
+
+  /** The settings: defaults, then the config file, then {@code ARCP_*} variables, then the command line. */
+  GatewayOptions load(Map<String, String> env) {
+    Map<String, Object> flags = new LinkedHashMap<>();
+    putIfSet(flags, "host", host);
+    putIfSet(flags, "port", port);
+    if (!tokens.isEmpty()) {
+      flags.put("tokens", new JsonArray(List.copyOf(tokens)));
     }
+    putIfSet(flags, "heartbeat_sec", heartbeatSec);
+    putIfSet(flags, "resume_window_sec", resumeWindowSec);
+    putIfSet(flags, "max_frame_bytes", maxFrameBytes);
+    putIfSet(flags, "bridge.port", bridgePort);
+    if (!agentTokens.isEmpty()) {
+      JsonArray specs = new JsonArray();
+      agentTokens.forEach(spec -> specs.add(BridgeSettings.tokenFromSpec(spec)));
+      flags.put("bridge.tokens", specs);
+    }
+    putIfSet(flags, "limits.max_sessions_per_principal", maxSessionsPerPrincipal);
     if (instances != null) {
-      options.setTransportInstances(instances).setSessionInstances(instances).setJobRunnerInstances(instances);
+      List.of("instances.transport", "instances.session", "instances.job_runner")
+          .forEach(key -> flags.put(key, instances));
     }
-    return options.validate();
+    putIfSet(flags, "tls.cert_file", tlsCert);
+    putIfSet(flags, "tls.key_file", tlsKey);
+    putIfSet(flags, "bridge.tls", bridgeTls);
+    putIfSet(flags, "telemetry.exporter", otelExporter);
+    putIfSet(flags, "telemetry.endpoint", otelEndpoint);
+    putIfSet(flags, "telemetry.protocol", otelProtocol);
+    putIfSet(flags, "telemetry.headers", otelHeaders);
+    putIfSet(flags, "log.level", logLevel);
+    putIfSet(flags, "log.format", logFormat);
+    assignments.forEach(assignment -> ConfigSources.parseAssignment(assignment, flags));
+    Path file = config != null ? config : env.containsKey("ARCP_CONFIG") ? Path.of(env.get("ARCP_CONFIG")) : null;
+    return ConfigSources.load(file, env, flags).options();
+  }
+
+  private static void putIfSet(Map<String, Object> flags, String key, Object value) {
+    if (value != null) {
+      flags.put(key, value);
+    }
   }
 
   static boolean isLoopback(String host) {

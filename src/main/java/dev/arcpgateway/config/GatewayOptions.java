@@ -57,6 +57,10 @@ public class GatewayOptions {
   private boolean lifecycleNotifications;
   private String runtimeName = "arcp-gateway";
   private String runtimeVersion = GatewayVersion.current();
+  private String tlsCertFile;
+  private String tlsKeyFile;
+  private JsonObject telemetry = new JsonObject();
+  private JsonObject log = new JsonObject();
 
   public GatewayOptions() {
   }
@@ -115,6 +119,11 @@ public class GatewayOptions {
     JsonObject runtime = json.getJsonObject("runtime", new JsonObject());
     runtimeName = runtime.getString("name", runtimeName);
     runtimeVersion = runtime.getString("version", runtimeVersion);
+    JsonObject tls = json.getJsonObject("tls", new JsonObject());
+    tlsCertFile = tls.getString("cert_file");
+    tlsKeyFile = tls.getString("key_file");
+    telemetry = json.getJsonObject("telemetry", telemetry);
+    log = json.getJsonObject("log", log);
     validate();
   }
 
@@ -153,7 +162,26 @@ public class GatewayOptions {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with /");
     }
+    if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+      throw new IllegalArgumentException("tls.cert_file and tls.key_file go together: give both or neither");
+    }
+    if (bridge.getValue("tls") instanceof Boolean tlsBridge && tlsBridge && tlsCertFile == null) {
+      throw new IllegalArgumentException("bridge.tls serves the bridge with tls.cert_file and tls.key_file: give them");
+    }
+    oneOf("telemetry.exporter", telemetry.getString("exporter"), List.of("none", "otlp", "logging"));
+    oneOf("telemetry.protocol", telemetry.getString("protocol"), List.of("http/protobuf", "grpc"));
+    oneOf("log.format", log.getString("format"), List.of("text", "json"));
+    oneOf("log.level", log.getString("level"),
+        List.of("SEVERE", "WARNING", "INFO", "CONFIG", "FINE", "FINER", "FINEST", "ALL", "OFF",
+            "ERROR", "WARN", "DEBUG", "TRACE"));
     return this;
+  }
+
+  private static void oneOf(String name, String value, List<String> allowed) {
+    if (value != null && !allowed.contains(value.toUpperCase(java.util.Locale.ROOT))
+        && !allowed.contains(value)) {
+      throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed) + ", got " + value);
+    }
   }
 
   private static void requirePositive(String name, long value) {
@@ -561,5 +589,78 @@ public class GatewayOptions {
   public GatewayOptions setRuntimeVersion(String runtimeVersion) {
     this.runtimeVersion = runtimeVersion;
     return this;
+  }
+
+  /** {@code tls.cert_file}: PEM certificate chain; with {@link #tlsKeyFile()} the server speaks wss:// and https://. */
+  public String tlsCertFile() {
+    return tlsCertFile;
+  }
+
+  /** {@code tls.key_file}: the PEM private key (PKCS#8 or PKCS#1) of {@link #tlsCertFile()}. */
+  public String tlsKeyFile() {
+    return tlsKeyFile;
+  }
+
+  /** Serves TLS with the PEM certificate chain {@code certFile} and its private key {@code keyFile}. */
+  public GatewayOptions setTls(String certFile, String keyFile) {
+    this.tlsCertFile = certFile;
+    this.tlsKeyFile = keyFile;
+    return this;
+  }
+
+  /** Whether the WebSocket/HTTP listener speaks TLS. */
+  public boolean tls() {
+    return tlsCertFile != null;
+  }
+
+  /**
+   * Trace export (§11): {@code exporter} ({@code none}, {@code otlp}, {@code logging}), {@code endpoint},
+   * {@code protocol} ({@code http/protobuf}, {@code grpc}), {@code headers} ({@code k=v,k2=v2}),
+   * {@code service_name} (see {@code telemetry.Tracing}).
+   */
+  public JsonObject telemetry() {
+    return telemetry;
+  }
+
+  public GatewayOptions setTelemetry(JsonObject telemetry) {
+    this.telemetry = telemetry.copy();
+    return this;
+  }
+
+  /** Logging of {@code serve}: {@code level} and {@code format} ({@code text}, {@code json}). */
+  public JsonObject log() {
+    return log;
+  }
+
+  /** Every setting, shaped like the config file (defaults included); secrets are not masked here. */
+  public JsonObject toJson() {
+    JsonArray tokenList = new JsonArray();
+    tokens.forEach((token, principal) -> tokenList.add(new JsonObject().put("principal", principal)
+        .put("token", token)));
+    return new JsonObject()
+        .put("host", host).put("port", port).put("path", path).put("tokens", tokenList)
+        .put("max_frame_bytes", maxFrameBytes)
+        .put("allowed_hosts", new JsonArray(new ArrayList<>(allowedHosts)))
+        .put("allowed_origins", new JsonArray(new ArrayList<>(allowedOrigins)))
+        .put("heartbeat_sec", heartbeatIntervalSec).put("resume_window_sec", resumeWindowSec)
+        .put("tls", new JsonObject().put("cert_file", tlsCertFile).put("key_file", tlsKeyFile))
+        .put("transport", new JsonObject().put("hello_timeout_ms", helloTimeoutMs)
+            .put("http_idle_timeout_ms", httpIdleTimeoutMs).put("bridge_auth_timeout_ms", bridgeAuthTimeoutMs)
+            .put("bridge_frame_timeout_ms", bridgeFrameTimeoutMs))
+        .put("instances", new JsonObject().put("transport", transportInstances).put("session", sessionInstances)
+            .put("job_runner", jobRunnerInstances))
+        .put("limits", new JsonObject().put("result_chunk_max_bytes", resultChunkMaxBytes)
+            .put("result_max_bytes", resultMaxBytes).put("resume_buffer_max_events", resumeBufferMaxEvents)
+            .put("resume_buffer_max_bytes", resumeBufferMaxBytes).put("buffer_budget_bytes", bufferBudgetBytes)
+            .put("back_pressure_lag", backPressureLag).put("idempotency_ttl_sec", idempotencyTtlSec)
+            .put("request_timeout_ms", requestTimeoutMs).put("job_heartbeat_sec", jobHeartbeatSec)
+            .put("job_liveness_timeout_sec", jobLivenessTimeoutSec)
+            .put("max_sessions_per_principal", maxSessionsPerPrincipal)
+            .put("idle_session_evict_sec", idleSessionEvictSec))
+        .put("runtime", new JsonObject().put("name", runtimeName).put("version", runtimeVersion))
+        .put("observers", observers.copy()).put("jwt", jwt.copy()).put("login_throttle", loginThrottle.copy())
+        .put("lease", lease.copy()).put("credentials", credentials.copy()).put("bridge", bridge.copy())
+        .put("telemetry", new JsonObject().put("exporter", "none").mergeIn(telemetry))
+        .put("log", new JsonObject().put("level", "INFO").put("format", "text").mergeIn(log));
   }
 }

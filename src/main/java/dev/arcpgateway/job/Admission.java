@@ -86,7 +86,9 @@ final class Admission {
           Job job = new Job(jobId, token, principal, body.getString("session_id"), traceId, agent, request, grant,
               accepted, new ResultChunks(options.resultChunkMaxBytes(), options.resultMaxBytes()), now);
           job.delegatedBy = body.getJsonObject("delegated_by");
-          job.clientTraceparent = JobTracing.traceparent(carrier);
+          // the extension's traceparent, else a whole traceparent given as the envelope's trace_id
+          job.clientTraceparent = JobTracing.traceparent(carrier) != null ? JobTracing.traceparent(carrier)
+              : body.getString("trace_id");
           job.provisionCredentials = body.getBoolean("provision_credentials", false);
           return claimKey(job)
               .recover(failure -> {

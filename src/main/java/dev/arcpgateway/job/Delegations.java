@@ -61,8 +61,10 @@ final class Delegations {
               .put("principal", parent.principal)
               .put("request_id", delegateId)
               .put("trace_id", parent.traceId)
+              // the child continues from the agent's span when the agent says which, else from the job's
               .put("trace_carrier", new JsonObject().put("traceparent",
-                  JobTracing.childTraceparent(parent.span, parent.traceId)))
+                  JobTracing.inTrace(body.getString("traceparent"), parent.traceId) ? body.getString("traceparent")
+                      : JobTracing.childTraceparent(parent.span, parent.traceId)))
               .put("job_id", Ids.job())
               .put("payload", payload)
               .put("delegation_token", granted.body().getString("delegation_token"))

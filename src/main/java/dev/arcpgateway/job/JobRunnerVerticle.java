@@ -129,8 +129,9 @@ public final class JobRunnerVerticle extends VerticleBase {
         .put("budget", job.grant.getJsonObject("budget"))
         .put("credentials", job.grant.getJsonArray("credentials"))
         .put("extensions", job.request.extensions());
-    vertx.eventBus().<JsonObject>request(Addresses.agent(job.agent.name(), job.agent.version()), dispatch,
-            Bus.withTimeout(options.requestTimeoutMs()))
+    // the job span is current while the dispatch leaves, so Vert.x's event-bus span (when tracing) joins it
+    JobTracing.within(job.span, () -> vertx.eventBus().<JsonObject>request(Addresses.agent(job.agent.name(),
+            job.agent.version()), dispatch, Bus.withTimeout(options.requestTimeoutMs())))
         .onSuccess(started -> {
           if (Boolean.TRUE.equals(started.body().getValue("credits"))) {
             job.taken.report();

@@ -11,7 +11,9 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 
 /**
  * One OpenTelemetry span per job (§11), in the job's W3C trace: the client's {@code traceparent} (from the
@@ -65,8 +67,7 @@ public final class JobTracing {
   }
 
   private static SpanContext remoteParent(String traceId, String clientTraceparent) {
-    if (clientTraceparent != null && clientTraceparent.length() == 55
-        && clientTraceparent.startsWith("00-" + traceId + "-")) {
+    if (inTrace(clientTraceparent, traceId)) {
       SpanContext given = SpanContext.createFromRemoteParent(traceId, clientTraceparent.substring(36, 52),
           TraceFlags.fromHex(clientTraceparent, 53), TraceState.getDefault());
       if (given.isValid()) {
@@ -78,11 +79,45 @@ public final class JobTracing {
         TraceState.getDefault());
   }
 
+  /**
+   * Starts the span of a Java agent running a job, under the job span whose context the dispatch carries
+   * ({@code traceparent}); the agent's own delegations and tool calls continue from it.
+   */
+  public Span startAgent(String traceId, String traceparent, String jobId, String agent) {
+    return tracer.spanBuilder("arcp.agent " + agent)
+        .setSpanKind(SpanKind.CONSUMER)
+        .setParent(Context.root().with(Span.wrap(remoteParent(traceId, traceparent))))
+        .setAttribute(JOB_ID, jobId)
+        .setAttribute(AGENT, agent)
+        .setAttribute(TRACE_ID, traceId)
+        .startSpan();
+  }
+
+  /** Whether {@code traceparent} is a W3C {@code traceparent} in trace {@code traceId}. */
+  public static boolean inTrace(String traceparent, String traceId) {
+    return traceparent != null && traceparent.length() == 55 && traceparent.startsWith("00-" + traceId + "-")
+        && SpanContext.createFromRemoteParent(traceId, traceparent.substring(36, 52),
+            TraceFlags.getDefault(), TraceState.getDefault()).isValid();
+  }
+
   /** The {@code traceparent} for the job's agent: the job span, or a fresh span id in the job's trace. */
   public static String childTraceparent(Span span, String traceId) {
     SpanContext context = span.getSpanContext();
     return context.isValid() ? "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags()
         .asHex() : "00-" + traceId + "-" + Ids.traceId().substring(16) + "-01";
+  }
+
+  /**
+   * Runs {@code action} with {@code span} as the current OpenTelemetry context, so that what it starts (an
+   * event-bus send Vert.x traces) joins the span; a span that records nothing (no SDK) is not made current.
+   */
+  public static <T> T within(Span span, Supplier<T> action) {
+    if (!span.getSpanContext().isValid()) {
+      return action.get();
+    }
+    try (Scope ignored = span.makeCurrent()) {
+      return action.get();
+    }
   }
 
   /** Records what is left of a budget after a charge ({@code USD:0.42}). */

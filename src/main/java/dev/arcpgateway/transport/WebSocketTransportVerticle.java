@@ -12,6 +12,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.util.function.IntConsumer;
 
 /**
@@ -54,6 +55,10 @@ public final class WebSocketTransportVerticle extends VerticleBase {
         // HTTP/1.1 only: with h2c on, a connection is not an HttpConnection (and not watched) until its first bytes
         .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true);
+    if (options.tls()) {
+      serverOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCertFile())
+          .setKeyPath(options.tlsKeyFile()));
+    }
     idle = new IdleHttpConnections(vertx, options.httpIdleTimeoutMs());
     return vertx.createHttpServer(serverOptions)
         .connectionHandler(idle::opened)
@@ -61,6 +66,8 @@ public final class WebSocketTransportVerticle extends VerticleBase {
         .webSocketHandler(this::connected)
         .requestHandler(this::http)
         .listen()
+        .recover(failed -> Future.failedFuture(new ListenException("the ARCP listener", options.host(),
+            options.port(), failed)))
         .onSuccess((HttpServer server) -> onListening.accept(server.actualPort()));
   }
 

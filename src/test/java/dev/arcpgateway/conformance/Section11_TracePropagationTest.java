@@ -62,10 +62,16 @@ class Section11_TracePropagationTest {
   }
 
   private static SpanData jobSpan(String jobId) {
+    return jobSpan(jobId, "arcp.job");
+  }
+
+  /** The finished span named {@code kind …} of job {@code jobId}, once it has ended. */
+  private static SpanData jobSpan(String jobId, String kind) {
     long deadline = System.currentTimeMillis() + 5_000;
     while (System.currentTimeMillis() < deadline) {
       for (SpanData span : spans.getFinishedSpanItems()) {
-        if (jobId.equals(span.getAttributes().get(AttributeKey.stringKey("arcp.job_id")))) {
+        if (jobId.equals(span.getAttributes().get(AttributeKey.stringKey("arcp.job_id")))
+            && span.getName().startsWith(kind + " ")) {
           return span;
         }
       }
@@ -131,23 +137,47 @@ class Section11_TracePropagationTest {
     assertTrue(remaining != null && remaining.startsWith("USD:"), "budget gauge on the span: " + remaining);
   }
 
+  /** One trace: the client's submit → the job span → its Java agent's span → the delegated child job's span. */
   @Test
-  void delegatedChildrenContinueTheParentsTrace() {
+  void oneTraceRunsFromTheClientsSubmitThroughTheAgentToTheDelegatedChild() {
     WireClient client = gateway.session(TestGateway.ALICE);
-    client.send(Wire.submit(client.sessionId(), "delegator", new JsonObject().put("agent", "echo")
-            .put("input", new JsonObject()))
-        .put("trace_id", TRACE)
+    client.send(Wire.submit(client.sessionId(), "delegator", new JsonObject())
+        .put("extensions", new JsonObject().put("x-vendor.opentelemetry.tracecontext",
+            new JsonObject().put("traceparent", "00-" + TRACE + "-" + CLIENT_SPAN + "-01")))
         .put("payload", new JsonObject().put("agent", "delegator").put("input", new JsonObject().put("agent", "echo")
             .put("input", new JsonObject())).put("lease_request", new JsonObject()
             .put("agent.delegate", new io.vertx.core.json.JsonArray().add("echo")))));
     String parentId = client.expect("job.accepted").getString("job_id");
     JsonObject childAccepted = client.nextOfType("job.accepted");
     assertEquals(TRACE, childAccepted.getString("trace_id"));
+    String childId = childAccepted.getString("job_id");
     client.untilTerminal(parentId);
-    SpanData parent = jobSpan(parentId);
-    SpanData child = jobSpan(childAccepted.getString("job_id"));
-    assertEquals(TRACE, child.getTraceId());
-    assertEquals(parent.getSpanId(), child.getParentSpanId(), "the child span continues from the parent's span");
-    assertNotEquals(parent.getSpanId(), child.getSpanId());
+    SpanData job = jobSpan(parentId, "arcp.job");
+    SpanData agent = jobSpan(parentId, "arcp.agent");
+    SpanData child = jobSpan(childId, "arcp.job");
+    SpanData childAgent = jobSpan(childId, "arcp.agent");
+    for (SpanData span : List.of(job, agent, child, childAgent)) {
+      assertEquals(TRACE, span.getTraceId(), span::toString);
+    }
+    assertEquals(CLIENT_SPAN, job.getParentSpanId(), "the job span continues the client's submit");
+    assertEquals(job.getSpanId(), agent.getParentSpanId(), "the agent runs under the job span");
+    assertEquals(agent.getSpanId(), child.getParentSpanId(), "the child job continues from the agent that delegated");
+    assertEquals(child.getSpanId(), childAgent.getParentSpanId());
+    assertEquals("delegator@1.0.0", agent.getAttributes().get(AttributeKey.stringKey("arcp.agent")));
+    assertEquals(client.sessionId(), child.getAttributes().get(AttributeKey.stringKey("arcp.session_id")));
+    assertEquals("success", child.getAttributes().get(AttributeKey.stringKey("arcp.final_status")));
+    assertNotEquals(job.getSpanId(), child.getSpanId());
+  }
+
+  @Test
+  void aWholeTraceparentAsTheEnvelopeTraceIdIsTheJobSpansParent() {
+    WireClient client = gateway.session(TestGateway.ALICE);
+    client.send(Wire.submit(client.sessionId(), "echo", new JsonObject())
+        .put("trace_id", "00-" + TRACE + "-" + CLIENT_SPAN + "-01"));
+    String jobId = client.expect("job.accepted").getString("job_id");
+    client.expect("job.result");
+    SpanData span = jobSpan(jobId);
+    assertEquals(TRACE, span.getTraceId());
+    assertEquals(CLIENT_SPAN, span.getParentSpanId());
   }
 }

@@ -17,6 +17,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.BridgeOptions;
@@ -105,7 +106,9 @@ public final class AgentBridgeVerticle extends VerticleBase {
         })
         .compose(v -> TcpEventBusBridge.create(vertx, permissions, new NetServerOptions(), this::onBridgeEvent)
             .listen(internalPort, "127.0.0.1"))
-        .compose(bridge -> guard.listen())
+        // bridge.tls: agents are served TLS with the gateway's own certificate (tls.cert_file, tls.key_file)
+        .compose(bridge -> guard.listen(options.bridge().getBoolean("tls", false) ? new PemKeyCertOptions()
+            .setCertPath(options.tlsCertFile()).setKeyPath(options.tlsKeyFile()) : null))
         .onSuccess(server -> onListening.accept(guard.actualPort()));
   }
 

@@ -1,9 +1,11 @@
 package dev.arcpgateway.agent.bridge;
 
+import dev.arcpgateway.transport.ListenException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -50,10 +52,17 @@ final class BridgeGuard {
     this.upstream = vertx.createNetClient();
   }
 
-  Future<NetServer> listen() {
-    server = vertx.createNetServer(new NetServerOptions().setHost(settings.host()).setPort(settings.port())
-        .setTcpNoDelay(true));
-    return server.connectHandler(this::relay).listen();
+  /** @param tls the certificate agents are served TLS with, or null for plain TCP */
+  Future<NetServer> listen(KeyCertOptions tls) {
+    NetServerOptions serverOptions = new NetServerOptions().setHost(settings.host()).setPort(settings.port())
+        .setTcpNoDelay(true);
+    if (tls != null) {
+      serverOptions.setSsl(true).setKeyCertOptions(tls);
+    }
+    server = vertx.createNetServer(serverOptions);
+    return server.connectHandler(this::relay).listen()
+        .recover(failed -> Future.failedFuture(new ListenException("the agent bridge", settings.host(),
+            settings.port(), failed)));
   }
 
   int actualPort() {
