@@ -33,7 +33,7 @@ public class GatewayOptions {
   private int jobRunnerInstances = 1;
   private int resultChunkMaxBytes = MIB;
   private long resultMaxBytes = 256L * MIB;
-  private int resumeBufferMaxEvents = 131_072;
+  private int resumeBufferMaxEvents = 65_536;
   private long resumeBufferMaxBytes = 64L * MIB;
   /** 0: a quarter of the heap. */
   private long bufferBudgetBytes;

@@ -15,7 +15,7 @@ import dev.arcpgateway.store.SessionStore;
 public final class MemoryStore implements GatewayStore {
 
   public static final int DEFAULT_FINISHED_JOBS = 10_000;
-  public static final int DEFAULT_EVENTS_PER_JOB = 131_072;
+  public static final int DEFAULT_EVENTS_PER_JOB = 65_536;
   public static final int DEFAULT_IDEMPOTENCY_KEYS = 1_000_000;
   public static final long DEFAULT_BYTES_PER_JOB = 64L << 20;
   public static final long DEFAULT_TOTAL_EVENT_BYTES = 256L << 20;
