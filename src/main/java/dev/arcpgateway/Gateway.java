@@ -201,7 +201,7 @@ public final class Gateway {
         .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy,
             features, budget, loginThrottle), options.sessionInstances()))
         .compose(v -> stdio != null ? deploy(stdio, 1)
-            : deploy(() -> new WebSocketTransportVerticle(options, bound -> port = bound),
+            : deploy(() -> new WebSocketTransportVerticle(options, List.of(), bound -> port = bound),
                 options.transportInstances()))
         .map(this)
         .recover(failure -> undeploy().transform(ignored -> Future.failedFuture(failure)));
