@@ -22,6 +22,8 @@ import dev.arcpgateway.lease.LeasePolicy;
 import dev.arcpgateway.lease.LeaseSettings;
 import dev.arcpgateway.lease.LeaseVerticle;
 import dev.arcpgateway.lease.LocalCredentialProvisioner;
+import dev.arcpgateway.ops.OpsRoutes;
+import dev.arcpgateway.ops.Readiness;
 import dev.arcpgateway.store.FileCredentialLedger;
 import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.session.BufferBudget;
@@ -43,7 +45,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -75,6 +79,7 @@ public final class Gateway {
   private final OpenTelemetry openTelemetry;
   private final List<AgentRegistration> agents;
   private final Supplier<? extends Deployable> stdio;
+  private final Readiness readiness;
   private final List<String> deployments = new ArrayList<>();
   private Vertx vertx;
   private volatile int port = -1;
@@ -96,6 +101,7 @@ public final class Gateway {
     this.observePolicy = builder.observePolicy != null ? builder.observePolicy
         : options.observers().isEmpty() ? ObservePolicy.SAME_PRINCIPAL : ObservePolicy.fromJson(options.observers());
     this.agents = List.copyOf(builder.agents);
+    this.readiness = new Readiness(store, builder.readinessChecks);
     this.stdio = builder.stdio == null ? null
         : () -> new StdioTransportVerticle(options, builder.stdio.in(), builder.stdio.out(), builder.stdio.onEnd());
   }
@@ -201,8 +207,8 @@ public final class Gateway {
         .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy,
             features, budget, loginThrottle), options.sessionInstances()))
         .compose(v -> stdio != null ? deploy(stdio, 1)
-            : deploy(() -> new WebSocketTransportVerticle(options, List.of(), bound -> port = bound),
-                options.transportInstances()))
+            : deploy(() -> new WebSocketTransportVerticle(options, List.of(new OpsRoutes(vertx, readiness, null)),
+                bound -> port = bound), options.transportInstances()).onSuccess(listening -> readiness.listening()))
         .map(this)
         .recover(failure -> undeploy().transform(ignored -> Future.failedFuture(failure)));
   }
@@ -316,6 +322,7 @@ public final class Gateway {
     private StdioStreams stdio;
     private OpenTelemetry openTelemetry;
     private final List<AgentRegistration> agents = new ArrayList<>();
+    private final Map<String, Supplier<Future<Void>>> readinessChecks = new LinkedHashMap<>();
 
     private Builder() {
     }
@@ -367,6 +374,16 @@ public final class Gateway {
      */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       this.openTelemetry = Objects.requireNonNull(openTelemetry);
+      return this;
+    }
+
+    /**
+     * Adds a check to {@code /ready}: the node is ready only while {@code check}'s future succeeds (within two
+     * seconds), besides its own checks (listener bound, store answering, not draining). A clustered deployment
+     * adds its membership here.
+     */
+    public Builder readinessCheck(String name, Supplier<Future<Void>> check) {
+      readinessChecks.put(Objects.requireNonNull(name), Objects.requireNonNull(check));
       return this;
     }
 

@@ -4,7 +4,6 @@ import dev.arcpgateway.transport.HostPolicy;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.List;
 
@@ -34,7 +33,6 @@ public final class GatewayRouter {
         context.next();
       }
     });
-    router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     groups.forEach(group -> group.mount(router));
     return router;
   }
