@@ -22,6 +22,10 @@ import dev.arcpgateway.lease.LeasePolicy;
 import dev.arcpgateway.lease.LeaseSettings;
 import dev.arcpgateway.lease.LeaseVerticle;
 import dev.arcpgateway.lease.LocalCredentialProvisioner;
+import dev.arcpgateway.ops.AgentsOnlineVerticle;
+import dev.arcpgateway.ops.Drain;
+import dev.arcpgateway.ops.GatewayMetrics;
+import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.ops.OpsRoutes;
 import dev.arcpgateway.ops.Readiness;
 import dev.arcpgateway.store.FileCredentialLedger;
@@ -34,6 +38,8 @@ import dev.arcpgateway.transport.StdioTransportVerticle;
 import dev.arcpgateway.transport.WebSocketTransportVerticle;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -79,7 +85,13 @@ public final class Gateway {
   private final OpenTelemetry openTelemetry;
   private final List<AgentRegistration> agents;
   private final Supplier<? extends Deployable> stdio;
+  private final LiveCount runningJobs = new LiveCount();
+  private final LiveCount openConnections = new LiveCount();
+  private final Drain drain = new Drain(runningJobs, openConnections);
   private final Readiness readiness;
+  /** Scraped at {@code /metrics}; null when metrics are off. */
+  private final PrometheusMeterRegistry registry;
+  private final GatewayMetrics metrics;
   private final List<String> deployments = new ArrayList<>();
   private Vertx vertx;
   private volatile int port = -1;
@@ -101,7 +113,10 @@ public final class Gateway {
     this.observePolicy = builder.observePolicy != null ? builder.observePolicy
         : options.observers().isEmpty() ? ObservePolicy.SAME_PRINCIPAL : ObservePolicy.fromJson(options.observers());
     this.agents = List.copyOf(builder.agents);
-    this.readiness = new Readiness(store, builder.readinessChecks);
+    this.readiness = new Readiness(store, drain, builder.readinessChecks);
+    this.registry = !options.metricsEnabled() ? null
+        : builder.registry != null ? builder.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.metrics = registry == null ? GatewayMetrics.off() : new GatewayMetrics(registry, runningJobs);
     this.stdio = builder.stdio == null ? null
         : () -> new StdioTransportVerticle(options, builder.stdio.in(), builder.stdio.out(), builder.stdio.onEnd());
   }
@@ -189,7 +204,7 @@ public final class Gateway {
         })
         .compose(v -> deploy(AgentRegistryVerticle::new, 1))
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings.result(), leasePolicy, provisioner,
-            store.credentials()), 1));
+            store.credentials(), metrics), 1));
     for (AgentRegistration agent : agents) {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options), 1));
     }
@@ -198,17 +213,20 @@ public final class Gateway {
         System::nanoTime); // one for all session instances too
     BridgeSettings bridge = BridgeSettings.fromJson(options.bridge());
     if (bridge.enabled()) {
-      chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, bound -> bridgePort = bound),
+      chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, metrics, bound -> bridgePort = bound),
           1));
     }
     return chain
-        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry),
+        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry, runningJobs,
+            metrics),
             options.jobRunnerInstances()))
         .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy,
-            features, budget, loginThrottle), options.sessionInstances()))
+            features, budget, loginThrottle, metrics, drain), options.sessionInstances()))
+        .compose(v -> registry == null ? Future.<Void>succeededFuture()
+            : deploy(() -> new AgentsOnlineVerticle(metrics), 1))
         .compose(v -> stdio != null ? deploy(stdio, 1)
-            : deploy(() -> new WebSocketTransportVerticle(options, List.of(new OpsRoutes(vertx, readiness, null)),
-                bound -> port = bound), options.transportInstances()).onSuccess(listening -> readiness.listening()))
+            : deploy(() -> new WebSocketTransportVerticle(options, List.of(new OpsRoutes(vertx, readiness, registry)),
+                openConnections, bound -> port = bound), options.transportInstances()).onSuccess(listening -> readiness.listening()))
         .map(this)
         .recover(failure -> undeploy().transform(ignored -> Future.failedFuture(failure)));
   }
@@ -282,7 +300,26 @@ public final class Gateway {
         });
   }
 
-  /** Undeploys everything, transport first; jobs still running are abandoned. */
+  /**
+   * Drains, then undeploys: the node turns not-ready and refuses new sessions and submits (with a retryable
+   * INTERNAL_ERROR), running jobs get {@code drain_timeout_sec} to finish and the rest end with a retryable
+   * INTERNAL_ERROR, every client gets {@code session.closed} and a 1001 close, and then the verticles go. Calling
+   * it again returns the same drain.
+   */
+  public Future<Void> close() {
+    if (vertx == null) {
+      return Future.succeededFuture();
+    }
+    return drain.run(vertx, java.util.concurrent.TimeUnit.SECONDS.toMillis(options.drainTimeoutSec()))
+        .compose(v -> undeploy());
+  }
+
+  /** Whether a drain started ({@link #close()}): the node is not ready and takes no new work. */
+  public boolean draining() {
+    return drain.started();
+  }
+
+  /** Undeploys everything at once, transport first; jobs still running are abandoned. */
   public Future<Void> undeploy() {
     List<String> reversed = new ArrayList<>(deployments);
     Collections.reverse(reversed);
@@ -323,6 +360,7 @@ public final class Gateway {
     private OpenTelemetry openTelemetry;
     private final List<AgentRegistration> agents = new ArrayList<>();
     private final Map<String, Supplier<Future<Void>>> readinessChecks = new LinkedHashMap<>();
+    private PrometheusMeterRegistry registry;
 
     private Builder() {
     }
@@ -384,6 +422,16 @@ public final class Gateway {
      */
     public Builder readinessCheck(String name, Supplier<Future<Void>> check) {
       readinessChecks.put(Objects.requireNonNull(name), Objects.requireNonNull(check));
+      return this;
+    }
+
+    /**
+     * Where the gateway's meters go and what {@code /metrics} serves. Give the registry your Vert.x instance
+     * reports to ({@code MicrometerMetricsFactory}) to have Vert.x's own HTTP, event-bus and pool meters there
+     * too; by default the gateway keeps a registry of its own. Unused when {@code metrics.enabled} is false.
+     */
+    public Builder meterRegistry(PrometheusMeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry);
       return this;
     }
 

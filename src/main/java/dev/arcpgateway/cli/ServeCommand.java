@@ -5,8 +5,12 @@ import dev.arcpgateway.agent.bridge.BridgeSettings;
 import dev.arcpgateway.agent.demo.DemoAgents;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.Secrets;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -64,6 +68,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--stdio", description = "serve one session as newline-delimited JSON on stdin/stdout instead")
   boolean stdio;
 
+  @Option(names = "--metrics", negatable = true,
+      description = "keep meters and serve them at /metrics (default on; --no-metrics turns them off)")
+  Boolean metrics;
+
+  @Option(names = "--drain-timeout-sec",
+      description = "on SIGTERM, how long running jobs may finish before they end (default 30)")
+  Integer drainTimeoutSec;
+
   @Override
   public Integer call() throws Exception {
     GatewayOptions options;
@@ -86,8 +98,14 @@ final class ServeCommand implements Callable<Integer> {
       options.addToken("local", token);
       System.out.println("No token configured: generated one for principal 'local': " + token);
     }
-    Vertx vertx = vertx();
-    Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all()).build();
+    PrometheusMeterRegistry registry = options.metricsEnabled()
+        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+    Vertx vertx = vertx(registry);
+    Gateway.Builder builder = Gateway.builder().options(options).agents(DemoAgents.all());
+    if (registry != null) {
+      builder.meterRegistry(registry);
+    }
+    Gateway gateway = builder.build();
     try {
       gateway.deploy(vertx).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -95,13 +113,7 @@ final class ServeCommand implements Callable<Integer> {
       vertx.close();
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        gateway.undeploy().compose(v -> vertx.close()).await(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // the JVM is exiting anyway
-      }
-    }, "arcp-shutdown"));
+    Termination.drainOnSigterm(gateway, vertx);
     String shownHost = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
     System.out.println("ARCP gateway listening on ws://" + shownHost + ":" + gateway.port() + options.path());
     if (gateway.bridgePort() > 0) {
@@ -125,7 +137,7 @@ final class ServeCommand implements Callable<Integer> {
       options.addToken("local", token);
       System.err.println("No token configured: generated one for principal 'local': " + token);
     }
-    Vertx vertx = vertx();
+    Vertx vertx = vertx(null);
     java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all())
         .stdio(System.in, protocolOut, ended::countDown).build();
@@ -143,12 +155,17 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Vertx vertx() {
+  /** @param registry where Vert.x reports its own meters (HTTP, event bus, pools), or null for none */
+  private Vertx vertx(PrometheusMeterRegistry registry) {
     io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions();
     if (eventLoops != null) {
       vertxOptions.setEventLoopPoolSize(eventLoops);
     }
-    return Vertx.vertx(vertxOptions);
+    if (registry == null) {
+      return Vertx.vertx(vertxOptions);
+    }
+    vertxOptions.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    return Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 
   private GatewayOptions load() throws IOException {
@@ -181,6 +198,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (maxSessionsPerPrincipal != null) {
       options.setMaxSessionsPerPrincipal(maxSessionsPerPrincipal);
+    }
+    if (metrics != null) {
+      options.setMetricsEnabled(metrics);
+    }
+    if (drainTimeoutSec != null) {
+      options.setDrainTimeoutSec(drainTimeoutSec);
     }
     if (instances != null) {
       options.setTransportInstances(instances).setSessionInstances(instances).setJobRunnerInstances(instances);

@@ -56,6 +56,8 @@ public class GatewayOptions {
   private int jobLivenessTimeoutSec = 15;
   private String runtimeName = "arcp-gateway";
   private String runtimeVersion = GatewayVersion.current();
+  private boolean metricsEnabled = true;
+  private int drainTimeoutSec = 30;
 
   public GatewayOptions() {
   }
@@ -113,6 +115,8 @@ public class GatewayOptions {
     JsonObject runtime = json.getJsonObject("runtime", new JsonObject());
     runtimeName = runtime.getString("name", runtimeName);
     runtimeVersion = runtime.getString("version", runtimeVersion);
+    metricsEnabled = json.getJsonObject("metrics", new JsonObject()).getBoolean("enabled", metricsEnabled);
+    drainTimeoutSec = json.getInteger("drain_timeout_sec", drainTimeoutSec);
     validate();
   }
 
@@ -133,6 +137,9 @@ public class GatewayOptions {
     requirePositive("limits.request_timeout_ms", requestTimeoutMs);
     requirePositive("limits.job_heartbeat_sec", jobHeartbeatSec);
     requirePositive("limits.max_sessions_per_principal", maxSessionsPerPrincipal);
+    if (drainTimeoutSec < 0) {
+      throw new IllegalArgumentException("drain_timeout_sec must not be negative (0: running jobs end at once)");
+    }
     if (bufferBudgetBytes < 0) {
       throw new IllegalArgumentException("limits.buffer_budget_bytes must not be negative (0: a quarter of the heap)");
     }
@@ -545,6 +552,26 @@ public class GatewayOptions {
 
   public GatewayOptions setRuntimeVersion(String runtimeVersion) {
     this.runtimeVersion = runtimeVersion;
+    return this;
+  }
+
+  /** Whether the gateway keeps meters and serves them at {@code /metrics} ({@code metrics.enabled}, default on). */
+  public boolean metricsEnabled() {
+    return metricsEnabled;
+  }
+
+  public GatewayOptions setMetricsEnabled(boolean metricsEnabled) {
+    this.metricsEnabled = metricsEnabled;
+    return this;
+  }
+
+  /** How long a drain (SIGTERM, {@code Gateway.close()}) lets running jobs finish before ending them. */
+  public int drainTimeoutSec() {
+    return drainTimeoutSec;
+  }
+
+  public GatewayOptions setDrainTimeoutSec(int drainTimeoutSec) {
+    this.drainTimeoutSec = drainTimeoutSec;
     return this;
   }
 }

@@ -58,6 +58,7 @@ final class Job {
   JobSnapshot snapshot;
   /** Job-scoped count of emitted seq-bearing frames; the event log's index. */
   long eventIndex;
+  final long createdNanos = System.nanoTime();
   long lastHeartbeatNanos = System.nanoTime();
   long maxRuntimeTimer = -1;
   long endedNanos;

@@ -2,6 +2,8 @@ package dev.arcpgateway.job;
 
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.ops.GatewayMetrics;
+import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.EventKind;
@@ -31,6 +33,8 @@ final class JobTable {
   private final GatewayStore store;
   private final Lifecycle lifecycle;
   private final JobTracing tracing;
+  private final LiveCount running;
+  private final GatewayMetrics metrics;
   private final Map<String, Job> jobs = new HashMap<>();
   /**
    * Finished jobs whose address still answers for a moment — late agent requests get JOB_NOT_FOUND, a late
@@ -38,16 +42,20 @@ final class JobTable {
    */
   private final java.util.ArrayDeque<Job> retired = new java.util.ArrayDeque<>();
 
-  JobTable(Vertx vertx, GatewayStore store, Lifecycle lifecycle, JobTracing tracing) {
+  JobTable(Vertx vertx, GatewayStore store, Lifecycle lifecycle, JobTracing tracing, LiveCount running,
+           GatewayMetrics metrics) {
     this.vertx = vertx;
     this.store = store;
     this.lifecycle = lifecycle;
     this.tracing = tracing;
+    this.running = running;
+    this.metrics = metrics;
   }
 
   /** Registers a new job and starts its span. */
   void add(Job job) {
     jobs.put(job.id, job);
+    running.added();
     JsonObject constraints = job.grant.getJsonObject("lease_constraints");
     job.span = tracing.start(job.traceId, job.clientTraceparent, job.id, job.agent.toString(), job.sessionId,
         constraints == null ? null : constraints.getString("expires_at"));
@@ -73,6 +81,7 @@ final class JobTable {
     JsonObject frame = frame(job, type, payload).put("index", ++job.eventIndex);
     store.events().append(job.id, job.eventIndex, frame);
     job.observers.send(vertx.eventBus(), frame);
+    metrics.eventEmitted();
   }
 
   /**
@@ -164,11 +173,14 @@ final class JobTable {
           .put("type", type.wire()).put("payload", payload);
       vertx.eventBus().send(Addresses.job(job.delegatedBy.getString("job_id")), outcome, Bus.OPTIONS);
     }
+    metrics.jobEnded(job.agent.toString(), status.wire(), job.endedNanos - job.createdNanos);
+    running.removed(); // last: a drain waiting for the last job closes sessions after this job's frame was sent
   }
 
   /** Undoes {@link #add} and the job's address and timer for a job whose creation failed: it never existed. */
   void discard(Job job) {
     jobs.remove(job.id);
+    running.removed();
     job.consumer.unregister();
     if (job.maxRuntimeTimer >= 0) {
       vertx.cancelTimer(job.maxRuntimeTimer);

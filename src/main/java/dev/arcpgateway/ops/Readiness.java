@@ -22,13 +22,14 @@ public final class Readiness {
   static final long STORE_TIMEOUT_MS = 2_000;
 
   private final GatewayStore store;
+  private final Drain drain;
   private final Map<String, Supplier<Future<Void>>> checks;
   private volatile boolean listening;
-  private volatile boolean draining;
 
   /** @param checks more checks by name; each passes when its future succeeds */
-  public Readiness(GatewayStore store, Map<String, Supplier<Future<Void>>> checks) {
+  public Readiness(GatewayStore store, Drain drain, Map<String, Supplier<Future<Void>>> checks) {
     this.store = store;
+    this.drain = drain;
     this.checks = new LinkedHashMap<>(checks);
   }
 
@@ -37,21 +38,12 @@ public final class Readiness {
     listening = true;
   }
 
-  /** The node drains: it turns not-ready for good. */
-  public void draining() {
-    draining = true;
-  }
-
-  public boolean isDraining() {
-    return draining;
-  }
-
   /** Registers the readiness procedures on {@code health}. */
   void register(HealthChecks health) {
     health.register("listener", promise -> promise.complete(listening ? Status.OK()
         : down("the ARCP listener is not bound yet")));
     health.register("store", STORE_TIMEOUT_MS, promise -> answer(promise, store.ping(), "the store does not answer"));
-    health.register("not-draining", promise -> promise.complete(draining
+    health.register("not-draining", promise -> promise.complete(drain.started()
         ? down("the node is draining: it finishes its running jobs and takes no new sessions") : Status.OK()));
     checks.forEach((name, check) -> health.register(name, STORE_TIMEOUT_MS,
         promise -> answer(promise, check.get(), name + " is not ready")));

@@ -1,6 +1,7 @@
 package dev.arcpgateway.transport;
 
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.transport.http.GatewayRouter;
 import dev.arcpgateway.transport.http.RouteGroup;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -30,18 +31,22 @@ public final class WebSocketTransportVerticle extends VerticleBase {
 
   private final GatewayOptions options;
   private final List<RouteGroup> routes;
+  private final LiveCount openConnections;
   private final IntConsumer onListening;
   /** Messages this large are not worth reading at all: the connection is closed (1009). */
   private int hardLimit;
   private IdleHttpConnections idle;
 
   /**
-   * @param routes      served on the same port beside ARCP
-   * @param onListening told the bound port once the server listens
+   * @param routes          served on the same port beside ARCP
+   * @param openConnections counts the ARCP WebSockets of every instance (a drain waits for them to close)
+   * @param onListening     told the bound port once the server listens
    */
-  public WebSocketTransportVerticle(GatewayOptions options, List<RouteGroup> routes, IntConsumer onListening) {
+  public WebSocketTransportVerticle(GatewayOptions options, List<RouteGroup> routes, LiveCount openConnections,
+                                    IntConsumer onListening) {
     this.options = options;
     this.routes = List.copyOf(routes);
+    this.openConnections = openConnections;
     this.onListening = onListening;
   }
 
@@ -79,9 +84,13 @@ public final class WebSocketTransportVerticle extends VerticleBase {
     WebSocketMessages messages = new WebSocketMessages(hardLimit, connection::onText,
         (code, reason) -> ws.close((short) code, reason));
     ws.pause();
+    openConnections.added();
     connection.start().onComplete(started -> {
       ws.frameHandler(messages::onFrame);
-      ws.closeHandler(v -> connection.onClosed());
+      ws.closeHandler(v -> {
+        connection.onClosed();
+        openConnections.removed();
+      });
       ws.exceptionHandler(e -> {
         if (e instanceof CorruptedWebSocketFrameException corrupted) {
           // 1009 for size, 1002 for a protocol violation such as an RSV bit

@@ -1,0 +1,122 @@
+package dev.arcpgateway.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arcpgateway.testing.Http;
+import dev.arcpgateway.testing.TestGateway;
+import dev.arcpgateway.testing.WireClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /metrics} over real HTTP, parsed as Prometheus text: Vert.x's own meters and the gateway's
+ * ({@code arcp_…}), which move when a job runs; with {@code metrics.enabled} false there is no {@code /metrics}.
+ */
+class PrometheusMetricsTest {
+
+  /** One sample line of the text exposition format: name, optional labels, value. */
+  private static final Pattern SAMPLE = Pattern.compile(
+      "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)");
+  private static final String ECHO = "arcp_job_duration_seconds_count{agent=\"echo@2.0.0\",status=\"success\"}";
+
+  static Vertx vertx;
+  static TestGateway gateway;
+  static Http http;
+
+  @BeforeAll
+  static void start() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    gateway = TestGateway.start(vertx, options -> { }, List.of(), builder -> builder.meterRegistry(registry));
+    http = new Http(vertx);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gateway.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** Every sample of a scrape by name and labels; fails on a line that is not Prometheus text. */
+  private static Map<String, Double> scrape() {
+    Http.Response response = http.get(gateway.port(), "/metrics");
+    assertEquals(200, response.status());
+    assertTrue(response.headers().get("content-type").startsWith("text/plain"), response.headers().toString());
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : response.body().split("\n")) {
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      Matcher sample = SAMPLE.matcher(line);
+      assertTrue(sample.matches(), "not a Prometheus sample: " + line);
+      samples.put(sample.group(1) + (sample.group(2) == null ? "" : sample.group(2)),
+          Double.parseDouble(sample.group(3).replace("+Inf", "Infinity").replace("-Inf", "-Infinity")));
+    }
+    return samples;
+  }
+
+  private static double value(Map<String, Double> samples, String key) {
+    return samples.getOrDefault(key, 0.0);
+  }
+
+  @Test
+  void gatewayMetersMoveWhenAJobRuns() {
+    Map<String, Double> before = scrape();
+    WireClient client = gateway.session(TestGateway.ALICE);
+    client.submit("echo", new JsonObject().put("text", "hi"));
+    String jobId = client.expect("job.accepted").getString("job_id");
+    client.untilTerminal(jobId);
+
+    Map<String, Double> after = scrape();
+    assertEquals(value(before, ECHO) + 1, value(after, ECHO), "one more echo job ended in success");
+    assertTrue(value(after, "arcp_events_emitted_total") > value(before, "arcp_events_emitted_total"));
+    assertTrue(value(after, "arcp_events_delivered_total") > value(before, "arcp_events_delivered_total"));
+    assertTrue(after.containsKey("arcp_job_duration_seconds_bucket{agent=\"echo@2.0.0\",status=\"success\",le=\"+Inf\"}"),
+        "the duration is a histogram: " + after.keySet());
+    assertEquals(0.0, after.get("arcp_jobs_running"));
+    assertTrue(after.get("arcp_agents_online") >= 1, "the demo agents are online");
+    for (String gauge : List.of("arcp_sessions_open", "arcp_sessions_parked", "arcp_bridge_connections",
+        "arcp_resume_replays_total", "arcp_back_pressure_signals_total")) {
+      assertTrue(after.containsKey(gauge), gauge + " in " + after.keySet());
+    }
+  }
+
+  @Test
+  void vertxOwnMetersAreThere() {
+    scrape();
+    Map<String, Double> samples = scrape();
+    assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("vertx_http_server_requests_total")),
+        "Vert.x HTTP server meters: " + samples.keySet());
+    assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("vertx_eventbus_")),
+        "Vert.x event-bus meters: " + samples.keySet());
+  }
+
+  @Test
+  void withMetricsOffThereIsNoMetricsPath() throws Exception {
+    Vertx plain = Vertx.vertx();
+    TestGateway off = TestGateway.start(plain, options -> options.setMetricsEnabled(false));
+    try {
+      assertEquals(404, new Http(plain).get(off.port(), "/metrics").status());
+      assertEquals(200, new Http(plain).get(off.port(), "/ready").status());
+    } finally {
+      off.close();
+      plain.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
