@@ -28,6 +28,7 @@ import dev.arcpgateway.ops.GatewayMetrics;
 import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.ops.OpsRoutes;
 import dev.arcpgateway.ops.Readiness;
+import dev.arcpgateway.ops.TimedStore;
 import dev.arcpgateway.store.FileCredentialLedger;
 import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.session.BufferBudget;
@@ -208,6 +209,8 @@ public final class Gateway {
     for (AgentRegistration agent : agents) {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options), 1));
     }
+    // job and session traffic reaches the store through its timers when metrics are on
+    GatewayStore timedStore = registry == null ? store : new TimedStore(store, metrics);
     BufferBudget budget = new BufferBudget(options.bufferBudgetBytes()); // one for all session instances
     LoginThrottle loginThrottle = new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
         System::nanoTime); // one for all session instances too
@@ -217,10 +220,10 @@ public final class Gateway {
           1));
     }
     return chain
-        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry, runningJobs,
+        .compose(v -> deploy(() -> new JobRunnerVerticle(options, timedStore, observePolicy, openTelemetry, runningJobs,
             metrics),
             options.jobRunnerInstances()))
-        .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy,
+        .compose(v -> deploy(() -> new SessionVerticle(options, timedStore, authenticator.result(), observePolicy,
             features, budget, loginThrottle, metrics, drain), options.sessionInstances()))
         .compose(v -> registry == null ? Future.<Void>succeededFuture()
             : deploy(() -> new AgentsOnlineVerticle(metrics), 1))

@@ -3,7 +3,9 @@ package dev.arcpgateway.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.Http;
+import dev.arcpgateway.testing.Leases;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.WireClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -95,6 +97,44 @@ class PrometheusMetricsTest {
         "arcp_resume_replays_total", "arcp_back_pressure_signals_total")) {
       assertTrue(after.containsKey(gauge), gauge + " in " + after.keySet());
     }
+  }
+
+  @Test
+  void leaseDenialsBudgetSpentAndStoreLatencyAreCounted() {
+    Map<String, Double> before = scrape();
+    WireClient client = gateway.session(TestGateway.ALICE);
+    Leases.Run run = Leases.run(client, Leases.payload("spender",
+        new JsonObject().put("steps", 10).put("cost", 0.4).put("currency", "USD"),
+        Leases.lease("tool.call", "search").put("cost.budget", Leases.arr("USD:1.00"))));
+    assertEquals("BUDGET_EXHAUSTED", run.result().getString("stopped"));
+
+    Map<String, Double> after = scrape();
+    String spent = "arcp_budget_spent_total{currency=\"USD\"}";
+    assertEquals(1.2, value(after, spent) - value(before, spent), 1e-9, "three charges of 0.4");
+    String denied = "arcp_lease_denials_total{capability=\"tool.call\"}";
+    assertEquals(1.0, value(after, denied) - value(before, denied), "the call past the budget");
+    String puts = "arcp_store_latency_seconds_count{operation=\"jobs.put\"}";
+    assertTrue(value(after, puts) > value(before, puts), "job snapshots were stored, timed");
+  }
+
+  @Test
+  void aResumeCountsItsReplay() {
+    Map<String, Double> before = scrape();
+    WireClient first = gateway.session(TestGateway.ALICE);
+    first.submit("echo", new JsonObject().put("text", "again"));
+    String jobId = first.expect("job.accepted").getString("job_id");
+    first.untilTerminal(jobId);
+    first.drop();
+
+    WireClient resumed = gateway.connect();
+    resumed.send(Continuity.helloResume(TestGateway.ALICE, first.sessionId(), Continuity.resumeToken(first), 0));
+    resumed.expect("session.welcome");
+    resumed.untilTerminal(jobId);
+
+    Map<String, Double> after = scrape();
+    assertEquals(1.0, value(after, "arcp_resume_replays_total") - value(before, "arcp_resume_replays_total"));
+    assertTrue(value(after, "arcp_resume_replay_frames_sum") - value(before, "arcp_resume_replay_frames_sum") >= 1,
+        "the job's frames were replayed: " + after);
   }
 
   @Test
