@@ -4,13 +4,12 @@ import dev.arcpgateway.Gateway;
 import dev.arcpgateway.agent.bridge.BridgeSettings;
 import dev.arcpgateway.agent.demo.DemoAgents;
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.ops.VertxMeters;
 import dev.arcpgateway.protocol.Secrets;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -164,8 +163,7 @@ final class ServeCommand implements Callable<Integer> {
     if (registry == null) {
       return Vertx.vertx(vertxOptions);
     }
-    vertxOptions.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
-    return Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    return VertxMeters.builder(vertxOptions, registry).build();
   }
 
   private GatewayOptions load() throws IOException {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #off()} keeps the same calls at the cost of a no-op.
  */
 public final class GatewayMetrics {
+
+  /** Job durations span milliseconds (echo) to hours: a few buckets per decade keep a scrape small. */
+  private static final Duration[] JOB_BUCKETS = durations(10, 50, 100, 500, 1_000, 5_000, 10_000, 30_000, 60_000,
+      300_000, 900_000, 3_600_000);
+  /** Store calls: sub-millisecond in memory, milliseconds to seconds over a network. */
+  private static final Duration[] STORE_BUCKETS = durations(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 5_000);
 
   private final MeterRegistry registry;
   private final Counter eventsEmitted;
@@ -95,7 +102,7 @@ public final class GatewayMetrics {
   public void jobEnded(String agent, String status, long nanos) {
     jobDurations.computeIfAbsent(agent + '\n' + status, key -> Timer.builder("arcp.job.duration")
             .description("time from acceptance to the terminal frame, by agent and final status")
-            .tag("agent", agent).tag("status", status).publishPercentileHistogram().register(registry))
+            .tag("agent", agent).tag("status", status).serviceLevelObjectives(JOB_BUCKETS).register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -115,7 +122,7 @@ public final class GatewayMetrics {
   public Timer storeCall(String operation) {
     return storeCalls.computeIfAbsent(operation, key -> Timer.builder("arcp.store.latency")
         .description("time the store took to answer, by operation").tag("operation", operation)
-        .publishPercentileHistogram().register(registry));
+        .serviceLevelObjectives(STORE_BUCKETS).register(registry));
   }
 
   public void bridgeConnectionOpened() {
@@ -135,6 +142,14 @@ public final class GatewayMetrics {
     SessionCounts counts = new SessionCounts();
     sessionInstances.add(counts);
     return counts;
+  }
+
+  private static Duration[] durations(long... millis) {
+    Duration[] buckets = new Duration[millis.length];
+    for (int i = 0; i < millis.length; i++) {
+      buckets[i] = Duration.ofMillis(millis[i]);
+    }
+    return buckets;
   }
 
   private static double attached(List<SessionCounts> instances) {

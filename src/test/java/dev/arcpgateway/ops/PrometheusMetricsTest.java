@@ -13,8 +13,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +41,7 @@ class PrometheusMetricsTest {
   @BeforeAll
   static void start() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    vertx = VertxMeters.builder(new VertxOptions(), registry).build();
     gateway = TestGateway.start(vertx, options -> { }, List.of(), builder -> builder.meterRegistry(registry));
     http = new Http(vertx);
   }
