@@ -1,6 +1,7 @@
 package dev.arcpgateway.ops;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,7 @@ final class Liveness {
 
   static void register(Vertx vertx, HealthChecks health) {
     health.register("event-loops", TIMEOUT_MS, promise -> {
+      Context caller = vertx.getOrCreateContext(); // the answer is written from the request's own loop
       List<EventExecutor> loops = new ArrayList<>();
       ((VertxInternal) vertx).nettyEventLoopGroup().forEach(loops::add);
       AtomicInteger waiting = new AtomicInteger(loops.size());
@@ -30,7 +32,7 @@ final class Liveness {
       for (EventExecutor loop : loops) {
         loop.execute(() -> {
           if (waiting.decrementAndGet() == 0) {
-            promise.tryComplete(Status.OK(data));
+            caller.runOnContext(v -> promise.tryComplete(Status.OK(data)));
           }
         });
       }
