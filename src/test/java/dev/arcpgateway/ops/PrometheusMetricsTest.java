@@ -3,15 +3,18 @@ package dev.arcpgateway.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arcpgateway.testing.BridgeSocket;
 import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.Http;
 import dev.arcpgateway.testing.Leases;
 import dev.arcpgateway.testing.TestGateway;
+import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +37,9 @@ class PrometheusMetricsTest {
       "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)");
   private static final String ECHO = "arcp_job_duration_seconds_count{agent=\"echo@2.0.0\",status=\"success\"}";
 
+  private static final String AGENT_TOKEN = "agent-metered";
+  private static final int LAG = 50;
+
   static Vertx vertx;
   static TestGateway gateway;
   static Http http;
@@ -42,7 +48,10 @@ class PrometheusMetricsTest {
   static void start() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     vertx = VertxMeters.builder(new VertxOptions(), registry).build();
-    gateway = TestGateway.start(vertx, options -> { }, List.of(), builder -> builder.meterRegistry(registry));
+    JsonObject bridge = new JsonObject().put("port", 0).put("tokens", new JsonArray().add(new JsonObject()
+        .put("token", AGENT_TOKEN).put("name", "metered").put("agents", new JsonArray().add("*"))));
+    gateway = TestGateway.start(vertx, options -> options.setBackPressureLag(LAG).setBridge(bridge), List.of(),
+        builder -> builder.meterRegistry(registry));
     http = new Http(vertx);
   }
 
@@ -72,6 +81,45 @@ class PrometheusMetricsTest {
 
   private static double value(Map<String, Double> samples, String key) {
     return samples.getOrDefault(key, 0.0);
+  }
+
+  /**
+   * Scrapes until {@code key} has {@code expected}: gauges fed by published inventories and closing sockets
+   * follow the event that moved them by a hop on the event bus. Fails after ten seconds.
+   */
+  private static void awaitSample(String key, double expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    double seen;
+    while ((seen = value(scrape(), key)) != expected) {
+      assertTrue(System.nanoTime() < deadline, key + " stayed " + seen + ", expected " + expected);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void bridgeConnectionsAndAgentsOnlineFollowAnAgentProcess() throws Exception {
+    double online = value(scrape(), "arcp_agents_online");
+    try (BridgeSocket agent = BridgeSocket.announced(gateway.gateway().bridgePort(), AGENT_TOKEN, "metered", "1.0.0",
+        1)) {
+      awaitSample("arcp_bridge_connections", 1);
+      awaitSample("arcp_agents_online", online + 1);
+    }
+    awaitSample("arcp_bridge_connections", 0);
+    awaitSample("arcp_agents_online", online);
+  }
+
+  @Test
+  void backPressureSignalsAreCounted() {
+    double before = value(scrape(), "arcp_back_pressure_signals_total");
+    WireClient client = gateway.session(TestGateway.ALICE);
+    client.send(Continuity.ack(client.sessionId(), 0)); // it acknowledges, then lags behind
+    client.submit("chatty", new JsonObject().put("count", 5 * LAG).put("size", 16));
+    String jobId = client.expect("job.accepted").getString("job_id");
+    client.nextMatching(f -> f.getJsonObject("payload").getJsonObject("body", new JsonObject())
+        .getString("phase", "").equals("back_pressure"), "a back_pressure status");
+    client.send(Wire.cancel(client.sessionId(), jobId, "seen enough"));
+    client.untilTerminal(jobId);
+    assertEquals(before + 1, value(scrape(), "arcp_back_pressure_signals_total"));
   }
 
   @Test
