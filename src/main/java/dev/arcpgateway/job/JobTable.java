@@ -80,8 +80,8 @@ final class JobTable {
     }
     JsonObject frame = frame(job, type, payload).put("index", ++job.eventIndex);
     store.events().append(job.id, job.eventIndex, frame);
+    metrics.eventEmitted(); // counted before it is sent: whoever sees the frame sees it counted
     job.observers.send(vertx.eventBus(), frame);
-    metrics.eventEmitted();
   }
 
   /**
@@ -151,6 +151,7 @@ final class JobTable {
     }
     job.status = status;
     job.endedNanos = System.nanoTime();
+    metrics.jobEnded(job.agent.toString(), status.wire(), job.endedNanos - job.createdNanos); // before the frame
     payload.put("completed_at", Timestamps.now()); // the Python client requires it on both terminal frames
     // stored before it is announced: a client that saw the terminal frame and lists its jobs sees it ended
     saveSnapshot(job);
@@ -173,7 +174,6 @@ final class JobTable {
           .put("type", type.wire()).put("payload", payload);
       vertx.eventBus().send(Addresses.job(job.delegatedBy.getString("job_id")), outcome, Bus.OPTIONS);
     }
-    metrics.jobEnded(job.agent.toString(), status.wire(), job.endedNanos - job.createdNanos);
     running.removed(); // last: a drain waiting for the last job closes sessions after this job's frame was sent
   }
 

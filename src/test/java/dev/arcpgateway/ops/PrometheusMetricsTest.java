@@ -123,7 +123,7 @@ class PrometheusMetricsTest {
   }
 
   @Test
-  void gatewayMetersMoveWhenAJobRuns() {
+  void gatewayMetersMoveWhenAJobRuns() throws Exception {
     Map<String, Double> before = scrape();
     WireClient client = gateway.session(TestGateway.ALICE);
     client.submit("echo", new JsonObject().put("text", "hi"));
@@ -136,7 +136,7 @@ class PrometheusMetricsTest {
     assertTrue(value(after, "arcp_events_delivered_total") > value(before, "arcp_events_delivered_total"));
     assertTrue(after.containsKey("arcp_job_duration_seconds_bucket{agent=\"echo@2.0.0\",status=\"success\",le=\"+Inf\"}"),
         "the duration is a histogram: " + after.keySet());
-    assertEquals(0.0, after.get("arcp_jobs_running"));
+    awaitSample("arcp_jobs_running", 0); // a job stops counting as running just after its last frame went out
     assertTrue(after.get("arcp_agents_online") >= 1, "the demo agents are online");
     for (String gauge : List.of("arcp_sessions_open", "arcp_sessions_parked", "arcp_bridge_connections",
         "arcp_resume_replays_total", "arcp_back_pressure_signals_total")) {
