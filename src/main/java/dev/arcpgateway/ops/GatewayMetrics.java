@@ -76,18 +76,22 @@ public final class GatewayMetrics {
     return new GatewayMetrics(new CompositeMeterRegistry(), new LiveCount());
   }
 
+  /** Where the meters live. */
   public MeterRegistry registry() {
     return registry;
   }
 
+  /** A job emitted a numbered frame (event, result or error), before fan-out. */
   public void eventEmitted() {
     eventsEmitted.increment();
   }
 
+  /** A session wrote a numbered job frame to its client (or buffered it for a resume). */
   public void eventDelivered() {
     eventsDelivered.increment();
   }
 
+  /** A lagging client was sent a {@code back_pressure} status. */
   public void backPressureSignalled() {
     backPressure.increment();
   }
@@ -106,12 +110,14 @@ public final class GatewayMetrics {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** The lease refused an operation of {@code capability} (not granted, expired, or out of budget). */
   public void leaseDenied(String capability) {
     leaseDenials.computeIfAbsent(capability, key -> Counter.builder("arcp.lease.denials")
         .description("operations refused by the job's lease, by capability").tag("capability", capability)
         .register(registry)).increment();
   }
 
+  /** A job was charged {@code amount} of {@code currency}. */
   public void budgetSpent(String currency, double amount) {
     budgetSpent.computeIfAbsent(currency, key -> Counter.builder("arcp.budget.spent")
         .description("cost charged against job budgets, by currency").tag("currency", currency)
@@ -125,14 +131,17 @@ public final class GatewayMetrics {
         .serviceLevelObjectives(STORE_BUCKETS).register(registry));
   }
 
+  /** An agent process connected to the bridge. */
   public void bridgeConnectionOpened() {
     bridgeConnections.incrementAndGet();
   }
 
+  /** An agent process left the bridge. */
   public void bridgeConnectionClosed() {
     bridgeConnections.decrementAndGet();
   }
 
+  /** The inventory now holds {@code versions} agent versions. */
   public void agentsOnline(int versions) {
     agentsOnline.set(versions);
   }
@@ -165,6 +174,7 @@ public final class GatewayMetrics {
     private final AtomicLong attached = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
 
+    /** This instance holds {@code attachedSessions} with a transport and {@code parkedSessions} without. */
     public void set(long attachedSessions, long parkedSessions) {
       attached.set(attachedSessions);
       parked.set(parkedSessions);

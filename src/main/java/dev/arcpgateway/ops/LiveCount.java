@@ -13,6 +13,7 @@ public final class LiveCount {
   private final AtomicInteger count = new AtomicInteger();
   private volatile Promise<Void> whenNone;
 
+  /** One more is held. */
   public void added() {
     count.incrementAndGet();
   }
@@ -27,6 +28,7 @@ public final class LiveCount {
     }
   }
 
+  /** How many are held now. */
   public int count() {
     return count.get();
   }
