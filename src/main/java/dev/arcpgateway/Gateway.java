@@ -36,6 +36,7 @@ import dev.arcpgateway.session.SessionVerticle;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.memory.MemoryStore;
 import dev.arcpgateway.transport.StdioTransportVerticle;
+import dev.arcpgateway.transport.http.RouteGroup;
 import dev.arcpgateway.transport.WebSocketTransportVerticle;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -215,21 +216,22 @@ public final class Gateway {
     LoginThrottle loginThrottle = new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
         System::nanoTime); // one for all session instances too
     BridgeSettings bridge = BridgeSettings.fromJson(options.bridge());
+    // the HTTP routes beside /arcp, mounted in this order; another group (the dashboard's pages) is one more entry
+    List<RouteGroup> routes = List.of(new OpsRoutes(vertx, readiness, registry));
     if (bridge.enabled()) {
-      chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, metrics, bound -> bridgePort = bound),
-          1));
+      chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, metrics,
+          bound -> bridgePort = bound), 1));
     }
     return chain
-        .compose(v -> deploy(() -> new JobRunnerVerticle(options, timedStore, observePolicy, openTelemetry, runningJobs,
-            metrics),
-            options.jobRunnerInstances()))
+        .compose(v -> deploy(() -> new JobRunnerVerticle(options, timedStore, observePolicy, openTelemetry,
+            runningJobs, metrics), options.jobRunnerInstances()))
         .compose(v -> deploy(() -> new SessionVerticle(options, timedStore, authenticator.result(), observePolicy,
             features, budget, loginThrottle, metrics, drain), options.sessionInstances()))
         .compose(v -> registry == null ? Future.<Void>succeededFuture()
             : deploy(() -> new AgentsOnlineVerticle(metrics), 1))
         .compose(v -> stdio != null ? deploy(stdio, 1)
-            : deploy(() -> new WebSocketTransportVerticle(options, List.of(new OpsRoutes(vertx, readiness, registry)),
-                openConnections, bound -> port = bound), options.transportInstances()).onSuccess(listening -> readiness.listening()))
+            : deploy(() -> new WebSocketTransportVerticle(options, routes, openConnections, bound -> port = bound),
+                options.transportInstances()).onSuccess(listening -> readiness.listening()))
         .map(this)
         .recover(failure -> undeploy().transform(ignored -> Future.failedFuture(failure)));
   }

@@ -134,8 +134,8 @@ class PrometheusMetricsTest {
     assertEquals(value(before, ECHO) + 1, value(after, ECHO), "one more echo job ended in success");
     assertTrue(value(after, "arcp_events_emitted_total") > value(before, "arcp_events_emitted_total"));
     assertTrue(value(after, "arcp_events_delivered_total") > value(before, "arcp_events_delivered_total"));
-    assertTrue(after.containsKey("arcp_job_duration_seconds_bucket{agent=\"echo@2.0.0\",status=\"success\",le=\"+Inf\"}"),
-        "the duration is a histogram: " + after.keySet());
+    String lastBucket = "arcp_job_duration_seconds_bucket{agent=\"echo@2.0.0\",status=\"success\",le=\"+Inf\"}";
+    assertTrue(after.containsKey(lastBucket), "the duration is a histogram: " + after.keySet());
     awaitSample("arcp_jobs_running", 0); // a job stops counting as running just after its last frame went out
     assertTrue(after.get("arcp_agents_online") >= 1, "the demo agents are online");
     for (String gauge : List.of("arcp_sessions_open", "arcp_sessions_parked", "arcp_bridge_connections",
