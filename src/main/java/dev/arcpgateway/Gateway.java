@@ -22,6 +22,13 @@ import dev.arcpgateway.lease.LeasePolicy;
 import dev.arcpgateway.lease.LeaseSettings;
 import dev.arcpgateway.lease.LeaseVerticle;
 import dev.arcpgateway.lease.LocalCredentialProvisioner;
+import dev.arcpgateway.ops.AgentsOnlineVerticle;
+import dev.arcpgateway.ops.Drain;
+import dev.arcpgateway.ops.GatewayMetrics;
+import dev.arcpgateway.ops.LiveCount;
+import dev.arcpgateway.ops.OpsRoutes;
+import dev.arcpgateway.ops.Readiness;
+import dev.arcpgateway.ops.TimedStore;
 import dev.arcpgateway.store.FileCredentialLedger;
 import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.session.BufferBudget;
@@ -29,9 +36,12 @@ import dev.arcpgateway.session.SessionVerticle;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.memory.MemoryStore;
 import dev.arcpgateway.transport.StdioTransportVerticle;
+import dev.arcpgateway.transport.http.RouteGroup;
 import dev.arcpgateway.transport.WebSocketTransportVerticle;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -43,7 +53,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -75,6 +87,13 @@ public final class Gateway {
   private final OpenTelemetry openTelemetry;
   private final List<AgentRegistration> agents;
   private final Supplier<? extends Deployable> stdio;
+  private final LiveCount runningJobs = new LiveCount();
+  private final LiveCount openConnections = new LiveCount();
+  private final Drain drain = new Drain(runningJobs, openConnections);
+  private final Readiness readiness;
+  /** Scraped at {@code /metrics}; null when metrics are off. */
+  private final PrometheusMeterRegistry registry;
+  private final GatewayMetrics metrics;
   private final List<String> deployments = new ArrayList<>();
   private Vertx vertx;
   private volatile int port = -1;
@@ -96,6 +115,10 @@ public final class Gateway {
     this.observePolicy = builder.observePolicy != null ? builder.observePolicy
         : options.observers().isEmpty() ? ObservePolicy.SAME_PRINCIPAL : ObservePolicy.fromJson(options.observers());
     this.agents = List.copyOf(builder.agents);
+    this.readiness = new Readiness(store, drain, builder.readinessChecks);
+    this.registry = !options.metricsEnabled() ? null
+        : builder.registry != null ? builder.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.metrics = registry == null ? GatewayMetrics.off() : new GatewayMetrics(registry, runningJobs);
     this.stdio = builder.stdio == null ? null
         : () -> new StdioTransportVerticle(options, builder.stdio.in(), builder.stdio.out(), builder.stdio.onEnd());
   }
@@ -183,26 +206,33 @@ public final class Gateway {
         })
         .compose(v -> deploy(AgentRegistryVerticle::new, 1))
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings.result(), leasePolicy, provisioner,
-            store.credentials()), 1));
+            store.credentials(), metrics), 1));
     for (AgentRegistration agent : agents) {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options, openTelemetry), 1));
     }
+    // job and session traffic reaches the store through its timers when metrics are on
+    GatewayStore timedStore = registry == null ? store : new TimedStore(store, metrics);
     BufferBudget budget = new BufferBudget(options.bufferBudgetBytes()); // one for all session instances
     LoginThrottle loginThrottle = new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
         System::nanoTime); // one for all session instances too
     BridgeSettings bridge = BridgeSettings.fromJson(options.bridge());
+    // the HTTP routes beside /arcp, mounted in this order; another group (the dashboard's pages) is one more entry
+    List<RouteGroup> routes = List.of(new OpsRoutes(vertx, readiness, registry));
     if (bridge.enabled()) {
-      chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, bound -> bridgePort = bound),
-          1));
+      chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, metrics,
+          bound -> bridgePort = bound), 1));
     }
     return chain
-        .compose(v -> deploy(() -> new JobRunnerVerticle(options, store, observePolicy, openTelemetry,
-            options.lifecycleNotifications() || bridge.observesLifecycle()), options.jobRunnerInstances()))
-        .compose(v -> deploy(() -> new SessionVerticle(options, store, authenticator.result(), observePolicy,
-            features, budget, loginThrottle), options.sessionInstances()))
+        .compose(v -> deploy(() -> new JobRunnerVerticle(options, timedStore, observePolicy, openTelemetry,
+            options.lifecycleNotifications() || bridge.observesLifecycle(), runningJobs, metrics),
+            options.jobRunnerInstances()))
+        .compose(v -> deploy(() -> new SessionVerticle(options, timedStore, authenticator.result(), observePolicy,
+            features, budget, loginThrottle, metrics, drain), options.sessionInstances()))
+        .compose(v -> registry == null ? Future.<Void>succeededFuture()
+            : deploy(() -> new AgentsOnlineVerticle(metrics), 1))
         .compose(v -> stdio != null ? deploy(stdio, 1)
-            : deploy(() -> new WebSocketTransportVerticle(options, bound -> port = bound),
-                options.transportInstances()))
+            : deploy(() -> new WebSocketTransportVerticle(options, routes, openConnections, bound -> port = bound),
+                options.transportInstances()).onSuccess(listening -> readiness.listening()))
         .map(this)
         .recover(failure -> undeploy().transform(ignored -> Future.failedFuture(failure)));
   }
@@ -276,7 +306,26 @@ public final class Gateway {
         });
   }
 
-  /** Undeploys everything, transport first; jobs still running are abandoned. */
+  /**
+   * Drains, then undeploys: the node turns not-ready and refuses new sessions and submits (with a retryable
+   * INTERNAL_ERROR), running jobs get {@code drain_timeout_sec} to finish and the rest end with a retryable
+   * INTERNAL_ERROR, every client gets {@code session.closed} and a 1001 close, and then the verticles go. Calling
+   * it again returns the same drain.
+   */
+  public Future<Void> close() {
+    if (vertx == null) {
+      return Future.succeededFuture();
+    }
+    return drain.run(vertx, java.util.concurrent.TimeUnit.SECONDS.toMillis(options.drainTimeoutSec()))
+        .compose(v -> undeploy());
+  }
+
+  /** Whether a drain started ({@link #close()}): the node is not ready and takes no new work. */
+  public boolean draining() {
+    return drain.started();
+  }
+
+  /** Undeploys everything at once, transport first; jobs still running are abandoned. */
   public Future<Void> undeploy() {
     List<String> reversed = new ArrayList<>(deployments);
     Collections.reverse(reversed);
@@ -316,6 +365,8 @@ public final class Gateway {
     private StdioStreams stdio;
     private OpenTelemetry openTelemetry;
     private final List<AgentRegistration> agents = new ArrayList<>();
+    private final Map<String, Supplier<Future<Void>>> readinessChecks = new LinkedHashMap<>();
+    private PrometheusMeterRegistry registry;
 
     private Builder() {
     }
@@ -367,6 +418,26 @@ public final class Gateway {
      */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       this.openTelemetry = Objects.requireNonNull(openTelemetry);
+      return this;
+    }
+
+    /**
+     * Adds a check to {@code /ready}: the node is ready only while {@code check}'s future succeeds (within two
+     * seconds), besides its own checks (listener bound, store answering, not draining). A clustered deployment
+     * adds its membership here.
+     */
+    public Builder readinessCheck(String name, Supplier<Future<Void>> check) {
+      readinessChecks.put(Objects.requireNonNull(name), Objects.requireNonNull(check));
+      return this;
+    }
+
+    /**
+     * Where the gateway's meters go and what {@code /metrics} serves. Give the registry your Vert.x instance
+     * reports to ({@code MicrometerMetricsFactory}) to have Vert.x's own HTTP, event-bus and pool meters there
+     * too; by default the gateway keeps a registry of its own. Unused when {@code metrics.enabled} is false.
+     */
+    public Builder meterRegistry(PrometheusMeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry);
       return this;
     }
 

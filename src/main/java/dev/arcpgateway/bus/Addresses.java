@@ -55,4 +55,11 @@ public final class Addresses {
    * {@code heartbeat}, {@code completed}, {@code failed}, {@code cancelled}.
    */
   public static final String LIFECYCLE = "arcp.lifecycle";
+
+  /**
+   * The gateway → job runners and sessions (publish), while it drains: {@code {op: "end_jobs"}} ends the jobs
+   * still running, {@code {op: "close_sessions"}} has every session send {@code session.closed} and close its
+   * socket with 1001.
+   */
+  public static final String DRAIN = "arcp.drain";
 }

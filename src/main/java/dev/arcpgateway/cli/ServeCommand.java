@@ -7,9 +7,12 @@ import dev.arcpgateway.config.ConfigSources;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.config.SecretMask;
 import dev.arcpgateway.logging.LogSetup;
+import dev.arcpgateway.ops.VertxMeters;
 import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.telemetry.Tracing;
 import dev.arcpgateway.transport.ListenException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import java.net.InetAddress;
@@ -103,6 +106,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--stdio", description = "serve one session as newline-delimited JSON on stdin/stdout instead")
   boolean stdio;
 
+  @Option(names = "--metrics", negatable = true,
+      description = "keep meters and serve them at /metrics (default on; --no-metrics turns them off)")
+  Boolean metrics;
+
+  @Option(names = "--drain-timeout-sec",
+      description = "on SIGTERM, how long running jobs may finish before they end (default 30)")
+  Integer drainTimeoutSec;
+
   @Override
   public Integer call() throws Exception {
     GatewayOptions options;
@@ -138,9 +149,15 @@ final class ServeCommand implements Callable<Integer> {
       options.addToken("local", token);
       System.out.println("No token configured: generated one for principal 'local': " + token);
     }
-    Vertx vertx = vertx(tracing);
-    Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all())
-        .openTelemetry(tracing.openTelemetry()).build();
+    PrometheusMeterRegistry registry = options.metricsEnabled()
+        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+    Vertx vertx = vertx(tracing, registry);
+    Gateway.Builder builder = Gateway.builder().options(options).agents(DemoAgents.all())
+        .openTelemetry(tracing.openTelemetry());
+    if (registry != null) {
+      builder.meterRegistry(registry);
+    }
+    Gateway gateway = builder.build();
     try {
       gateway.deploy(vertx).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -154,15 +171,8 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("the gateway did not start: " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        gateway.undeploy().compose(v -> vertx.close()).await(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // the JVM is exiting anyway
-      } finally {
-        tracing.close();
-      }
-    }, "arcp-shutdown"));
+    Termination.drainOnSigterm(gateway, vertx);
+    Runtime.getRuntime().addShutdownHook(new Thread(tracing::close, "arcp-trace-flush")); // after the drain's exit
     String shownHost = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
     System.out.println("ARCP gateway listening on " + (options.tls() ? "wss://" : "ws://") + shownHost + ":"
         + gateway.port() + options.path());
@@ -188,7 +198,7 @@ final class ServeCommand implements Callable<Integer> {
       options.addToken("local", token);
       System.err.println("No token configured: generated one for principal 'local': " + token);
     }
-    Vertx vertx = vertx(tracing);
+    Vertx vertx = vertx(tracing, null);
     java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all())
         .openTelemetry(tracing.openTelemetry()).stdio(System.in, protocolOut, ended::countDown).build();
@@ -208,12 +218,14 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Vertx vertx(Tracing tracing) {
+  /** @param registry where Vert.x reports its own meters (HTTP, event bus, pools), or null for none */
+  private Vertx vertx(Tracing tracing, PrometheusMeterRegistry registry) {
     io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions();
     if (eventLoops != null) {
       vertxOptions.setEventLoopPoolSize(eventLoops);
     }
-    return tracing.install(Vertx.builder().with(vertxOptions)).build();
+    return tracing.install(registry == null ? Vertx.builder().with(vertxOptions)
+        : VertxMeters.builder(vertxOptions, registry)).build();
   }
 
   private static ListenException listenFailure(Throwable failure) {
@@ -243,6 +255,8 @@ final class ServeCommand implements Callable<Integer> {
       flags.put("bridge.tokens", specs);
     }
     putIfSet(flags, "limits.max_sessions_per_principal", maxSessionsPerPrincipal);
+    putIfSet(flags, "metrics.enabled", metrics);
+    putIfSet(flags, "drain_timeout_sec", drainTimeoutSec);
     if (instances != null) {
       List.of("instances.transport", "instances.session", "instances.job_runner")
           .forEach(key -> flags.put(key, instances));

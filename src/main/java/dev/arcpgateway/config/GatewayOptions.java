@@ -61,6 +61,8 @@ public class GatewayOptions {
   private String tlsKeyFile;
   private JsonObject telemetry = new JsonObject();
   private JsonObject log = new JsonObject();
+  private boolean metricsEnabled = true;
+  private int drainTimeoutSec = 30;
 
   public GatewayOptions() {
   }
@@ -124,6 +126,8 @@ public class GatewayOptions {
     tlsKeyFile = tls.getString("key_file");
     telemetry = json.getJsonObject("telemetry", telemetry);
     log = json.getJsonObject("log", log);
+    metricsEnabled = json.getJsonObject("metrics", new JsonObject()).getBoolean("enabled", metricsEnabled);
+    drainTimeoutSec = json.getInteger("drain_timeout_sec", drainTimeoutSec);
     validate();
   }
 
@@ -144,6 +148,9 @@ public class GatewayOptions {
     requirePositive("limits.request_timeout_ms", requestTimeoutMs);
     requirePositive("limits.job_heartbeat_sec", jobHeartbeatSec);
     requirePositive("limits.max_sessions_per_principal", maxSessionsPerPrincipal);
+    if (drainTimeoutSec < 0) {
+      throw new IllegalArgumentException("drain_timeout_sec must not be negative (0: running jobs end at once)");
+    }
     if (bufferBudgetBytes < 0) {
       throw new IllegalArgumentException("limits.buffer_budget_bytes must not be negative (0: a quarter of the heap)");
     }
@@ -643,6 +650,7 @@ public class GatewayOptions {
         .put("allowed_hosts", new JsonArray(new ArrayList<>(allowedHosts)))
         .put("allowed_origins", new JsonArray(new ArrayList<>(allowedOrigins)))
         .put("heartbeat_sec", heartbeatIntervalSec).put("resume_window_sec", resumeWindowSec)
+        .put("lifecycle_notifications", lifecycleNotifications)
         .put("tls", new JsonObject().put("cert_file", tlsCertFile).put("key_file", tlsKeyFile))
         .put("transport", new JsonObject().put("hello_timeout_ms", helloTimeoutMs)
             .put("http_idle_timeout_ms", httpIdleTimeoutMs).put("bridge_auth_timeout_ms", bridgeAuthTimeoutMs)
@@ -661,6 +669,27 @@ public class GatewayOptions {
         .put("observers", observers.copy()).put("jwt", jwt.copy()).put("login_throttle", loginThrottle.copy())
         .put("lease", lease.copy()).put("credentials", credentials.copy()).put("bridge", bridge.copy())
         .put("telemetry", new JsonObject().put("exporter", "none").mergeIn(telemetry))
-        .put("log", new JsonObject().put("level", "INFO").put("format", "text").mergeIn(log));
+        .put("log", new JsonObject().put("level", "INFO").put("format", "text").mergeIn(log))
+        .put("metrics", new JsonObject().put("enabled", metricsEnabled)).put("drain_timeout_sec", drainTimeoutSec);
+  }
+
+  /** Whether the gateway keeps meters and serves them at {@code /metrics} ({@code metrics.enabled}, default on). */
+  public boolean metricsEnabled() {
+    return metricsEnabled;
+  }
+
+  public GatewayOptions setMetricsEnabled(boolean metricsEnabled) {
+    this.metricsEnabled = metricsEnabled;
+    return this;
+  }
+
+  /** How long a drain (SIGTERM, {@code Gateway.close()}) lets running jobs finish before ending them. */
+  public int drainTimeoutSec() {
+    return drainTimeoutSec;
+  }
+
+  public GatewayOptions setDrainTimeoutSec(int drainTimeoutSec) {
+    this.drainTimeoutSec = drainTimeoutSec;
+    return this;
   }
 }

@@ -78,7 +78,9 @@ public final class SettingsTable {
       Setting.of("telemetry.headers", Kind.STRING),
       Setting.of("telemetry.service_name", Kind.STRING),
       Setting.of("log.level", Kind.STRING),
-      Setting.of("log.format", Kind.STRING));
+      Setting.of("log.format", Kind.STRING),
+      Setting.of("metrics.enabled", Kind.BOOL),
+      Setting.of("drain_timeout_sec", Kind.INT));
 
   private SettingsTable() {
   }

@@ -65,6 +65,7 @@ final class Job {
   JobSnapshot snapshot;
   /** Job-scoped count of emitted seq-bearing frames; the event log's index. */
   long eventIndex;
+  final long createdNanos = System.nanoTime();
   long lastHeartbeatNanos = System.nanoTime();
   long maxRuntimeTimer = -1;
   MessageConsumer<JsonObject> consumer;

@@ -12,6 +12,8 @@ import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Frames;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
+import dev.arcpgateway.ops.GatewayMetrics;
+import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.telemetry.JobTracing;
 import io.opentelemetry.api.OpenTelemetry;
@@ -41,6 +43,8 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final ObservePolicy observePolicy;
   private final OpenTelemetry openTelemetry;
   private final boolean publishLifecycle;
+  private final LiveCount runningJobs;
+  private final GatewayMetrics metrics;
   private final LiveInventory inventory = new LiveInventory();
   private JobTable table;
   private Admission admission;
@@ -48,19 +52,26 @@ public final class JobRunnerVerticle extends VerticleBase {
   private Delegations delegations;
   private JobSubscriptions subscriptions;
 
-  /** @param publishLifecycle whether job lifecycle moments are published on {@link Addresses#LIFECYCLE} */
+  /**
+   * @param publishLifecycle whether job lifecycle moments are published on {@link Addresses#LIFECYCLE}
+   * @param runningJobs      shared by every instance: counts the jobs of all of them, for a drain and a gauge
+   */
   public JobRunnerVerticle(GatewayOptions options, GatewayStore store, ObservePolicy observePolicy,
-                           OpenTelemetry openTelemetry, boolean publishLifecycle) {
+                           OpenTelemetry openTelemetry, boolean publishLifecycle, LiveCount runningJobs,
+                           GatewayMetrics metrics) {
     this.options = options;
     this.store = store;
     this.observePolicy = observePolicy;
     this.openTelemetry = openTelemetry;
     this.publishLifecycle = publishLifecycle;
+    this.runningJobs = runningJobs;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    table = new JobTable(vertx, store, new Lifecycle(vertx.eventBus(), publishLifecycle), new JobTracing(openTelemetry));
+    table = new JobTable(vertx, store, new Lifecycle(vertx.eventBus(), publishLifecycle), new JobTracing(openTelemetry),
+        runningJobs, metrics);
     admission = new Admission(vertx, options, store, inventory);
     delegations = new Delegations(vertx, options, table);
     agentMessages = new AgentMessages(vertx, options, table, delegations);
@@ -69,7 +80,18 @@ public final class JobRunnerVerticle extends VerticleBase {
     long sweepMs = TimeUnit.SECONDS.toMillis(options.jobHeartbeatSec());
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweepLostAgents());
     return inventory.start(vertx)
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.DRAIN, this::onDrain).completion())
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.JOB_SUBMIT, this::onSubmit).completion());
+  }
+
+  /** The gateway drains and its timeout passed: the jobs still running end, retryable (on another node). */
+  private void onDrain(Message<JsonObject> message) {
+    if ("end_jobs".equals(message.body().getString("op"))) {
+      for (Job job : List.copyOf(table.all())) {
+        table.end(job, new ArcpException(ErrorCode.INTERNAL_ERROR, "the gateway shut down before the job finished;"
+            + " submit it again", true, null), "the gateway is shutting down");
+      }
+    }
   }
 
   /** Submissions from sessions (and from delegating jobs); see {@link Admission}. */

@@ -2,6 +2,8 @@ package dev.arcpgateway.job;
 
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.ops.GatewayMetrics;
+import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.EventKind;
@@ -32,18 +34,24 @@ final class JobTable {
   private final GatewayStore store;
   private final Lifecycle lifecycle;
   private final JobTracing tracing;
+  private final LiveCount running;
+  private final GatewayMetrics metrics;
   private final Map<String, Job> jobs = new HashMap<>();
 
-  JobTable(Vertx vertx, GatewayStore store, Lifecycle lifecycle, JobTracing tracing) {
+  JobTable(Vertx vertx, GatewayStore store, Lifecycle lifecycle, JobTracing tracing, LiveCount running,
+           GatewayMetrics metrics) {
     this.vertx = vertx;
     this.store = store;
     this.lifecycle = lifecycle;
     this.tracing = tracing;
+    this.running = running;
+    this.metrics = metrics;
   }
 
   /** Registers a new job and starts its span. */
   void add(Job job) {
     jobs.put(job.id, job);
+    running.added();
     JsonObject constraints = job.grant.getJsonObject("lease_constraints");
     job.span = tracing.start(job.traceId, job.clientTraceparent, job.id, job.agent.toString(), job.sessionId,
         constraints == null ? null : constraints.getString("expires_at"));
@@ -74,6 +82,7 @@ final class JobTable {
     job.taken.emitted(json.length());
     JsonObject frame = frame(job, type, payload).put(Frames.PAYLOAD_JSON, json).put("index", ++job.eventIndex);
     store.events().append(job.id, job.eventIndex, frame);
+    metrics.eventEmitted(); // counted before it is sent: whoever sees the frame sees it counted
     job.observers.send(vertx.eventBus(), frame);
   }
 
@@ -145,6 +154,7 @@ final class JobTable {
       return;
     }
     job.status = status;
+    metrics.jobEnded(job.agent.toString(), status.wire(), System.nanoTime() - job.createdNanos); // before the frame
     // stored before it is announced: a client that saw the terminal frame and lists its jobs sees it ended
     saveSnapshot(job);
     emit(job, type, payload, json);
@@ -170,11 +180,13 @@ final class JobTable {
           .put("type", type.wire()).put("payload", payload);
       vertx.eventBus().send(Addresses.job(job.delegatedBy.getString("job_id")), outcome, Bus.OPTIONS);
     }
+    running.removed(); // last: a drain waiting for the last job closes sessions after this job's frame was sent
   }
 
   /** Undoes {@link #add} and the job's address and timer for a job whose creation failed: it never existed. */
   void discard(Job job) {
     jobs.remove(job.id);
+    running.removed();
     job.consumer.unregister();
     if (job.maxRuntimeTimer >= 0) {
       vertx.cancelTimer(job.maxRuntimeTimer);

@@ -3,6 +3,7 @@ package dev.arcpgateway.lease;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.ops.GatewayMetrics;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Fields;
@@ -50,6 +51,7 @@ public final class LeaseVerticle extends VerticleBase {
   private final Map<String, LeaseRecord> leases = new HashMap<>();
   /** Ids of single-use delegation tokens already used, until they expire: an agent's token starts one child. */
   private final Map<String, Instant> usedTokens = new LinkedHashMap<>();
+  private final GatewayMetrics metrics;
   private final LeaseSettings settings;
   private final LeasePolicy policy;
   private final CredentialProvisioner provisioner;
@@ -58,7 +60,8 @@ public final class LeaseVerticle extends VerticleBase {
   private ProvisionedCredentials credentials;
 
   public LeaseVerticle(LeaseSettings settings, LeasePolicy policy, CredentialProvisioner provisioner,
-                       CredentialLedger ledger) {
+                       CredentialLedger ledger, GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.policy = policy;
     this.provisioner = provisioner;
@@ -216,12 +219,17 @@ public final class LeaseVerticle extends VerticleBase {
     LeaseRecord record = record(body);
     String capability = Fields.string(body, "capability");
     String resource = Fields.string(body, "resource");
-    checkLive(record);
-    if (capability.equals(Capability.MODEL_USE) && !record.lease.has(Capability.MODEL_USE)
-        && !settings.modelUseRequired()) {
-      return new JsonObject(); // deployment policy: a lease without model.use allows any model (§9.7)
+    try {
+      checkLive(record);
+      if (capability.equals(Capability.MODEL_USE) && !record.lease.has(Capability.MODEL_USE)
+          && !settings.modelUseRequired()) {
+        return new JsonObject(); // deployment policy: a lease without model.use allows any model (§9.7)
+      }
+      record.lease.check(capability, resource);
+    } catch (ArcpException denied) {
+      metrics.leaseDenied(capability);
+      throw denied;
     }
-    record.lease.check(capability, resource);
     return new JsonObject();
   }
 
@@ -233,6 +241,7 @@ public final class LeaseVerticle extends VerticleBase {
       throw ArcpException.invalid("amount is required");
     }
     BigDecimal remaining = record.budget.charge(currency, amount);
+    metrics.budgetSpent(currency, amount.doubleValue());
     return remaining == null ? new JsonObject()
         : new JsonObject().put("currency", currency).put("remaining", remaining.doubleValue());
   }

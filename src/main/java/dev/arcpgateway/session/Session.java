@@ -49,6 +49,8 @@ final class Session {
   static final int CLOSE_TOO_SLOW = 4008;
   /** Close code when another connection resumed this session. */
   static final int CLOSE_TAKEN_OVER = 4001;
+  /** Close code when the gateway shuts down (RFC 6455 §7.4.1: going away). */
+  static final int CLOSE_GOING_AWAY = 1001;
 
   private final SessionEnvironment env;
   private final EventBus bus;
@@ -100,7 +102,7 @@ final class Session {
         .onFailure(failure -> session.budget.close()) // it never came to be
         .compose(v -> {
           env.sessions().put(session.id, session);
-          return session.attach(connectionId, 0);
+          return session.attach(connectionId, 0, false);
         })
         .map(session);
   }
@@ -115,7 +117,7 @@ final class Session {
    * Attaches a connection, rotates the token, welcomes, and replays everything after {@code lastSeenSeq}: the
    * buffered seq-bearing frames and, each in its place among them, the answers no transport took.
    */
-  private Future<Void> attach(String connectionId, long lastSeenSeq) {
+  private Future<Void> attach(String connectionId, long lastSeenSeq, boolean resuming) {
     if (expiryTimer >= 0) {
       env.vertx().cancelTimer(expiryTimer);
       expiryTimer = -1;
@@ -126,20 +128,29 @@ final class Session {
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
     writeLive(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()));
-    replay(lastSeenSeq);
+    int replayed = replay(lastSeenSeq);
+    if (resuming) {
+      env.metrics().replayed(replayed);
+    }
     return env.store().sessions().put(new SessionSnapshot(id, principal.name(), tokenHash, createdAt, null));
   }
 
-  /** Writes the buffered frames after {@code lastSeenSeq} and, each after the frame it followed, the parked answers. */
-  private void replay(long lastSeenSeq) {
+  /**
+   * Writes the buffered frames after {@code lastSeenSeq} and, each after the frame it followed, the parked answers;
+   * returns how many frames were written.
+   */
+  private int replay(long lastSeenSeq) {
     ArrayDeque<ParkedReplies.Reply> replies = parked.takeAll();
+    int frames = replies.size();
     for (ResumeBuffer.Entry entry : buffer.after(lastSeenSeq)) {
+      frames++;
       while (!replies.isEmpty() && replies.peekFirst().afterSeq() < entry.seq()) {
         outbox.writeReply(replies.pollFirst().frame());
       }
       outbox.write(entry.seq(), entry.frame());
     }
     replies.forEach(reply -> outbox.writeReply(reply.frame()));
+    return frames;
   }
 
   /**
@@ -198,7 +209,7 @@ final class Session {
       requested.forEach(f -> wanted.add(String.valueOf(f)));
       features = Feature.intersect(env.runtimeFeatures(), wanted);
     }
-    return attach(request.getString("connection_id"), lastSeen).map(v -> new JsonObject().put("session_id", id));
+    return attach(request.getString("connection_id"), lastSeen, true).map(v -> new JsonObject().put("session_id", id));
   }
 
   /**
@@ -224,6 +235,30 @@ final class Session {
       expiryTimer = env.vertx().setTimer(TimeUnit.SECONDS.toMillis(env.options().resumeWindowSec()),
           t -> destroy());
     }
+  }
+
+  /** Whether no transport is attached (the session waits for a resume). */
+  boolean parked() {
+    return !outbox.attached();
+  }
+
+  /**
+   * The gateway shuts down (drain) and its jobs have ended: the client is told with {@code session.closed} and
+   * its socket closed with 1001 (going away). The session stays parked, resumable until the process ends.
+   */
+  void goingAway() {
+    if (outbox.attached()) {
+      writeLive(Frames.frame(MessageType.SESSION_CLOSED, id, new JsonObject()
+          .put("reason", "the gateway is shutting down")));
+      outbox.close(CLOSE_GOING_AWAY, "going away");
+      park();
+    }
+  }
+
+  /** The refusal while the gateway drains: retryable, as another node (or this one, restarted) will take it. */
+  static ArcpException draining(String what) {
+    return new ArcpException(ErrorCode.INTERNAL_ERROR, "the gateway is shutting down and " + what
+        + "; retry on another node or once it is back", true, null);
   }
 
   /** Forgets the session: it can no longer be resumed; its jobs carry on. */
@@ -478,6 +513,10 @@ final class Session {
   // ---- jobs --------------------------------------------------------------------------------------------
 
   private void submit(Envelope envelope) {
+    if (env.drain().started()) {
+      refuseSubmit(envelope.id(), envelope.traceId(), draining("accepts no new jobs"));
+      return;
+    }
     SubmitQueue.Pending pending = submits.add(envelope.id(), Ids.job(), envelope.traceId());
     String resumeToken = Fields.optString(envelope.payload(), "resume_token");
     if (resumeToken != null) {
@@ -690,6 +729,7 @@ final class Session {
     nextSeq++; // only once encoded: a frame that cannot be written leaves no gap
     buffer.append(seq, text);
     outbox.write(seq, text);
+    env.metrics().eventDelivered();
     // on an event, never a terminal frame: the signal must name a job the client still follows
     if (type == MessageType.JOB_EVENT && has(Feature.ACK) && flow.lagsBehind(seq)) {
       signalBackPressure(jobId, traceId);
@@ -713,6 +753,7 @@ final class Session {
     buffer.append(seq, text);
     outbox.write(seq, text);
     flow.toldToCatchUp();
+    env.metrics().backPressureSignalled();
   }
 
   private void afterFlush() {

@@ -4,6 +4,8 @@ import dev.arcpgateway.agent.LiveInventory;
 import dev.arcpgateway.auth.Authenticator;
 import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.ops.Drain;
+import dev.arcpgateway.ops.GatewayMetrics;
 import dev.arcpgateway.store.GatewayStore;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -24,9 +26,12 @@ import java.util.Map;
  * @param runtimeFeatures  the feature flags this runtime offers, in order
  * @param sessions         this instance's live and parked sessions by id
  * @param budget           the gateway-wide budget for buffered bytes, shared by all instances
+ * @param metrics          the gateway's meters
+ * @param drain            the gateway's drain: once started, no new sessions or submits
  */
 record SessionEnvironment(Vertx vertx, Context context, GatewayOptions options, GatewayStore store,
                           LiveInventory inventory, Authenticator authenticator, ObservePolicy observePolicy,
                           List<String> runtimeFeatures,
-                          Map<String, Session> sessions, BufferBudget budget) {
+                          Map<String, Session> sessions, BufferBudget budget, GatewayMetrics metrics,
+                          Drain drain) {
 }

@@ -11,6 +11,8 @@ import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.ops.Drain;
+import dev.arcpgateway.ops.GatewayMetrics;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.Envelope;
 import dev.arcpgateway.protocol.ErrorCode;
@@ -56,16 +58,20 @@ public final class SessionVerticle extends VerticleBase {
   private final LiveInventory inventory = new LiveInventory();
   private SessionEnvironment environment;
   private final LoginThrottle loginThrottle;
+  private final GatewayMetrics metrics;
+  private final Drain drain;
+  private GatewayMetrics.SessionCounts counts;
   private LoginGuard logins;
 
   /**
    * @param budget        shared by every instance: it bounds what all sessions together buffer
    * @param loginThrottle shared by every instance: failed logins count per remote address, whichever instance
    *                      (event loop) a connection lands on
+   * @param drain         once started, new sessions and submits are refused
    */
   public SessionVerticle(GatewayOptions options, GatewayStore store, Authenticator authenticator,
                          ObservePolicy observePolicy, List<String> runtimeFeatures, BufferBudget budget,
-                         LoginThrottle loginThrottle) {
+                         LoginThrottle loginThrottle, GatewayMetrics metrics, Drain drain) {
     this.options = options;
     this.store = store;
     this.authenticator = authenticator;
@@ -73,18 +79,29 @@ public final class SessionVerticle extends VerticleBase {
     this.runtimeFeatures = List.copyOf(runtimeFeatures);
     this.budget = budget;
     this.loginThrottle = loginThrottle;
+    this.metrics = metrics;
+    this.drain = drain;
   }
 
   @Override
   public Future<?> start() {
     environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, observePolicy,
-        runtimeFeatures, sessions, budget);
+        runtimeFeatures, sessions, budget, metrics, drain);
     logins = new LoginGuard(vertx, loginThrottle);
+    counts = metrics.sessionInstance();
     // a quarter interval keeps pings about one interval apart, and costs one pass per tick
     long sweepMs = Math.max(100, Math.min(1_000, options.heartbeatIntervalSec() * 250L));
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweep());
     return inventory.start(vertx)
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.DRAIN, this::onDrain).completion())
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_CONNECT, this::onConnect).completion());
+  }
+
+  /** The gateway drains and its jobs ended: every client is told and its socket closed (1001). */
+  private void onDrain(Message<JsonObject> message) {
+    if ("close_sessions".equals(message.body().getString("op"))) {
+      List.copyOf(sessions.values()).forEach(Session::goingAway);
+    }
   }
 
   private void onConnect(Message<JsonObject> message) {
@@ -122,6 +139,10 @@ public final class SessionVerticle extends VerticleBase {
       return;
     }
     String remote = body.getString("remote_address", "unknown");
+    if (drain.started() && hello.resume() == null) {
+      refuse(message, connectionId, hello.id(), Session.draining("opens no new sessions"));
+      return;
+    }
     Future<JsonObject> outcome = logins.admit(remote)
         .compose(v -> hello.resume() == null ? open(hello, connectionId) : resume(hello, connectionId));
     outcome.onComplete(result -> {
@@ -138,9 +159,12 @@ public final class SessionVerticle extends VerticleBase {
   /** Heartbeats and idle eviction of this instance's sessions; one timer for all of them. */
   private void sweep() {
     long now = System.nanoTime();
+    long parked = 0;
     for (Session session : List.copyOf(sessions.values())) {
       session.tick(now);
+      parked += session.parked() ? 1 : 0;
     }
+    counts.set(sessions.size() - parked, parked);
   }
 
   private Future<JsonObject> open(Hello hello, String connectionId) {

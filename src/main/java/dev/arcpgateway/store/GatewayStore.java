@@ -19,6 +19,14 @@ public interface GatewayStore {
   /** Outstanding provisioned credentials. */
   CredentialLedger credentials();
 
+  /**
+   * Succeeds when the store answers (its database is reachable); readiness ({@code /ready}) asks it. The
+   * in-memory store always answers.
+   */
+  default Future<Void> ping() {
+    return Future.succeededFuture();
+  }
+
   /** Releases connections and timers. */
   default Future<Void> close() {
     return Future.succeededFuture();

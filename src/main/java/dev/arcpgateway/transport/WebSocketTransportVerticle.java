@@ -1,18 +1,20 @@
 package dev.arcpgateway.transport;
 
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.ops.LiveCount;
+import dev.arcpgateway.transport.http.GatewayRouter;
+import dev.arcpgateway.transport.http.RouteGroup;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.internal.http.WebSocketInternal;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -23,27 +25,35 @@ import java.util.function.IntConsumer;
  * buffering. Text that is not UTF-8 closes with 1007, a reserved bit (no extension is negotiated) with 1002. A
  * connection that neither upgrades nor sends a request for {@code transport.http_idle_timeout_ms} is closed
  * ({@link IdleHttpConnections}), and one that upgrades but is not welcomed within
- * {@code transport.hello_timeout_ms} is refused ({@link ClientConnection}). {@code GET /health} answers
- * {@code {"status":"UP"}}.
+ * {@code transport.hello_timeout_ms} is refused ({@link ClientConnection}). The port's HTTP routes — the ARCP
+ * upgrade and the {@link RouteGroup}s beside it — are one {@link GatewayRouter}.
  */
 public final class WebSocketTransportVerticle extends VerticleBase {
 
   private final GatewayOptions options;
+  private final List<RouteGroup> routes;
+  private final LiveCount openConnections;
   private final IntConsumer onListening;
-  private HostPolicy hostPolicy;
   /** Messages this large are not worth reading at all: the connection is closed (1009). */
   private int hardLimit;
   private IdleHttpConnections idle;
 
-  /** @param onListening told the bound port once the server listens */
-  public WebSocketTransportVerticle(GatewayOptions options, IntConsumer onListening) {
+  /**
+   * @param routes          served on the same port beside ARCP
+   * @param openConnections counts the ARCP WebSockets of every instance (a drain waits for them to close)
+   * @param onListening     told the bound port once the server listens
+   */
+  public WebSocketTransportVerticle(GatewayOptions options, List<RouteGroup> routes, LiveCount openConnections,
+                                    IntConsumer onListening) {
     this.options = options;
+    this.routes = List.copyOf(routes);
+    this.openConnections = openConnections;
     this.onListening = onListening;
   }
 
   @Override
   public Future<?> start() {
-    hostPolicy = new HostPolicy(options.allowedHosts(), options.allowedOrigins(), options.host());
+    HostPolicy hostPolicy = new HostPolicy(options.allowedHosts(), options.allowedOrigins(), options.host());
     hardLimit = (int) Math.min(Integer.MAX_VALUE - 8, 4L * options.maxFrameBytes());
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.host())
@@ -60,30 +70,17 @@ public final class WebSocketTransportVerticle extends VerticleBase {
           .setKeyPath(options.tlsKeyFile()));
     }
     idle = new IdleHttpConnections(vertx, options.httpIdleTimeoutMs());
+    Router router = GatewayRouter.create(vertx, options.path(), hostPolicy, this::connected, routes);
     return vertx.createHttpServer(serverOptions)
         .connectionHandler(idle::opened)
-        .webSocketHandshakeHandler(this::handshake)
-        .webSocketHandler(this::connected)
-        .requestHandler(this::http)
+        .requestHandler(request -> {
+          idle.requested(request.remoteAddress());
+          router.handle(request);
+        })
         .listen()
         .recover(failed -> Future.failedFuture(new ListenException("the ARCP listener", options.host(),
             options.port(), failed)))
         .onSuccess((HttpServer server) -> onListening.accept(server.actualPort()));
-  }
-
-  private void handshake(ServerWebSocketHandshake handshake) {
-    idle.requested(handshake.remoteAddress());
-    if (!options.path().equals(handshake.path())) {
-      handshake.reject(404);
-    } else if (handshake.headers().getAll("Host").size() > 1 || handshake.headers().getAll("Origin").size() > 1) {
-      // RFC 9112 §3.2 (Host), RFC 6454 §7 (Origin): one each, else a bad request, whichever one would be checked
-      handshake.reject(400);
-    } else if (!hostPolicy.hostAllowed(handshake.headers().get("Host"))
-        || !hostPolicy.originAllowed(handshake.headers().get("Origin"))) {
-      handshake.reject(403);
-    } else {
-      handshake.accept();
-    }
   }
 
   private void connected(ServerWebSocket ws) {
@@ -94,9 +91,13 @@ public final class WebSocketTransportVerticle extends VerticleBase {
     WebSocketMessages messages = new WebSocketMessages(hardLimit, connection::onText,
         (code, reason) -> ws.close((short) code, reason));
     ws.pause();
+    openConnections.added();
     connection.start().onComplete(started -> {
       ws.frameHandler(messages::onFrame);
-      ws.closeHandler(v -> connection.onClosed());
+      ws.closeHandler(v -> {
+        connection.onClosed();
+        openConnections.removed();
+      });
       ws.exceptionHandler(e -> {
         if (e instanceof CorruptedWebSocketFrameException corrupted) {
           // 1009 for size, 1002 for a protocol violation such as an RSV bit
@@ -118,18 +119,6 @@ public final class WebSocketTransportVerticle extends VerticleBase {
     if (ws instanceof WebSocketInternal internal) {
       internal.channelHandlerContext().pipeline().addFirst("arcp-flush-consolidation",
           new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-    }
-  }
-
-  private void http(HttpServerRequest request) {
-    idle.requested(request.remoteAddress());
-    if ("/health".equals(request.path())) {
-      request.response().putHeader("content-type", "application/json")
-          .end(new JsonObject().put("status", "UP").encode());
-    } else if (options.path().equals(request.path())) {
-      request.response().setStatusCode(426).putHeader("Upgrade", "websocket").end("ARCP speaks WebSocket here");
-    } else {
-      request.response().setStatusCode(404).end();
     }
   }
 

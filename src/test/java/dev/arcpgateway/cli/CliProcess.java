@@ -116,6 +116,19 @@ final class CliProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM to the process, as a service manager sends it to stop a server. */
+  void terminate() {
+    try {
+      Process kill = new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).inheritIO().start();
+      assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -TERM failed");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Linux: bit 2 (SIGINT) of the process's ignored-signal mask; false where /proc cannot tell. */
   private boolean ignoresInterrupts() {
     try {

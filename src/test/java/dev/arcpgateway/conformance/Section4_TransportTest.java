@@ -84,7 +84,7 @@ class Section4_TransportTest {
   void healthIsUp() {
     Http.Response response = http.get(gateway.port(), "/health");
     assertEquals(200, response.status());
-    assertEquals(new JsonObject().put("status", "UP"), new JsonObject(response.body()));
+    assertEquals("UP", new JsonObject(response.body()).getString("status"));
     assertTrue(response.headers().get("content-type").startsWith("application/json"));
   }
 

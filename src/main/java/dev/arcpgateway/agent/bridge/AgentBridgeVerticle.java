@@ -6,6 +6,7 @@ import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.ops.GatewayMetrics;
 import dev.arcpgateway.job.AgentOps;
 import dev.arcpgateway.protocol.AgentRef;
 import dev.arcpgateway.protocol.ArcpException;
@@ -61,6 +62,7 @@ public final class AgentBridgeVerticle extends VerticleBase {
   private final GatewayOptions options;
   private final BridgeSettings settings;
   private final IntConsumer onListening;
+  private final GatewayMetrics metrics;
   /** Local port of each guard relay → the remote address of the agent behind it. */
   private final Map<Integer, String> relays = new HashMap<>();
   /** Keyed by the relay connection's port, which is how the bridge's sockets are told apart. */
@@ -71,9 +73,11 @@ public final class AgentBridgeVerticle extends VerticleBase {
   private AgentAuthenticator authenticator;
   private LoginGuard logins;
 
-  public AgentBridgeVerticle(GatewayOptions options, BridgeSettings settings, IntConsumer onListening) {
+  public AgentBridgeVerticle(GatewayOptions options, BridgeSettings settings, GatewayMetrics metrics,
+                             IntConsumer onListening) {
     this.options = options;
     this.settings = settings;
+    this.metrics = metrics;
     this.onListening = onListening;
   }
 
@@ -169,6 +173,7 @@ public final class AgentBridgeVerticle extends VerticleBase {
       connection = new BridgeConnection("agentconn_" + Ids.message(), relays.get(port));
       connections.put(port, connection);
       byId.put(connection.id, connection);
+      metrics.bridgeConnectionOpened();
     } else if (connection == null) {
       LOG.log(System.Logger.Level.WARNING, "refusing a connection to the private bridge port from {0}",
           socket.remoteAddress());
@@ -306,6 +311,9 @@ public final class AgentBridgeVerticle extends VerticleBase {
 
   private void closed(int relayPort) {
     BridgeConnection connection = connections.remove(relayPort);
+    if (connection != null) {
+      metrics.bridgeConnectionClosed();
+    }
     if (connection == null || connection.closed) {
       return;
     }

@@ -1,0 +1,216 @@
+package dev.arcpgateway.ops;
+
+import dev.arcpgateway.store.CredentialLedger;
+import dev.arcpgateway.store.EventLog;
+import dev.arcpgateway.store.GatewayStore;
+import dev.arcpgateway.store.IdempotencyStore;
+import dev.arcpgateway.store.JobPage;
+import dev.arcpgateway.store.JobQuery;
+import dev.arcpgateway.store.JobSnapshot;
+import dev.arcpgateway.store.JobStore;
+import dev.arcpgateway.store.SessionSnapshot;
+import dev.arcpgateway.store.SessionStore;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A store whose job, event, session and idempotency operations are timed ({@code arcp_store_latency_seconds} by
+ * operation), in front of the configured store when metrics are on. Each timer is looked up once, here, so a
+ * call costs two clock reads and one record; the credential ledger, rarely used, is passed through untimed.
+ */
+public final class TimedStore implements GatewayStore {
+
+  private final GatewayStore store;
+  private final JobStore jobs;
+  private final EventLog events;
+  private final SessionStore sessions;
+  private final IdempotencyStore idempotency;
+
+  public TimedStore(GatewayStore store, GatewayMetrics metrics) {
+    this.store = store;
+    this.jobs = new TimedJobs(store.jobs(), metrics);
+    this.events = new TimedEvents(store.events(), metrics);
+    this.sessions = new TimedSessions(store.sessions(), metrics);
+    this.idempotency = new TimedIdempotency(store.idempotency(), metrics);
+  }
+
+  private static <T> Future<T> timed(Timer timer, Supplier<Future<T>> call) {
+    long start = System.nanoTime();
+    return call.get().onComplete(done -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+  }
+
+  @Override
+  public JobStore jobs() {
+    return jobs;
+  }
+
+  @Override
+  public EventLog events() {
+    return events;
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  @Override
+  public IdempotencyStore idempotency() {
+    return idempotency;
+  }
+
+  @Override
+  public CredentialLedger credentials() {
+    return store.credentials();
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return store.ping();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return store.close();
+  }
+
+  private static final class TimedJobs implements JobStore {
+    private final JobStore jobs;
+    private final Timer put;
+    private final Timer get;
+    private final Timer list;
+
+    TimedJobs(JobStore jobs, GatewayMetrics metrics) {
+      this.jobs = jobs;
+      this.put = metrics.storeCall("jobs.put");
+      this.get = metrics.storeCall("jobs.get");
+      this.list = metrics.storeCall("jobs.list");
+    }
+
+    @Override
+    public Future<Void> put(JobSnapshot job) {
+      return timed(put, () -> jobs.put(job));
+    }
+
+    @Override
+    public Future<JobSnapshot> get(String jobId) {
+      return timed(get, () -> jobs.get(jobId));
+    }
+
+    @Override
+    public Future<JobPage> list(JobQuery query) {
+      return timed(list, () -> jobs.list(query));
+    }
+  }
+
+  private static final class TimedEvents implements EventLog {
+    private final EventLog events;
+    private final Timer append;
+    private final Timer read;
+    private final Timer last;
+
+    TimedEvents(EventLog events, GatewayMetrics metrics) {
+      this.events = events;
+      this.append = metrics.storeCall("events.append");
+      this.read = metrics.storeCall("events.read");
+      this.last = metrics.storeCall("events.last");
+    }
+
+    @Override
+    public Future<Void> append(String jobId, long index, JsonObject event) {
+      return timed(append, () -> events.append(jobId, index, event));
+    }
+
+    @Override
+    public Future<List<LoggedEvent>> read(String jobId, long afterIndex, int limit) {
+      return timed(read, () -> events.read(jobId, afterIndex, limit));
+    }
+
+    @Override
+    public Future<Integer> replay(String jobId, long afterIndex, long upToIndex, Consumer<LoggedEvent> each) {
+      return events.replay(jobId, afterIndex, upToIndex, each); // the store's own, whose reads it may not expose
+    }
+
+    @Override
+    public Future<LoggedEvent> last(String jobId) {
+      return timed(last, () -> events.last(jobId));
+    }
+  }
+
+  private static final class TimedSessions implements SessionStore {
+    private final SessionStore sessions;
+    private final Timer put;
+    private final Timer get;
+    private final Timer find;
+    private final Timer takeSlot;
+    private final Timer freeSlot;
+    private final Timer remove;
+
+    TimedSessions(SessionStore sessions, GatewayMetrics metrics) {
+      this.sessions = sessions;
+      this.put = metrics.storeCall("sessions.put");
+      this.get = metrics.storeCall("sessions.get");
+      this.find = metrics.storeCall("sessions.find_by_resume_token");
+      this.takeSlot = metrics.storeCall("sessions.take_slot");
+      this.freeSlot = metrics.storeCall("sessions.free_slot");
+      this.remove = metrics.storeCall("sessions.remove");
+    }
+
+    @Override
+    public Future<Void> put(SessionSnapshot session) {
+      return timed(put, () -> sessions.put(session));
+    }
+
+    @Override
+    public Future<SessionSnapshot> get(String sessionId) {
+      return timed(get, () -> sessions.get(sessionId));
+    }
+
+    @Override
+    public Future<SessionSnapshot> findByResumeToken(String tokenHash) {
+      return timed(find, () -> sessions.findByResumeToken(tokenHash));
+    }
+
+    @Override
+    public Future<Boolean> takeSlot(String principal, String sessionId, int max) {
+      return timed(takeSlot, () -> sessions.takeSlot(principal, sessionId, max));
+    }
+
+    @Override
+    public Future<Void> freeSlot(String principal, String sessionId) {
+      return timed(freeSlot, () -> sessions.freeSlot(principal, sessionId));
+    }
+
+    @Override
+    public Future<Void> remove(String sessionId) {
+      return timed(remove, () -> sessions.remove(sessionId));
+    }
+  }
+
+  private static final class TimedIdempotency implements IdempotencyStore {
+    private final IdempotencyStore idempotency;
+    private final Timer claim;
+    private final Timer release;
+
+    TimedIdempotency(IdempotencyStore idempotency, GatewayMetrics metrics) {
+      this.idempotency = idempotency;
+      this.claim = metrics.storeCall("idempotency.claim");
+      this.release = metrics.storeCall("idempotency.release");
+    }
+
+    @Override
+    public Future<Claim> claim(Claim claim) {
+      return timed(this.claim, () -> idempotency.claim(claim));
+    }
+
+    @Override
+    public Future<Void> release(Claim claim) {
+      return timed(release, () -> idempotency.release(claim));
+    }
+  }
+}
