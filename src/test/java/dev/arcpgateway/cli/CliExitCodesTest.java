@@ -102,10 +102,10 @@ class CliExitCodesTest {
   @Test
   void aTimeoutExits5AndLeavesTheJobRunning() {
     CliProcess submit = CliProcess.run(gateway.alice(), "submit", "--agent", "gate",
-        "--input", GateAgent.input("timeout").encode(), "--timeout", "1s");
+        "--input", GateAgent.input("timeout").encode(), "--timeout", "5s"); // the deadline covers connecting too
     assertEquals(5, submit.exitCode(), submit::describe);
     assertTrue(submit.stderr().lines()
-        .anyMatch(l -> l.matches("timed out after 1s waiting for the end of job job_\\w+, which keeps running")),
+        .anyMatch(l -> l.matches("timed out after 5s waiting for the end of job job_\\w+, which keeps running")),
         submit::describe);
     GateAgent.finish(gateway.vertx(), "timeout"); // still running, so the gate still answers
   }
