@@ -58,6 +58,12 @@ final class Job {
   JobSnapshot snapshot;
   /** Job-scoped count of emitted seq-bearing frames; the event log's index. */
   long eventIndex;
+  /** The last index the event log confirmed stored and observers were sent: replays read up to here. */
+  long storedIndex;
+  /** The job's frames reach observers in order, each once its own append (and status write) is stored. */
+  Future<?> delivered = Future.succeededFuture();
+  /** Status writes of one job land in order: each compare-and-set starts after the previous one answered. */
+  Future<?> statusWritten = Future.succeededFuture();
   long lastHeartbeatNanos = System.nanoTime();
   long maxRuntimeTimer = -1;
   long endedNanos;

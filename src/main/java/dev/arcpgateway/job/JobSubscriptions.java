@@ -45,7 +45,7 @@ final class JobSubscriptions {
     }
     boolean history = body.getBoolean("history", false);
     long from = Math.max(0, body.getLong("from_event_seq", 0L));
-    long upTo = job.eventIndex;
+    long upTo = job.storedIndex; // frames still being stored reach the subscriber live, held while it catches up
     job.observers.catchUp(session);
     String address = Addresses.session(session);
     Future<Integer> replay = history

@@ -12,6 +12,7 @@ import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Timestamps;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.telemetry.JobTracing;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -66,13 +67,38 @@ final class JobTable {
    * written to a client ends the job instead, so that clients get a terminal frame and no gap.
    */
   void emit(Job job, MessageType type, JsonObject payload) {
+    emitAfter(job, type, payload, Future.succeededFuture());
+  }
+
+  /**
+   * As {@link #emit}, the frame reaching observers only once it is stored and {@code before} has answered. A
+   * non-terminal event the store refused ends the job (its observers would otherwise miss it); a terminal frame
+   * is sent even then, so that clients learn how the job ended.
+   */
+  private void emitAfter(Job job, MessageType type, JsonObject payload, Future<?> before) {
     if (type == MessageType.JOB_EVENT && !writable(payload)) {
       end(job, unwritable(job, "an event"), "the agent sent an event nested too deeply");
       return;
     }
-    JsonObject frame = frame(job, type, payload).put("index", ++job.eventIndex);
-    store.events().append(job.id, job.eventIndex, frame);
-    job.observers.send(vertx.eventBus(), frame);
+    long index = ++job.eventIndex;
+    JsonObject frame = frame(job, type, payload).put("index", index);
+    Future<Void> stored = store.events().append(job.id, index, frame);
+    job.delivered = Future.join(job.delivered, stored, before).transform(done -> {
+      if (stored.succeeded()) {
+        job.storedIndex = index;
+      }
+      if (stored.succeeded() || type != MessageType.JOB_EVENT) {
+        job.observers.send(vertx.eventBus(), frame);
+      } else {
+        end(job, storeUnavailable(), "the gateway's store is unavailable");
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private static ArcpException storeUnavailable() {
+    return new ArcpException(ErrorCode.INTERNAL_ERROR, "store unavailable: an event of the job could not be stored",
+        true, null);
   }
 
   /**
@@ -144,8 +170,7 @@ final class JobTable {
     job.endedNanos = System.nanoTime();
     payload.put("completed_at", Timestamps.now()); // the Python client requires it on both terminal frames
     // stored before it is announced: a client that saw the terminal frame and lists its jobs sees it ended
-    saveSnapshot(job);
-    emit(job, type, payload);
+    emitAfter(job, type, payload, saveSnapshot(job));
     // the agent side always learns the job ended: a still-running agent must stop, its host frees the slot
     job.endOrder = agentReason != null ? new JsonObject().put("op", "cancel").put("reason", agentReason)
         : new JsonObject().put("op", "ended");
@@ -202,10 +227,21 @@ final class JobTable {
         Bus.OPTIONS);
   }
 
-  void saveSnapshot(Job job) {
-    job.snapshot = job.snapshot.withStatus(job.status, Instant.now());
-    store.jobs().put(job.snapshot).onFailure(e ->
-        LOG.log(System.Logger.Level.ERROR, "could not store job " + job.id, e));
+  /**
+   * Moves the stored job to its current status by compare-and-set from the status last stored; the writes of one
+   * job run one after the other. The future fails when the store refused or another writer moved the job first.
+   */
+  Future<Void> saveSnapshot(Job job) {
+    JobStatus from = job.snapshot.status();
+    JobStatus to = job.status;
+    job.snapshot = job.snapshot.withStatus(to, Instant.now());
+    Instant at = job.snapshot.updatedAt();
+    Future<Void> written = job.statusWritten.transform(previous -> store.jobs().transition(job.id, from, to, at))
+        .compose(moved -> moved ? Future.<Void>succeededFuture() : Future.failedFuture(new IllegalStateException(
+            "job " + job.id + " was no longer " + from.wire() + " in the store")));
+    job.statusWritten = written.onFailure(e -> LOG.log(System.Logger.Level.WARNING,
+        "could not store job " + job.id + " as " + to.wire() + ": " + e.getMessage()));
+    return written;
   }
 
   /** The agent stopped reporting: the process died or hangs (seed row §8.9). */

@@ -31,6 +31,11 @@ final class MemorySessionStore implements SessionStore {
     return Future.succeededFuture(byId.get(sessionId));
   }
 
+  /** Whether {@code sessionId} is stored (null: no session). */
+  boolean holds(String sessionId) {
+    return sessionId != null && byId.containsKey(sessionId);
+  }
+
   @Override
   public Future<SessionSnapshot> findByResumeToken(String tokenHash) {
     String id = idByTokenHash.get(tokenHash);

@@ -6,6 +6,8 @@ import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobStore;
 import dev.arcpgateway.store.SessionStore;
+import io.vertx.core.Future;
+import java.time.Instant;
 
 /**
  * The default store: everything in this JVM's memory, nothing to install, nothing survives a restart.
@@ -68,6 +70,11 @@ public final class MemoryStore implements GatewayStore {
   @Override
   public CredentialLedger credentials() {
     return credentials;
+  }
+
+  @Override
+  public Future<Integer> prune(Instant endedBefore, int batch) {
+    return Future.succeededFuture(jobs.prune(endedBefore, batch, job -> sessions.holds(job.sessionId())));
   }
 
   /**
