@@ -27,6 +27,10 @@ import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.session.BufferBudget;
 import dev.arcpgateway.session.SessionVerticle;
 import dev.arcpgateway.store.GatewayStore;
+import dev.arcpgateway.store.RestartSweep;
+import dev.arcpgateway.store.RetentionVerticle;
+import dev.arcpgateway.store.StoreSettings;
+import dev.arcpgateway.store.pg.PgStore;
 import dev.arcpgateway.store.memory.MemoryStore;
 import dev.arcpgateway.transport.StdioTransportVerticle;
 import dev.arcpgateway.transport.WebSocketTransportVerticle;
@@ -38,6 +42,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,7 +73,11 @@ public final class Gateway {
 
   private final GatewayOptions options;
   private final Authenticator custom;
-  private final GatewayStore store;
+  /** Where state goes; a PostgreSQL store named in the options is opened by {@link #deploy}. */
+  private GatewayStore store;
+  /** The in-memory store this gateway made itself (it may take a file ledger), or null. */
+  private final MemoryStore defaultStore;
+  private final StoreSettings storeSettings;
   private final LeasePolicy leasePolicy;
   private final ObservePolicy observePolicy;
   private final CredentialProvisioner provisioner;
@@ -76,6 +85,8 @@ public final class Gateway {
   private final List<AgentRegistration> agents;
   private final Supplier<? extends Deployable> stdio;
   private final List<String> deployments = new ArrayList<>();
+  /** How often ended jobs past the retention are looked for. */
+  private static final long RETENTION_CHECK_MS = 60_000;
   private Vertx vertx;
   private volatile int port = -1;
   private volatile int bridgePort = -1;
@@ -84,10 +95,13 @@ public final class Gateway {
     this.options = builder.options.validate();
     this.custom = builder.authenticator;
     this.openTelemetry = builder.openTelemetry != null ? builder.openTelemetry : GlobalOpenTelemetry.get();
-    this.store = builder.store != null ? builder.store : new MemoryStore(MemoryStore.DEFAULT_FINISHED_JOBS,
-        options.resumeBufferMaxEvents(), options.resumeBufferMaxBytes(),
-        Math.min(4 * options.resumeBufferMaxBytes(), options.bufferBudgetBytes()), // finished jobs' logs in all
-        MemoryStore.DEFAULT_IDEMPOTENCY_KEYS);
+    this.storeSettings = StoreSettings.fromJson(options.store());
+    this.defaultStore = builder.store != null || storeSettings.pg() ? null
+        : new MemoryStore(MemoryStore.DEFAULT_FINISHED_JOBS,
+            options.resumeBufferMaxEvents(), options.resumeBufferMaxBytes(),
+            Math.min(4 * options.resumeBufferMaxBytes(), options.bufferBudgetBytes()), // finished jobs' logs in all
+            MemoryStore.DEFAULT_IDEMPOTENCY_KEYS);
+    this.store = builder.store != null ? builder.store : defaultStore;
     JsonObject leaseConfig = options.lease();
     this.leasePolicy = builder.leasePolicy != null ? builder.leasePolicy
         : leaseConfig.containsKey("policy") ? LeasePolicy.fromJson(leaseConfig.getJsonObject("policy"))
@@ -126,7 +140,8 @@ public final class Gateway {
   public List<String> features() {
     List<String> features = new ArrayList<>(List.of(Feature.HEARTBEAT, Feature.ACK, Feature.LIST_JOBS,
         Feature.SUBSCRIBE, Feature.LEASE_EXPIRES_AT, Feature.COST_BUDGET, Feature.MODEL_USE));
-    if (provisioner != null && store.credentials().durable()) {
+    // a PostgreSQL store not yet opened keeps its ledger in the database: durable
+    if (provisioner != null && (store == null ? storeSettings.pg() : store.credentials().durable())) {
       features.add(Feature.PROVISIONED_CREDENTIALS);
     }
     features.addAll(List.of(Feature.PROGRESS, Feature.RESULT_CHUNK, Feature.AGENT_VERSIONS, Feature.LIFECYCLE));
@@ -176,11 +191,15 @@ public final class Gateway {
     Future<LeaseSettings> leaseSettings = vertx.executeBlocking(() -> leaseSettings(options.lease()));
     Future<Authenticator> authenticator = leaseSettings.compose(s -> authenticators());
     Future<Void> chain = authenticator
-        .compose(a -> openLedger())
+        .compose(a -> openStore())
+        .compose(v -> openLedger())
+        .compose(v -> new RestartSweep(store, Clock.systemUTC()).run())
         .<Void>map(v -> {
           features.addAll(features()); // after the ledger is open: it decides provisioned_credentials
           return null;
         })
+        .compose(v -> deploy(() -> new RetentionVerticle(store, Duration.ofSeconds(storeSettings.retentionSec()),
+            Clock.systemUTC(), RETENTION_CHECK_MS), 1))
         .compose(v -> deploy(AgentRegistryVerticle::new, 1))
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings.result(), leasePolicy, provisioner,
             store.credentials()), 1));
@@ -230,18 +249,29 @@ public final class Gateway {
     });
   }
 
+  /** Opens the PostgreSQL store the options name (migrating its schema), unless a store is already at hand. */
+  private Future<Void> openStore() {
+    if (store != null) {
+      return Future.succeededFuture();
+    }
+    return PgStore.open(vertx, storeSettings.uri(), storeSettings.poolSize()).map(opened -> {
+      store = opened;
+      return null;
+    });
+  }
+
   /** A file ledger named in the options replaces the memory ledger of the default store. */
   private Future<Void> openLedger() {
     String file = options.credentials().getString("ledger_file");
     if (file == null) {
       return Future.succeededFuture();
     }
-    if (!(store instanceof MemoryStore memory)) {
+    if (defaultStore == null) {
       return Future.failedFuture(new IllegalArgumentException(
-          "credentials.ledger_file applies to the in-memory store; give your store its own ledger"));
+          "credentials.ledger_file applies to the in-memory store; other stores keep their own ledger"));
     }
     return vertx.executeBlocking(() -> {
-      memory.withCredentialLedger(FileCredentialLedger.open(vertx, Path.of(file)));
+      defaultStore.withCredentialLedger(FileCredentialLedger.open(vertx, Path.of(file)));
       return null;
     });
   }
@@ -285,7 +315,7 @@ public final class Gateway {
     for (String id : reversed) {
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.compose(v -> store.close());
+    return chain.compose(v -> store == null ? Future.succeededFuture() : store.close());
   }
 
   /** The port agent processes connect to (the agent bridge), once deployed, or -1 when the bridge is off. */

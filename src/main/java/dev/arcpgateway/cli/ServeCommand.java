@@ -5,6 +5,7 @@ import dev.arcpgateway.agent.bridge.BridgeSettings;
 import dev.arcpgateway.agent.demo.DemoAgents;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.Secrets;
+import dev.arcpgateway.store.pg.PgStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code serve}: runs the gateway with the in-memory store and the demo agents until SIGTERM. */
+/** {@code serve}: runs the gateway (in-memory store, or PostgreSQL) with the demo agents until SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve ARCP over WebSocket at ws://HOST:PORT/arcp.")
 final class ServeCommand implements Callable<Integer> {
@@ -61,6 +62,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--event-loops", description = "event-loop threads (default: 2 per core)")
   Integer eventLoops;
 
+  @Option(names = "--store", description = "memory (default: nothing survives a restart) or pg (PostgreSQL)")
+  String store;
+
+  @Option(names = "--pg-uri", description = "postgresql://USER:PASSWORD@HOST:PORT/DB for --store pg (or ARCP_PG_URI)")
+  String pgUri;
+
   @Option(names = "--stdio", description = "serve one session as newline-delimited JSON on stdin/stdout instead")
   boolean stdio;
 
@@ -91,8 +98,13 @@ final class ServeCommand implements Callable<Integer> {
     try {
       gateway.deploy(vertx).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      System.err.println("the gateway did not start: " + e.getMessage());
       vertx.close();
+      PgStore.PgStoreUnusable unusable = unusableStore(e);
+      if (unusable != null) { // a configuration problem, not a crash: one line, exit code 2
+        System.err.println(unusable.getMessage());
+        return 2;
+      }
+      System.err.println("the gateway did not start: " + e.getMessage());
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -143,6 +155,15 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static PgStore.PgStoreUnusable unusableStore(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PgStore.PgStoreUnusable unusable) {
+        return unusable;
+      }
+    }
+    return null;
+  }
+
   private Vertx vertx() {
     io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions();
     if (eventLoops != null) {
@@ -181,6 +202,20 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (maxSessionsPerPrincipal != null) {
       options.setMaxSessionsPerPrincipal(maxSessionsPerPrincipal);
+    }
+    if (store != null || pgUri != null) {
+      JsonObject section = options.store().copy();
+      if (store != null) {
+        section.put("type", store);
+      }
+      if (pgUri != null) {
+        section.put("uri", pgUri);
+      }
+      options.setStore(section);
+    }
+    String envUri = System.getenv("ARCP_PG_URI"); // keeps the password off the command line
+    if (envUri != null && !envUri.isBlank() && !options.store().containsKey("uri")) {
+      options.setStore(options.store().copy().put("uri", envUri));
     }
     if (instances != null) {
       options.setTransportInstances(instances).setSessionInstances(instances).setJobRunnerInstances(instances);

@@ -63,6 +63,15 @@ final class MemorySessionStore implements SessionStore {
   }
 
   @Override
+  public Future<Integer> forgetAll() {
+    int count = byId.size();
+    byId.clear();
+    idByTokenHash.clear();
+    slotsByPrincipal.clear();
+    return Future.succeededFuture(count);
+  }
+
+  @Override
   public Future<Void> remove(String sessionId) {
     SessionSnapshot removed = byId.remove(sessionId);
     if (removed != null) {

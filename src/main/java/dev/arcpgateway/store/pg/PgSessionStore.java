@@ -69,6 +69,13 @@ final class PgSessionStore implements SessionStore {
     return db.execute("DELETE FROM arcp_session WHERE session_id = $1", Tuple.of(sessionId)).mapEmpty();
   }
 
+  @Override
+  public Future<Integer> forgetAll() {
+    return db.inTransaction(tx -> tx.query("DELETE FROM arcp_session_slot").execute()
+        .compose(slots -> tx.query("DELETE FROM arcp_session").execute())
+        .map(sessions -> sessions.rowCount()));
+  }
+
   private static SessionSnapshot first(RowSet<Row> rows) {
     if (rows.size() == 0) {
       return null;
