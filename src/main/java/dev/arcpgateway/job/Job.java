@@ -62,6 +62,8 @@ final class Job {
   long storedIndex;
   /** The job's frames reach observers in order, each once its own append (and status write) is stored. */
   Future<?> delivered = Future.succeededFuture();
+  /** Whether the agent is paused because the store is behind with this job's events (see JobTable). */
+  boolean storePaused;
   /** Status writes of one job land in order: each compare-and-set starts after the previous one answered. */
   Future<?> statusWritten = Future.succeededFuture();
   long lastHeartbeatNanos = System.nanoTime();

@@ -95,8 +95,10 @@ final class JobSubscriptions {
     boolean slow = body.getBoolean("slow", false);
     if (slow != job.throttled) {
       job.throttled = slow;
-      vertx.eventBus().send(Addresses.agentJob(job.id), new JsonObject().put("op", slow ? "pause" : "resume"),
-          Bus.OPTIONS);
+      if (!job.storePaused) { // while the store is behind the agent stays paused; it resumes the agent itself
+        vertx.eventBus().send(Addresses.agentJob(job.id), new JsonObject().put("op", slow ? "pause" : "resume"),
+            Bus.OPTIONS);
+      }
     }
   }
 }

@@ -27,6 +27,9 @@ import java.util.Map;
 final class JobTable {
 
   private static final System.Logger LOG = System.getLogger(JobTable.class.getName());
+  /** Events of one job the store has not confirmed, past which its agent is paused, and below which it resumes. */
+  private static final long STORE_LAG_HIGH = 4096;
+  private static final long STORE_LAG_LOW = 1024;
 
   private final Vertx vertx;
   private final GatewayStore store;
@@ -83,9 +86,19 @@ final class JobTable {
     long index = ++job.eventIndex;
     JsonObject frame = frame(job, type, payload).put("index", index);
     Future<Void> stored = store.events().append(job.id, index, frame);
+    if (!job.storePaused && index - job.storedIndex > STORE_LAG_HIGH) {
+      job.storePaused = true; // the agent outruns the store: it waits, instead of the job runner's memory filling
+      pace(job, "pause");
+    }
     job.delivered = Future.join(job.delivered, stored, before).transform(done -> {
       if (stored.succeeded()) {
         job.storedIndex = index;
+      }
+      if (job.storePaused && job.eventIndex - index < STORE_LAG_LOW) {
+        job.storePaused = false;
+        if (!job.throttled) { // a slow client still holds it paused
+          pace(job, "resume");
+        }
       }
       if (stored.succeeded() || type != MessageType.JOB_EVENT) {
         job.observers.send(vertx.eventBus(), frame);
@@ -94,6 +107,10 @@ final class JobTable {
       }
       return Future.succeededFuture();
     });
+  }
+
+  private void pace(Job job, String op) {
+    vertx.eventBus().send(Addresses.agentJob(job.id), new JsonObject().put("op", op), Bus.OPTIONS);
   }
 
   private static ArcpException storeUnavailable() {

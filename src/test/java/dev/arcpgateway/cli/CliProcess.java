@@ -116,6 +116,11 @@ final class CliProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, as a service manager stops a server: the gateway's shutdown hook runs. */
+  void terminate() {
+    process.destroy();
+  }
+
   /** Linux: bit 2 (SIGINT) of the process's ignored-signal mask; false where /proc cannot tell. */
   private boolean ignoresInterrupts() {
     try {
