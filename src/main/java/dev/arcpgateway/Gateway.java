@@ -202,7 +202,7 @@ public final class Gateway {
             Clock.systemUTC(), RETENTION_CHECK_MS), 1))
         .compose(v -> deploy(AgentRegistryVerticle::new, 1))
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings.result(), leasePolicy, provisioner,
-            store.credentials()), 1));
+            store.credentials(), store.tokenUses()), 1));
     for (AgentRegistration agent : agents) {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options), 1));
     }

@@ -20,6 +20,9 @@ public interface GatewayStore {
   /** Outstanding provisioned credentials. */
   CredentialLedger credentials();
 
+  /** Single-use delegation tokens already used. */
+  TokenUses tokenUses();
+
   /**
    * Forgets up to {@code batch} jobs that ended before {@code endedBefore}, oldest first, with their events,
    * except those whose submitting session is still stored (its resume window may still need them). The future is

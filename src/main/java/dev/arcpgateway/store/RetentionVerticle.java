@@ -7,7 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Forgets ended jobs and their events once they are older than the retention, in small batches one after the
+ * Forgets the uses of expired delegation tokens, and ended jobs and their events once they are older than the
+ * retention, in small batches one after the
  * other, from a timer of its own (off the hot path). What a stored session may still need stays: see
  * {@link GatewayStore#prune}.
  */
@@ -38,7 +39,7 @@ public final class RetentionVerticle extends VerticleBase {
     vertx.setPeriodic(everyMs, everyMs, t -> {
       if (!pruning) {
         pruning = true;
-        pruneDue(0).onComplete(done -> {
+        store.tokenUses().forgetExpired(clock.instant()).compose(forgotten -> pruneDue(0)).onComplete(done -> {
           pruning = false;
           if (done.succeeded()) {
             if (done.result() > 0) {

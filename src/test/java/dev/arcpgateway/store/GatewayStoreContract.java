@@ -408,6 +408,24 @@ public abstract class GatewayStoreContract {
   }
 
   @Test
+  void aSingleUseTokenIsUsedOnceEvenByRacingUses() throws Exception {
+    String token = fresh("tok");
+    Instant expires = Instant.now().plusSeconds(600);
+    List<Future<Boolean>> uses = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      uses.add(store.tokenUses().use(token, expires));
+    }
+    await(Future.all(new ArrayList<>(uses)));
+    assertEquals(1, uses.stream().filter(Future::result).count(), "exactly one first use");
+    assertFalse(await(store.tokenUses().use(token, expires)));
+
+    String expired = fresh("tok");
+    assertTrue(await(store.tokenUses().use(expired, Instant.now().minusSeconds(1))));
+    assertTrue(await(store.tokenUses().forgetExpired(Instant.now())) >= 1);
+    assertFalse(await(store.tokenUses().use(token, expires)), "an unexpired use is kept");
+  }
+
+  @Test
   void aServingStoreAnswersPing() throws Exception {
     await(store.ping());
   }

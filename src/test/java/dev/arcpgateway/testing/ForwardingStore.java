@@ -6,6 +6,7 @@ import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobStore;
 import dev.arcpgateway.store.SessionStore;
+import dev.arcpgateway.store.TokenUses;
 import dev.arcpgateway.store.memory.MemoryStore;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -41,6 +42,11 @@ public abstract class ForwardingStore implements GatewayStore {
   @Override
   public CredentialLedger credentials() {
     return memory.credentials();
+  }
+
+  @Override
+  public TokenUses tokenUses() {
+    return memory.tokenUses();
   }
 
   @Override

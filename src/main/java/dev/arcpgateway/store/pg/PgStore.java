@@ -8,6 +8,7 @@ import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobStore;
 import dev.arcpgateway.store.SessionStore;
+import dev.arcpgateway.store.TokenUses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -37,6 +38,7 @@ public final class PgStore implements GatewayStore {
   private final PgSessionStore sessions;
   private final PgIdempotencyStore idempotency;
   private final PgCredentialLedger credentials;
+  private final PgTokenUses tokenUses;
   private final long heartbeatTimer;
 
   private PgStore(Vertx vertx, Pool pool, String where) {
@@ -49,6 +51,7 @@ public final class PgStore implements GatewayStore {
     this.sessions = new PgSessionStore(db);
     this.idempotency = new PgIdempotencyStore(db);
     this.credentials = new PgCredentialLedger(db);
+    this.tokenUses = new PgTokenUses(db);
     this.heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MS, t -> jobs.heartbeat(Instant.now()));
   }
 
@@ -121,6 +124,11 @@ public final class PgStore implements GatewayStore {
   @Override
   public CredentialLedger credentials() {
     return credentials;
+  }
+
+  @Override
+  public TokenUses tokenUses() {
+    return tokenUses;
   }
 
   @Override
