@@ -71,6 +71,9 @@ import java.util.function.Supplier;
  */
 public final class Gateway {
 
+  /** How often ended jobs past the retention are looked for. */
+  private static final long RETENTION_CHECK_MS = 60_000;
+
   private final GatewayOptions options;
   private final Authenticator custom;
   /** Where state goes; a PostgreSQL store named in the options is opened by {@link #deploy}. */
@@ -85,8 +88,6 @@ public final class Gateway {
   private final List<AgentRegistration> agents;
   private final Supplier<? extends Deployable> stdio;
   private final List<String> deployments = new ArrayList<>();
-  /** How often ended jobs past the retention are looked for. */
-  private static final long RETENTION_CHECK_MS = 60_000;
   private Vertx vertx;
   private volatile int port = -1;
   private volatile int bridgePort = -1;

@@ -153,6 +153,27 @@ public abstract class GatewayStoreContract {
   }
 
   @Test
+  void aBrokenAppendAmongConcurrentOnesFailsAloneAndTheOthersLand() throws Exception {
+    String good = fresh("job");
+    String bad = fresh("job");
+    await(store.events().append(bad, events(1, 2)));
+    List<Future<Void>> goods = new ArrayList<>();
+    Future<Void> broken = null;
+    for (long i = 1; i <= 200; i++) {
+      goods.add(store.events().append(good, i, event(i)));
+      if (i == 100) {
+        broken = store.events().append(bad, 2, event(2)); // repeats an index, gathered with its neighbours
+      }
+    }
+    Future<Void> refused = broken;
+    await(Future.join(new ArrayList<>(goods)).transform(done -> refused.transform(ignored -> Future.succeededFuture())));
+    assertTrue(refused.failed(), "the repeated index is refused");
+    goods.forEach(f -> assertTrue(f.succeeded(), "every other append landed"));
+    assertEquals(200, await(store.events().read(good, 0, 1000)).size());
+    assertEquals(List.of(1L, 2L), indexes(await(store.events().read(bad, 0, 10))));
+  }
+
+  @Test
   void anUnknownJobHasNoEvents() throws Exception {
     assertTrue(await(store.events().read(fresh("job"), 0, 10)).isEmpty());
     assertNull(await(store.events().last(fresh("job"))));
