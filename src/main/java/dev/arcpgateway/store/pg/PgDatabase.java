@@ -33,10 +33,6 @@ final class PgDatabase {
     this.where = where;
   }
 
-  Pool pool() {
-    return pool;
-  }
-
   /** Runs one prepared statement. */
   Future<RowSet<Row>> execute(String sql, Tuple args) {
     return watch(pool.preparedQuery(sql).execute(args));
@@ -61,11 +57,6 @@ final class PgDatabase {
       }
       return Future.failedFuture(unavailable());
     });
-  }
-
-  /** Whether the last statement reached the database. */
-  boolean available() {
-    return available.get();
   }
 
   static ArcpException unavailable() {
