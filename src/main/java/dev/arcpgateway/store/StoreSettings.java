@@ -24,11 +24,7 @@ public record StoreSettings(String type, String uri, int poolSize, long retentio
     if (!MEMORY.equals(type) && !PG.equals(type)) {
       throw new IllegalArgumentException("store.type must be \"memory\" or \"pg\", not \"" + type + "\"");
     }
-    String uri = json.getString("uri");
-    if (PG.equals(type) && (uri == null || uri.isBlank())) {
-      throw new IllegalArgumentException("store.type \"pg\" needs store.uri (or --pg-uri, or ARCP_PG_URI):"
-          + " postgresql://USER:PASSWORD@HOST:PORT/DB");
-    }
+    String uri = json.getString("uri"); // may come later (serve's ARCP_PG_URI); PgStore.open refuses none
     int poolSize = json.getInteger("pool_size", DEFAULT_POOL_SIZE);
     if (poolSize < 1) {
       throw new IllegalArgumentException("store.pool_size must be at least 1");

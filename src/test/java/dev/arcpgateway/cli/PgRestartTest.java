@@ -12,6 +12,8 @@ import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +59,7 @@ class PgRestartTest {
   }
 
   @Test
-  void anUnusableDatabaseIsOneLineAndExitCode2() {
+  void anUnusableDatabaseIsOneLineAndExitCode2() throws Exception {
     CliProcess missing = CliProcess.run(Map.of(), "serve", "--port", "0", "--store", "pg",
         "--pg-uri", EmbeddedPg.uri("no_such_db"));
     assertEquals(2, missing.exitCode(), missing::describe);
@@ -72,7 +74,16 @@ class PgRestartTest {
 
     CliProcess noUri = CliProcess.run(Map.of(), "serve", "--port", "0", "--store", "pg");
     assertEquals(2, noUri.exitCode(), noUri::describe);
+    assertEquals(1, ownLines(noUri), noUri::describe);
     assertTrue(noUri.stderr().contains("store.uri"), noUri::describe);
+
+    Path config = Files.createTempFile("gateway", ".json");
+    Files.writeString(config, new JsonObject().put("store", new JsonObject().put("type", "pg")).encode());
+    CliProcess fromEnv = CliProcess.run(Map.of("ARCP_PG_URI", EmbeddedPg.uri("no_such_db")), "serve",
+        "--port", "0", "--config", config.toString());
+    assertEquals(2, fromEnv.exitCode(), fromEnv::describe);
+    assertTrue(fromEnv.stderr().contains("no_such_db"), "the config file's store with ARCP_PG_URI: "
+        + fromEnv.describe());
   }
 
   private static void stopMidStreamAndRestart(boolean kill) throws Exception {

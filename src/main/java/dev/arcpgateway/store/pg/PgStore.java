@@ -62,6 +62,10 @@ public final class PgStore implements GatewayStore {
    * database, an unreachable server.
    */
   public static Future<PgStore> open(Vertx vertx, String uri, int poolSize) {
+    if (uri == null || uri.isBlank()) {
+      return Future.failedFuture(new PgStoreUnusable("store.type \"pg\" needs store.uri (or --pg-uri, or"
+          + " ARCP_PG_URI): postgresql://USER:PASSWORD@HOST:PORT/DB"));
+    }
     PgConnectOptions connect;
     try {
       connect = PgConnectOptions.fromUri(uri);
