@@ -256,8 +256,12 @@ final class JobTable {
     Future<Void> written = job.statusWritten.transform(previous -> store.jobs().transition(job.id, from, to, at))
         .compose(moved -> moved ? Future.<Void>succeededFuture() : Future.failedFuture(new IllegalStateException(
             "job " + job.id + " was no longer " + from.wire() + " in the store")));
-    job.statusWritten = written.onFailure(e -> LOG.log(System.Logger.Level.WARNING,
-        "could not store job " + job.id + " as " + to.wire() + ": " + e.getMessage()));
+    job.statusWritten = written.onFailure(e -> {
+      if (!(e instanceof ArcpException)) { // "store unavailable" is the store's to log, once per outage
+        LOG.log(System.Logger.Level.WARNING, "could not store job " + job.id + " as " + to.wire() + ": "
+            + e.getMessage());
+      }
+    });
     return written;
   }
 
