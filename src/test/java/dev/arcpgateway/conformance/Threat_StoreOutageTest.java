@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.store.pg.PgStore;
+import dev.arcpgateway.testing.GateAgent;
 import dev.arcpgateway.testing.LogCapture;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.WireClient;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * PostgreSQL goes away while the gateway serves (issue 10): nothing is acknowledged that was not stored — a submit
- * gets INTERNAL_ERROR, retryable, "store unavailable", at once rather than hanging — the loss and the return are
+ * gets INTERNAL_ERROR, retryable, "store unavailable", at once rather than hanging, and a running job whose next
+ * event cannot be stored ends with that error, so its client is told — the loss and the return are
  * each logged once, and the gateway serves again by itself when the database is back. This test owns its server.
  */
 class Threat_StoreOutageTest {
@@ -46,7 +48,7 @@ class Threat_StoreOutageTest {
     pg = startPg();
     String uri = "postgresql://postgres:postgres@127.0.0.1:" + port + "/postgres";
     gateway = TestGateway.start(vertx, options -> options.setStore(new JsonObject().put("type", "pg")
-        .put("uri", uri).put("pool_size", 2)));
+        .put("uri", uri).put("pool_size", 2)), List.of(GateAgent.registration()));
   }
 
   private static EmbeddedPostgres startPg() throws Exception {
@@ -65,9 +67,21 @@ class Threat_StoreOutageTest {
   void submitsAreRefusedRetryablyWhileTheDatabaseIsGoneAndServedWhenItIsBack() throws Exception {
     WireClient client = gateway.session(TestGateway.ALICE);
     assertEquals("job.result", type(runEcho(client)));
+    String key = "outage-" + System.nanoTime();
+    client.submit(GateAgent.NAME, GateAgent.input(key));
+    String running = client.expect("job.accepted").getString("job_id");
+    GateAgent.emit(vertx, key, 1);
+    assertEquals("job.event", type(client.expect("job.event")));
 
     try (LogCapture log = LogCapture.of(PgStore.class.getName())) {
       pg.close();
+      GateAgent.emit(vertx, key, 1); // an event that cannot be stored: the job ends, and its client is told
+      JsonObject ended = client.expect("job.error");
+      assertEquals(running, ended.getString("job_id"), ended.encode());
+      assertEquals("INTERNAL_ERROR", payload(ended).getString("code"), ended.encode());
+      assertEquals(true, payload(ended).getBoolean("retryable"), ended.encode());
+      assertTrue(payload(ended).getString("message").contains("store unavailable"), ended.encode());
+
       for (int i = 0; i < 3; i++) {
         JsonObject submit = client.submit(new JsonObject().put("agent", "echo").put("input", "while down"));
         JsonObject refused = payload(assertRejectedSubmit(client, submit, "INTERNAL_ERROR"));
