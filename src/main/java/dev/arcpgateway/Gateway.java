@@ -34,6 +34,10 @@ import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.session.BufferBudget;
 import dev.arcpgateway.session.SessionVerticle;
 import dev.arcpgateway.store.GatewayStore;
+import dev.arcpgateway.store.RestartSweep;
+import dev.arcpgateway.store.RetentionVerticle;
+import dev.arcpgateway.store.StoreSettings;
+import dev.arcpgateway.store.pg.PgStore;
 import dev.arcpgateway.store.memory.MemoryStore;
 import dev.arcpgateway.transport.StdioTransportVerticle;
 import dev.arcpgateway.transport.http.RouteGroup;
@@ -48,6 +52,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,9 +83,18 @@ import java.util.function.Supplier;
  */
 public final class Gateway {
 
+  /** How often ended jobs past the retention are looked for. */
+  private static final long RETENTION_CHECK_MS = 60_000;
+
   private final GatewayOptions options;
   private final Authenticator custom;
-  private final GatewayStore store;
+  /** Where state goes; a PostgreSQL store named in the options is opened by {@link #deploy}. */
+  private GatewayStore store;
+  /** The store as jobs and sessions reach it: through its timers when metrics are on (set once it is open). */
+  private GatewayStore servingStore;
+  /** The in-memory store this gateway made itself (it may take a file ledger), or null. */
+  private final MemoryStore defaultStore;
+  private final StoreSettings storeSettings;
   private final LeasePolicy leasePolicy;
   private final ObservePolicy observePolicy;
   private final CredentialProvisioner provisioner;
@@ -103,10 +117,13 @@ public final class Gateway {
     this.options = builder.options.validate();
     this.custom = builder.authenticator;
     this.openTelemetry = builder.openTelemetry != null ? builder.openTelemetry : GlobalOpenTelemetry.get();
-    this.store = builder.store != null ? builder.store : new MemoryStore(MemoryStore.DEFAULT_FINISHED_JOBS,
-        options.resumeBufferMaxEvents(), options.resumeBufferMaxBytes(),
-        Math.min(4 * options.resumeBufferMaxBytes(), options.bufferBudgetBytes()), // finished jobs' logs in all
-        MemoryStore.DEFAULT_IDEMPOTENCY_KEYS);
+    this.storeSettings = StoreSettings.fromJson(options.store());
+    this.defaultStore = builder.store != null || storeSettings.pg() ? null
+        : new MemoryStore(MemoryStore.DEFAULT_FINISHED_JOBS,
+            options.resumeBufferMaxEvents(), options.resumeBufferMaxBytes(),
+            Math.min(4 * options.resumeBufferMaxBytes(), options.bufferBudgetBytes()), // finished jobs' logs in all
+            MemoryStore.DEFAULT_IDEMPOTENCY_KEYS);
+    this.store = builder.store != null ? builder.store : defaultStore;
     JsonObject leaseConfig = options.lease();
     this.leasePolicy = builder.leasePolicy != null ? builder.leasePolicy
         : leaseConfig.containsKey("policy") ? LeasePolicy.fromJson(leaseConfig.getJsonObject("policy"))
@@ -115,7 +132,7 @@ public final class Gateway {
     this.observePolicy = builder.observePolicy != null ? builder.observePolicy
         : options.observers().isEmpty() ? ObservePolicy.SAME_PRINCIPAL : ObservePolicy.fromJson(options.observers());
     this.agents = List.copyOf(builder.agents);
-    this.readiness = new Readiness(store, drain, builder.readinessChecks);
+    this.readiness = new Readiness(() -> store, drain, builder.readinessChecks);
     this.registry = !options.metricsEnabled() ? null
         : builder.registry != null ? builder.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = registry == null ? GatewayMetrics.off() : new GatewayMetrics(registry, runningJobs);
@@ -149,7 +166,8 @@ public final class Gateway {
   public List<String> features() {
     List<String> features = new ArrayList<>(List.of(Feature.HEARTBEAT, Feature.ACK, Feature.LIST_JOBS,
         Feature.SUBSCRIBE, Feature.LEASE_EXPIRES_AT, Feature.COST_BUDGET, Feature.MODEL_USE));
-    if (provisioner != null && store.credentials().durable()) {
+    // a PostgreSQL store not yet opened keeps its ledger in the database: durable
+    if (provisioner != null && (store == null ? storeSettings.pg() : store.credentials().durable())) {
       features.add(Feature.PROVISIONED_CREDENTIALS);
     }
     features.addAll(List.of(Feature.PROGRESS, Feature.RESULT_CHUNK, Feature.AGENT_VERSIONS, Feature.LIFECYCLE));
@@ -199,19 +217,25 @@ public final class Gateway {
     Future<LeaseSettings> leaseSettings = vertx.executeBlocking(() -> leaseSettings(options.lease()));
     Future<Authenticator> authenticator = leaseSettings.compose(s -> authenticators());
     Future<Void> chain = authenticator
-        .compose(a -> openLedger())
+        .compose(a -> openStore())
+        .<Void>map(v -> {
+          servingStore = registry == null ? store : new TimedStore(store, metrics);
+          return null;
+        })
+        .compose(v -> openLedger())
+        .compose(v -> new RestartSweep(store, Clock.systemUTC()).run())
         .<Void>map(v -> {
           features.addAll(features()); // after the ledger is open: it decides provisioned_credentials
           return null;
         })
+        .compose(v -> deploy(() -> new RetentionVerticle(store, Duration.ofSeconds(storeSettings.retentionSec()),
+            Clock.systemUTC(), RETENTION_CHECK_MS), 1))
         .compose(v -> deploy(AgentRegistryVerticle::new, 1))
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings.result(), leasePolicy, provisioner,
-            store.credentials(), metrics), 1));
+            store.credentials(), metrics, store.tokenUses()), 1));
     for (AgentRegistration agent : agents) {
       chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options, openTelemetry), 1));
     }
-    // job and session traffic reaches the store through its timers when metrics are on
-    GatewayStore timedStore = registry == null ? store : new TimedStore(store, metrics);
     BufferBudget budget = new BufferBudget(options.bufferBudgetBytes()); // one for all session instances
     LoginThrottle loginThrottle = new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
         System::nanoTime); // one for all session instances too
@@ -223,10 +247,10 @@ public final class Gateway {
           bound -> bridgePort = bound), 1));
     }
     return chain
-        .compose(v -> deploy(() -> new JobRunnerVerticle(options, timedStore, observePolicy, openTelemetry,
+        .compose(v -> deploy(() -> new JobRunnerVerticle(options, servingStore, observePolicy, openTelemetry,
             options.lifecycleNotifications() || bridge.observesLifecycle(), runningJobs, metrics),
             options.jobRunnerInstances()))
-        .compose(v -> deploy(() -> new SessionVerticle(options, timedStore, authenticator.result(), observePolicy,
+        .compose(v -> deploy(() -> new SessionVerticle(options, servingStore, authenticator.result(), observePolicy,
             features, budget, loginThrottle, metrics, drain), options.sessionInstances()))
         .compose(v -> registry == null ? Future.<Void>succeededFuture()
             : deploy(() -> new AgentsOnlineVerticle(metrics), 1))
@@ -260,18 +284,29 @@ public final class Gateway {
     });
   }
 
+  /** Opens the PostgreSQL store the options name (migrating its schema), unless a store is already at hand. */
+  private Future<Void> openStore() {
+    if (store != null) {
+      return Future.succeededFuture();
+    }
+    return PgStore.open(vertx, storeSettings.uri(), storeSettings.poolSize()).map(opened -> {
+      store = opened;
+      return null;
+    });
+  }
+
   /** A file ledger named in the options replaces the memory ledger of the default store. */
   private Future<Void> openLedger() {
     String file = options.credentials().getString("ledger_file");
     if (file == null) {
       return Future.succeededFuture();
     }
-    if (!(store instanceof MemoryStore memory)) {
+    if (defaultStore == null) {
       return Future.failedFuture(new IllegalArgumentException(
-          "credentials.ledger_file applies to the in-memory store; give your store its own ledger"));
+          "credentials.ledger_file applies to the in-memory store; other stores keep their own ledger"));
     }
     return vertx.executeBlocking(() -> {
-      memory.withCredentialLedger(FileCredentialLedger.open(vertx, Path.of(file)));
+      defaultStore.withCredentialLedger(FileCredentialLedger.open(vertx, Path.of(file)));
       return null;
     });
   }
@@ -334,7 +369,7 @@ public final class Gateway {
     for (String id : reversed) {
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.compose(v -> store.close());
+    return chain.compose(v -> store == null ? Future.succeededFuture() : store.close());
   }
 
   /** The port agent processes connect to (the agent bridge), once deployed, or -1 when the bridge is off. */

@@ -9,6 +9,7 @@ import dev.arcpgateway.config.SecretMask;
 import dev.arcpgateway.logging.LogSetup;
 import dev.arcpgateway.ops.VertxMeters;
 import dev.arcpgateway.protocol.Secrets;
+import dev.arcpgateway.store.pg.PgStore;
 import dev.arcpgateway.telemetry.Tracing;
 import dev.arcpgateway.transport.ListenException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code serve}: runs the gateway with the in-memory store and the demo agents until SIGTERM. */
+/** {@code serve}: runs the gateway (in-memory store, or PostgreSQL) with the demo agents until SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve ARCP over WebSocket at ws://HOST:PORT/arcp.")
 final class ServeCommand implements Callable<Integer> {
@@ -103,6 +104,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--event-loops", description = "event-loop threads (default: 2 per core)")
   Integer eventLoops;
 
+  @Option(names = "--store", description = "memory (default: nothing survives a restart) or pg (PostgreSQL)")
+  String store;
+
+  @Option(names = "--pg-uri", description = "postgresql://USER:PASSWORD@HOST:PORT/DB for --store pg (or ARCP_PG_URI)")
+  String pgUri;
+
   @Option(names = "--stdio", description = "serve one session as newline-delimited JSON on stdin/stdout instead")
   boolean stdio;
 
@@ -163,6 +170,11 @@ final class ServeCommand implements Callable<Integer> {
     } catch (Exception e) {
       vertx.close();
       tracing.close();
+      PgStore.PgStoreUnusable unusable = unusableStore(e);
+      if (unusable != null) { // a configuration problem, not a crash: one line, exit code 2
+        System.err.println(unusable.getMessage());
+        return 2;
+      }
       ListenException listen = listenFailure(e);
       if (listen != null) {
         System.err.println(listen.getMessage());
@@ -218,6 +230,15 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static PgStore.PgStoreUnusable unusableStore(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof PgStore.PgStoreUnusable unusable) {
+        return unusable;
+      }
+    }
+    return null;
+  }
+
   /** @param registry where Vert.x reports its own meters (HTTP, event bus, pools), or null for none */
   private Vertx vertx(Tracing tracing, PrometheusMeterRegistry registry) {
     io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions();
@@ -257,6 +278,8 @@ final class ServeCommand implements Callable<Integer> {
     putIfSet(flags, "limits.max_sessions_per_principal", maxSessionsPerPrincipal);
     putIfSet(flags, "metrics.enabled", metrics);
     putIfSet(flags, "drain_timeout_sec", drainTimeoutSec);
+    putIfSet(flags, "store.type", store);
+    putIfSet(flags, "store.uri", pgUri);
     if (instances != null) {
       List.of("instances.transport", "instances.session", "instances.job_runner")
           .forEach(key -> flags.put(key, instances));

@@ -52,6 +52,7 @@ public class GatewayOptions {
   private JsonObject jwt = new JsonObject();
   private JsonObject loginThrottle = new JsonObject();
   private JsonObject bridge = new JsonObject();
+  private JsonObject store = new JsonObject();
   private int jobHeartbeatSec = 5;
   private int jobLivenessTimeoutSec = 15;
   private boolean lifecycleNotifications;
@@ -116,6 +117,7 @@ public class GatewayOptions {
     jwt = json.getJsonObject("jwt", jwt);
     loginThrottle = json.getJsonObject("login_throttle", loginThrottle);
     bridge = json.getJsonObject("bridge", bridge);
+    store = json.getJsonObject("store", store);
     jobHeartbeatSec = limits.getInteger("job_heartbeat_sec", jobHeartbeatSec);
     jobLivenessTimeoutSec = limits.getInteger("job_liveness_timeout_sec", jobLivenessTimeoutSec);
     JsonObject runtime = json.getJsonObject("runtime", new JsonObject());
@@ -163,6 +165,7 @@ public class GatewayOptions {
     if (httpIdleTimeoutMs < 0) {
       throw new IllegalArgumentException("transport.http_idle_timeout_ms must not be negative (0 disables it)");
     }
+    dev.arcpgateway.store.StoreSettings.fromJson(store); // names the store setting that cannot work
     if (jobLivenessTimeoutSec <= jobHeartbeatSec) {
       throw new IllegalArgumentException("limits.job_liveness_timeout_sec must exceed limits.job_heartbeat_sec");
     }
@@ -497,6 +500,16 @@ public class GatewayOptions {
 
   public GatewayOptions setLease(JsonObject lease) {
     this.lease = lease.copy();
+    return this;
+  }
+
+  /** Where state is kept: see {@link dev.arcpgateway.store.StoreSettings}. */
+  public JsonObject store() {
+    return store;
+  }
+
+  public GatewayOptions setStore(JsonObject store) {
+    this.store = store.copy();
     return this;
   }
 

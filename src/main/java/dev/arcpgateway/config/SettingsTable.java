@@ -80,7 +80,11 @@ public final class SettingsTable {
       Setting.of("log.level", Kind.STRING),
       Setting.of("log.format", Kind.STRING),
       Setting.of("metrics.enabled", Kind.BOOL),
-      Setting.of("drain_timeout_sec", Kind.INT));
+      Setting.of("drain_timeout_sec", Kind.INT),
+      Setting.of("store.type", Kind.STRING),
+      Setting.of("store.uri", Kind.STRING).env("ARCP_PG_URI"),
+      Setting.of("store.pool_size", Kind.INT),
+      Setting.of("store.retention_sec", Kind.LONG));
 
   private SettingsTable() {
   }

@@ -66,6 +66,14 @@ final class Job {
   /** Job-scoped count of emitted seq-bearing frames; the event log's index. */
   long eventIndex;
   final long createdNanos = System.nanoTime();
+  /** The last index the event log confirmed stored and observers were sent: replays read up to here. */
+  long storedIndex;
+  /** The job's frames reach observers in order, each once its own append (and status write) is stored. */
+  Future<?> delivered = Future.succeededFuture();
+  /** Whether the agent is paused because the store is behind with this job's events (see JobTable). */
+  boolean storePaused;
+  /** Status writes of one job land in order: each compare-and-set starts after the previous one answered. */
+  Future<?> statusWritten = Future.succeededFuture();
   long lastHeartbeatNanos = System.nanoTime();
   long maxRuntimeTimer = -1;
   MessageConsumer<JsonObject> consumer;

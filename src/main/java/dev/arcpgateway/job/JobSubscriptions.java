@@ -45,7 +45,7 @@ final class JobSubscriptions {
     }
     boolean history = body.getBoolean("history", false);
     long from = Math.max(0, body.getLong("from_event_seq", 0L));
-    long upTo = job.eventIndex;
+    long upTo = job.storedIndex; // frames still being stored reach the subscriber live, held while it catches up
     job.observers.catchUp(session);
     String address = Addresses.session(session);
     Future<Integer> replay = history
@@ -95,8 +95,10 @@ final class JobSubscriptions {
     boolean slow = body.getBoolean("slow", false);
     if (slow != job.throttled) {
       job.throttled = slow;
-      vertx.eventBus().send(Addresses.agentJob(job.id), new JsonObject().put("op", slow ? "pause" : "resume"),
-          Bus.OPTIONS);
+      if (!job.storePaused) { // while the store is behind the agent stays paused; it resumes the agent itself
+        vertx.eventBus().send(Addresses.agentJob(job.id), new JsonObject().put("op", slow ? "pause" : "resume"),
+            Bus.OPTIONS);
+      }
     }
   }
 }

@@ -15,6 +15,7 @@ import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Timestamps;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.telemetry.JobTracing;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -29,6 +30,9 @@ import java.util.Map;
 final class JobTable {
 
   private static final System.Logger LOG = System.getLogger(JobTable.class.getName());
+  /** Events of one job the store has not confirmed, past which its agent is paused, and below which it resumes. */
+  private static final long STORE_LAG_HIGH = 4096;
+  private static final long STORE_LAG_LOW = 1024;
 
   private final Vertx vertx;
   private final GatewayStore store;
@@ -75,15 +79,58 @@ final class JobTable {
       end(job, unwritable(job, "an event"), "the agent sent an event nested too deeply");
       return;
     }
-    emit(job, type, payload, json);
+    emit(job, type, payload, json, Future.succeededFuture());
   }
 
-  private void emit(Job job, MessageType type, JsonObject payload, String json) {
+  /**
+   * Logs the frame and sends it to the observers once it is stored and {@code before} has answered, in order. A
+   * non-terminal event the store refused ends the job (its observers would otherwise miss it); a terminal frame
+   * is sent even then, so that clients learn how the job ended.
+   */
+  private void emit(Job job, MessageType type, JsonObject payload, String json, Future<?> before) {
+    long index = ++job.eventIndex;
     job.taken.emitted(json.length());
-    JsonObject frame = frame(job, type, payload).put(Frames.PAYLOAD_JSON, json).put("index", ++job.eventIndex);
-    store.events().append(job.id, job.eventIndex, frame);
-    metrics.eventEmitted(); // counted before it is sent: whoever sees the frame sees it counted
-    job.observers.send(vertx.eventBus(), frame);
+    JsonObject frame = frame(job, type, payload).put(Frames.PAYLOAD_JSON, json).put("index", index);
+    Future<Void> stored = store.events().append(job.id, index, frame);
+    if (!job.storePaused && index - job.storedIndex > STORE_LAG_HIGH) {
+      job.storePaused = true; // the agent outruns the store: it waits, instead of the job runner's memory filling
+      pace(job, "pause");
+    }
+    if (job.delivered.isComplete() && stored.isComplete() && before.isComplete()) {
+      deliver(job, type, frame, index, stored); // the memory store answers at once: no future chain per event
+    } else {
+      job.delivered = Future.join(job.delivered, stored, before).transform(done -> {
+        deliver(job, type, frame, index, stored);
+        return Future.succeededFuture();
+      });
+    }
+  }
+
+  private void deliver(Job job, MessageType type, JsonObject frame, long index, Future<Void> stored) {
+    if (stored.succeeded()) {
+      job.storedIndex = index;
+    }
+    if (job.storePaused && job.eventIndex - index < STORE_LAG_LOW) {
+      job.storePaused = false;
+      if (!job.throttled) { // a slow client still holds it paused
+        pace(job, "resume");
+      }
+    }
+    if (stored.succeeded() || type != MessageType.JOB_EVENT) {
+      metrics.eventEmitted(); // counted before it is sent: whoever sees the frame sees it counted
+      job.observers.send(vertx.eventBus(), frame);
+    } else {
+      end(job, storeUnavailable(), "the gateway's store is unavailable");
+    }
+  }
+
+  private void pace(Job job, String op) {
+    vertx.eventBus().send(Addresses.agentJob(job.id), new JsonObject().put("op", op), Bus.OPTIONS);
+  }
+
+  private static ArcpException storeUnavailable() {
+    return new ArcpException(ErrorCode.INTERNAL_ERROR, "store unavailable: an event of the job could not be stored",
+        true, null);
   }
 
   /**
@@ -156,8 +203,7 @@ final class JobTable {
     job.status = status;
     metrics.jobEnded(job.agent.toString(), status.wire(), System.nanoTime() - job.createdNanos); // before the frame
     // stored before it is announced: a client that saw the terminal frame and lists its jobs sees it ended
-    saveSnapshot(job);
-    emit(job, type, payload, json);
+    emit(job, type, payload, json, saveSnapshot(job));
     // the agent side learns the job ended, unless it said it left: a still-running agent must stop, its host
     // frees the slot
     job.endOrder = agentReason != null ? new JsonObject().put("op", "cancel").put("reason", agentReason)
@@ -207,10 +253,25 @@ final class JobTable {
         Bus.OPTIONS);
   }
 
-  void saveSnapshot(Job job) {
-    job.snapshot = job.snapshot.withStatus(job.status, Instant.now());
-    store.jobs().put(job.snapshot).onFailure(e ->
-        LOG.log(System.Logger.Level.ERROR, "could not store job " + job.id, e));
+  /**
+   * Moves the stored job to its current status by compare-and-set from the status last stored; the writes of one
+   * job run one after the other. The future fails when the store refused or another writer moved the job first.
+   */
+  Future<Void> saveSnapshot(Job job) {
+    JobStatus from = job.snapshot.status();
+    JobStatus to = job.status;
+    job.snapshot = job.snapshot.withStatus(to, Instant.now());
+    Instant at = job.snapshot.updatedAt();
+    Future<Void> written = job.statusWritten.transform(previous -> store.jobs().transition(job.id, from, to, at))
+        .compose(moved -> moved ? Future.<Void>succeededFuture() : Future.failedFuture(new IllegalStateException(
+            "job " + job.id + " was no longer " + from.wire() + " in the store")));
+    job.statusWritten = written.onFailure(e -> {
+      if (!(e instanceof ArcpException)) { // "store unavailable" is the store's to log, once per outage
+        LOG.log(System.Logger.Level.WARNING, "could not store job " + job.id + " as " + to.wire() + ": "
+            + e.getMessage());
+      }
+    });
+    return written;
   }
 
   /** The agent stopped reporting: the process died or hangs (seed row §8.9). */

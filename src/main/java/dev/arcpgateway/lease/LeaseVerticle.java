@@ -10,6 +10,7 @@ import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.protocol.Timestamps;
 import dev.arcpgateway.store.CredentialLedger;
+import dev.arcpgateway.store.TokenUses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -56,13 +57,15 @@ public final class LeaseVerticle extends VerticleBase {
   private final LeasePolicy policy;
   private final CredentialProvisioner provisioner;
   private final CredentialLedger ledger;
+  private final TokenUses tokenUses;
   private DelegationTokens tokens;
   private ProvisionedCredentials credentials;
 
   public LeaseVerticle(LeaseSettings settings, LeasePolicy policy, CredentialProvisioner provisioner,
-                       CredentialLedger ledger, GatewayMetrics metrics) {
+                       CredentialLedger ledger, GatewayMetrics metrics, TokenUses tokenUses) {
     this.metrics = metrics;
     this.settings = settings;
+    this.tokenUses = tokenUses;
     this.policy = policy;
     this.provisioner = provisioner;
     this.ledger = ledger;
@@ -189,10 +192,13 @@ public final class LeaseVerticle extends VerticleBase {
     if (parentId != null) {
       reply.put("parent_job_id", parentId);
     }
+    Future<Void> recorded = recordUse(delegation, record);
     if (!credentials.available() || !body.getBoolean("provision_credentials", false)) {
-      return Future.succeededFuture(reply);
+      return recorded.map(reply);
     }
-    return credentials.issue(new CredentialProvisioner.Request(jobId, principal, effective, budget.toJson(), expiresAt))
+    CredentialProvisioner.Request request = new CredentialProvisioner.Request(jobId, principal, effective,
+        budget.toJson(), expiresAt);
+    return recorded.compose(v -> credentials.issue(request)
         .map(issued -> {
           record.credentials.addAll(issued);
           record.rotationTimer = credentials.scheduleRotation(jobId, issued);
@@ -205,7 +211,26 @@ public final class LeaseVerticle extends VerticleBase {
           return Future.failedFuture(failure instanceof ArcpException refused
               ? new ArcpException(ErrorCode.INTERNAL_ERROR, "could not provision credentials: " + refused.getMessage())
               : BusErrors.report(failure, "credentials for job " + jobId));
-        });
+        }));
+  }
+
+  /**
+   * A single-use token's use is stored before its grant answers, so that no restart and no other gateway on the
+   * store lets it start a second job; a use recorded there first (or a store that cannot record it) undoes the
+   * grant.
+   */
+  private Future<Void> recordUse(DelegationTokens.Grant delegation, LeaseRecord record) {
+    if (delegation == null || !delegation.singleUse()) {
+      return Future.succeededFuture();
+    }
+    return tokenUses.use(delegation.tokenId(), delegation.expiresAt()).transform(done -> {
+      if (done.succeeded() && done.result()) {
+        return Future.succeededFuture();
+      }
+      release(record);
+      return Future.failedFuture(done.failed() ? done.cause()
+          : new ArcpException(ErrorCode.PERMISSION_DENIED, "the delegation token was already used"));
+    });
   }
 
   private void forgetExpiredTokens(Instant now) {

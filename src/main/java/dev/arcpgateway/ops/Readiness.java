@@ -21,13 +21,16 @@ public final class Readiness {
   /** A store that takes longer than this to answer counts as down. */
   static final long STORE_TIMEOUT_MS = 2_000;
 
-  private final GatewayStore store;
+  private final Supplier<GatewayStore> store;
   private final Drain drain;
   private final Map<String, Supplier<Future<Void>>> checks;
   private volatile boolean listening;
 
-  /** @param checks more checks by name; each passes when its future succeeds */
-  public Readiness(GatewayStore store, Drain drain, Map<String, Supplier<Future<Void>>> checks) {
+  /**
+   * @param store  the store once it is open (a PostgreSQL store opens during deploy), null before
+   * @param checks more checks by name; each passes when its future succeeds
+   */
+  public Readiness(Supplier<GatewayStore> store, Drain drain, Map<String, Supplier<Future<Void>>> checks) {
     this.store = store;
     this.drain = drain;
     this.checks = new LinkedHashMap<>(checks);
@@ -42,7 +45,14 @@ public final class Readiness {
   void register(HealthChecks health) {
     health.register("listener", promise -> promise.complete(listening ? Status.OK()
         : down("the ARCP listener is not bound yet")));
-    health.register("store", STORE_TIMEOUT_MS, promise -> answer(promise, store.ping(), "the store does not answer"));
+    health.register("store", STORE_TIMEOUT_MS, promise -> {
+      GatewayStore open = store.get();
+      if (open == null) {
+        promise.complete(down("the store is not open yet"));
+      } else {
+        answer(promise, open.ping(), "the store does not answer");
+      }
+    });
     health.register("not-draining", promise -> promise.complete(drain.started()
         ? down("the node is draining: it finishes its running jobs and takes no new sessions") : Status.OK()));
     checks.forEach((name, check) -> health.register(name, STORE_TIMEOUT_MS,

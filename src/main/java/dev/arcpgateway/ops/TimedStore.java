@@ -1,5 +1,6 @@
 package dev.arcpgateway.ops;
 
+import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.CredentialLedger;
 import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.GatewayStore;
@@ -10,9 +11,11 @@ import dev.arcpgateway.store.JobSnapshot;
 import dev.arcpgateway.store.JobStore;
 import dev.arcpgateway.store.SessionSnapshot;
 import dev.arcpgateway.store.SessionStore;
+import dev.arcpgateway.store.TokenUses;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -70,6 +73,16 @@ public final class TimedStore implements GatewayStore {
   }
 
   @Override
+  public TokenUses tokenUses() {
+    return store.tokenUses();
+  }
+
+  @Override
+  public Future<Integer> prune(Instant endedBefore, int batch) {
+    return store.prune(endedBefore, batch); // off the hot path, on its own timer
+  }
+
+  @Override
   public Future<Void> ping() {
     return store.ping();
   }
@@ -82,12 +95,14 @@ public final class TimedStore implements GatewayStore {
   private static final class TimedJobs implements JobStore {
     private final JobStore jobs;
     private final Timer put;
+    private final Timer transition;
     private final Timer get;
     private final Timer list;
 
     TimedJobs(JobStore jobs, GatewayMetrics metrics) {
       this.jobs = jobs;
       this.put = metrics.storeCall("jobs.put");
+      this.transition = metrics.storeCall("jobs.transition");
       this.get = metrics.storeCall("jobs.get");
       this.list = metrics.storeCall("jobs.list");
     }
@@ -95,6 +110,16 @@ public final class TimedStore implements GatewayStore {
     @Override
     public Future<Void> put(JobSnapshot job) {
       return timed(put, () -> jobs.put(job));
+    }
+
+    @Override
+    public Future<Boolean> transition(String jobId, JobStatus from, JobStatus to, Instant at) {
+      return timed(transition, () -> jobs.transition(jobId, from, to, at));
+    }
+
+    @Override
+    public Future<List<JobSnapshot>> unfinished() {
+      return jobs.unfinished(); // once, at startup
     }
 
     @Override
@@ -122,8 +147,13 @@ public final class TimedStore implements GatewayStore {
     }
 
     @Override
+    public Future<Void> append(String jobId, List<LoggedEvent> batch) {
+      return timed(append, () -> events.append(jobId, batch));
+    }
+
+    @Override
     public Future<Void> append(String jobId, long index, JsonObject event) {
-      return timed(append, () -> events.append(jobId, index, event));
+      return timed(append, () -> events.append(jobId, index, event)); // the store may gather these into batches
     }
 
     @Override
@@ -189,6 +219,11 @@ public final class TimedStore implements GatewayStore {
     @Override
     public Future<Void> remove(String sessionId) {
       return timed(remove, () -> sessions.remove(sessionId));
+    }
+
+    @Override
+    public Future<Integer> forgetAll() {
+      return sessions.forgetAll(); // once, at startup
     }
   }
 

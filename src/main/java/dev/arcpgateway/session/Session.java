@@ -318,11 +318,12 @@ final class Session {
     }
   }
 
-  private void freeSlot() {
-    if (holdsSlot) {
-      holdsSlot = false;
-      SessionSlots.free(env, principal.name(), id);
+  private Future<Void> freeSlot() {
+    if (!holdsSlot) {
+      return Future.succeededFuture();
     }
+    holdsSlot = false;
+    return SessionSlots.free(env, principal.name(), id);
   }
 
   // ---- liveness (called by the verticle's sweep) ---------------------------------------------------------
@@ -493,10 +494,19 @@ final class Session {
     }
     MessageType answer = envelope.type() == MessageType.SESSION_BYE
         ? MessageType.SESSION_BYE : MessageType.SESSION_CLOSED;
-    writeLive(Frames.frame(answer, id, payload));
-    outbox.close(1000, "session closed");
-    park();
-    freeSlot(); // §14: a closed session frees its principal's slot at once
+    // §14: a closed session frees its principal's slot at once; the answer waits until the store has it back,
+    // so that a hello sent after the answer finds the slot free (a database store answers later than memory)
+    Future<Void> freed = freeSlot();
+    Runnable answerClose = () -> {
+      writeLive(Frames.frame(answer, id, payload));
+      outbox.close(1000, "session closed");
+      park();
+    };
+    if (freed.isComplete()) {
+      answerClose.run();
+    } else {
+      freed.onComplete(done -> env.context().runOnContext(v -> answerClose.run()));
+    }
   }
 
   private void listJobs(Envelope envelope) {

@@ -36,8 +36,12 @@ final class SessionSlots {
     return onOwnLoop.future();
   }
 
-  static void free(SessionEnvironment env, String principal, String sessionId) {
-    env.store().sessions().freeSlot(principal, sessionId).onFailure(failure -> LOG.log(System.Logger.Level.ERROR,
-        "could not give back the session slot of " + sessionId + " (" + principal + ")", failure));
+  /** Gives the slot back; the future completes (never fails) once the store answered. */
+  static Future<Void> free(SessionEnvironment env, String principal, String sessionId) {
+    return env.store().sessions().freeSlot(principal, sessionId).recover(failure -> {
+      LOG.log(System.Logger.Level.ERROR, "could not give back the session slot of " + sessionId + " (" + principal
+          + ")", failure);
+      return Future.succeededFuture();
+    });
   }
 }

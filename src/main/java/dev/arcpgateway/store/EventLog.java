@@ -14,8 +14,16 @@ public interface EventLog {
   /** How many events one read of a replay asks for: replays never hold a whole history at once. */
   int PAGE = 512;
 
-  /** Appends the job's event number {@code index}. */
-  Future<Void> append(String jobId, long index, JsonObject event);
+  /**
+   * Appends events of one job, in order, their indexes following the job's last one. The future completes once
+   * they are stored (readable by {@link #read}); nothing may be shown to a client as logged before that.
+   */
+  Future<Void> append(String jobId, List<LoggedEvent> events);
+
+  /** Appends the job's event number {@code index}; stores may gather concurrent single appends into batches. */
+  default Future<Void> append(String jobId, long index, JsonObject event) {
+    return append(jobId, List.of(new LoggedEvent(index, event)));
+  }
 
   /** Up to {@code limit} events of the job with an index greater than {@code afterIndex}, in order. */
   Future<List<LoggedEvent>> read(String jobId, long afterIndex, int limit);

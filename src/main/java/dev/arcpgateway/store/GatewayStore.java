@@ -1,6 +1,7 @@
 package dev.arcpgateway.store;
 
 import io.vertx.core.Future;
+import java.time.Instant;
 
 /**
  * Every piece of durable state the gateway keeps, behind one object so that a deployment chooses its storage
@@ -19,10 +20,17 @@ public interface GatewayStore {
   /** Outstanding provisioned credentials. */
   CredentialLedger credentials();
 
+  /** Single-use delegation tokens already used. */
+  TokenUses tokenUses();
+
   /**
-   * Succeeds when the store answers (its database is reachable); readiness ({@code /ready}) asks it. The
-   * in-memory store always answers.
+   * Forgets up to {@code batch} jobs that ended before {@code endedBefore}, oldest first, with their events,
+   * except those whose submitting session is still stored (its resume window may still need them). The future is
+   * how many were forgotten: fewer than {@code batch} means nothing more is due.
    */
+  Future<Integer> prune(Instant endedBefore, int batch);
+
+  /** Succeeds when the store can serve now (a database answers); fails with the reason otherwise. */
   default Future<Void> ping() {
     return Future.succeededFuture();
   }

@@ -1,12 +1,25 @@
 package dev.arcpgateway.store;
 
+import dev.arcpgateway.protocol.JobStatus;
 import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
 
 /** Durable job records. All methods are asynchronous and safe to call from any verticle. */
 public interface JobStore {
 
   /** Stores a new job or replaces the stored snapshot of the same job. */
   Future<Void> put(JobSnapshot job);
+
+  /**
+   * Moves the job's status from {@code from} to {@code to} (stamped {@code at}) only if it is still {@code from}:
+   * a compare-and-set, so that two writers (a sweeper and the job's runner, two nodes) cannot both finish it.
+   * True when this call moved it; false when the job is unknown or in another status.
+   */
+  Future<Boolean> transition(String jobId, JobStatus from, JobStatus to, Instant at);
+
+  /** Every job not yet in a terminal status (what a restart finds unfinished), oldest first. */
+  Future<List<JobSnapshot>> unfinished();
 
   /** The job, or null when unknown. */
   Future<JobSnapshot> get(String jobId);

@@ -28,4 +28,11 @@ public interface SessionStore {
 
   /** Forgets a session. */
   Future<Void> remove(String sessionId);
+
+  /**
+   * Forgets every stored session and slot, at the start of a gateway that is the store's only user: the sessions
+   * of a previous run died with it (a resume of one is refused as unknown), and their slots must not count
+   * against their principals' caps. The future is how many sessions were forgotten.
+   */
+  Future<Integer> forgetAll();
 }

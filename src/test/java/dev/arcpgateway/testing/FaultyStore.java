@@ -1,5 +1,6 @@
 package dev.arcpgateway.testing;
 
+import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobPage;
@@ -7,7 +8,7 @@ import dev.arcpgateway.store.JobQuery;
 import dev.arcpgateway.store.JobSnapshot;
 import dev.arcpgateway.store.JobStore;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,6 +36,17 @@ public final class FaultyStore extends ForwardingStore {
     }
 
     @Override
+    public Future<Boolean> transition(String jobId, JobStatus from, JobStatus to, Instant at) {
+      return failJobWrites.get() ? Future.failedFuture(new IllegalStateException(FAULT))
+          : memory.jobs().transition(jobId, from, to, at);
+    }
+
+    @Override
+    public Future<List<JobSnapshot>> unfinished() {
+      return memory.jobs().unfinished();
+    }
+
+    @Override
     public Future<JobSnapshot> get(String jobId) {
       return memory.jobs().get(jobId);
     }
@@ -47,8 +59,8 @@ public final class FaultyStore extends ForwardingStore {
 
   private final EventLog events = new EventLog() {
     @Override
-    public Future<Void> append(String jobId, long index, JsonObject event) {
-      return memory.events().append(jobId, index, event);
+    public Future<Void> append(String jobId, List<LoggedEvent> appended) {
+      return memory.events().append(jobId, appended);
     }
 
     @Override

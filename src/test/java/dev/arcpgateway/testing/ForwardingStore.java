@@ -6,8 +6,10 @@ import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobStore;
 import dev.arcpgateway.store.SessionStore;
+import dev.arcpgateway.store.TokenUses;
 import dev.arcpgateway.store.memory.MemoryStore;
 import io.vertx.core.Future;
+import java.time.Instant;
 
 /**
  * A store that hands every part to an in-memory store: test stores that slow down or break one part extend it and
@@ -40,6 +42,16 @@ public abstract class ForwardingStore implements GatewayStore {
   @Override
   public CredentialLedger credentials() {
     return memory.credentials();
+  }
+
+  @Override
+  public TokenUses tokenUses() {
+    return memory.tokenUses();
+  }
+
+  @Override
+  public Future<Integer> prune(Instant endedBefore, int batch) {
+    return memory.prune(endedBefore, batch);
   }
 
   @Override

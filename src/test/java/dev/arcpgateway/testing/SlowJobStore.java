@@ -1,5 +1,6 @@
 package dev.arcpgateway.testing;
 
+import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.JobPage;
 import dev.arcpgateway.store.JobQuery;
 import dev.arcpgateway.store.JobSnapshot;
@@ -8,6 +9,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +42,16 @@ public final class SlowJobStore extends ForwardingStore {
       @Override
       public Future<Void> put(JobSnapshot job) {
         return delay.get().compose(t -> slowed.put(job));
+      }
+
+      @Override
+      public Future<Boolean> transition(String jobId, JobStatus from, JobStatus to, Instant at) {
+        return delay.get().compose(t -> slowed.transition(jobId, from, to, at));
+      }
+
+      @Override
+      public Future<List<JobSnapshot>> unfinished() {
+        return slowed.unfinished();
       }
 
       @Override

@@ -45,6 +45,11 @@ public final class SlowSessionStore extends ForwardingStore {
       public Future<Void> remove(String sessionId) {
         return vertx.timer(delayMs).compose(t -> slowed.remove(sessionId));
       }
+
+      @Override
+      public Future<Integer> forgetAll() {
+        return vertx.timer(delayMs).compose(t -> slowed.forgetAll());
+      }
     };
   }
 

@@ -22,6 +22,8 @@ public final class TestGateway implements AutoCloseable {
 
   public static final String ALICE = "tok-alice";
   public static final String BOB = "tok-bob";
+  /** Whether gateways of this run keep their state in PostgreSQL rather than in memory. */
+  public static final boolean ON_PG = "pg".equals(System.getProperty("arcp.test.store"));
 
   private final Vertx vertx;
   private final Gateway gateway;
@@ -52,6 +54,10 @@ public final class TestGateway implements AutoCloseable {
     // tests refuse many logins from 127.0.0.1 on purpose; only the throttle's own tests turn it on
     options.setLoginThrottle(new JsonObject().put("after_failures", 1_000_000));
     tune.accept(options);
+    // -Darcp.test.store=pg: the same test on a fresh PostgreSQL database, unless it tests the memory store's file ledger
+    if (ON_PG && options.store().isEmpty() && !options.credentials().containsKey("ledger_file")) {
+      options.setStore(new JsonObject().put("type", "pg").put("uri", EmbeddedPg.freshDatabase()).put("pool_size", 4));
+    }
     Gateway.Builder builder = Gateway.builder().options(options).agents(DemoAgents.all()).agents(extraAgents);
     build.accept(builder);
     Gateway gateway = builder.build();

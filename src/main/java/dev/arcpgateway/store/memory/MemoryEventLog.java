@@ -38,13 +38,18 @@ final class MemoryEventLog implements EventLog {
   }
 
   @Override
-  public Future<Void> append(String jobId, long index, JsonObject event) {
-    Kept kept = Kept.of(index, event);
-    long dropped = histories.computeIfAbsent(jobId, id -> new JobHistory()).append(kept, maxEventsPerJob,
-        maxBytesPerJob);
-    long size = kept.size();
-    if (totalBytes.addAndGet(size - dropped) > maxTotalBytes) {
-      forgetFinished();
+  public Future<Void> append(String jobId, List<LoggedEvent> events) {
+    JobHistory history = histories.computeIfAbsent(jobId, id -> new JobHistory());
+    if (!history.follows(events)) {
+      return Future.failedFuture(new IllegalArgumentException("events of job " + jobId
+          + " appended out of order: a batch must continue the job's numbering"));
+    }
+    for (LoggedEvent logged : events) {
+      Kept kept = Kept.of(logged.index(), logged.event());
+      long dropped = history.append(kept, maxEventsPerJob, maxBytesPerJob);
+      if (totalBytes.addAndGet(kept.size() - dropped) > maxTotalBytes) {
+        forgetFinished();
+      }
     }
     return Future.succeededFuture();
   }
@@ -127,8 +132,24 @@ final class MemoryEventLog implements EventLog {
     private final ArrayDeque<Kept> events = new ArrayDeque<>();
     private long bytes;
 
+    /** The highest index ever appended: trimming drops old events, never the numbering. */
+    private long lastIndex;
+
+    /** Whether {@code batch} continues the numbering (each index above the one before), so that all of it may land. */
+    synchronized boolean follows(List<LoggedEvent> batch) {
+      long previous = lastIndex;
+      for (LoggedEvent event : batch) {
+        if (event.index() <= previous) {
+          return false;
+        }
+        previous = event.index();
+      }
+      return true;
+    }
+
     /** Appends and trims to the caps; returns the bytes dropped. */
     synchronized long append(Kept kept, int maxEvents, long maxBytes) {
+      lastIndex = kept.index();
       events.addLast(kept);
       bytes += kept.size();
       long dropped = 0;

@@ -1,5 +1,6 @@
 package dev.arcpgateway.store.memory;
 
+import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.JobPage;
 import dev.arcpgateway.store.JobQuery;
 import dev.arcpgateway.store.JobSnapshot;
@@ -8,6 +9,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** Jobs in concurrent maps, with a newest-first index per principal for keyset paging. */
 final class MemoryJobStore implements JobStore {
@@ -49,22 +52,67 @@ final class MemoryJobStore implements JobStore {
       all.put(position(job), job.jobId());
     }
     if (job.status().terminal() && (previous == null || !previous.status().terminal())) {
-      finished.add(job.jobId());
-      onFinished.accept(job.jobId());
-      if (finishedCount.incrementAndGet() > maxFinished) {
-        forgetOldestFinished();
-      }
+      ended(job.jobId());
     }
     return Future.succeededFuture();
   }
 
-  private void forgetOldestFinished() {
-    String oldest = finished.poll();
-    if (oldest == null) {
-      return;
+  @Override
+  public Future<Boolean> transition(String jobId, JobStatus from, JobStatus to, Instant at) {
+    boolean[] moved = new boolean[1];
+    byId.computeIfPresent(jobId, (id, job) -> {
+      moved[0] = job.status() == from;
+      return moved[0] ? job.withStatus(to, at) : job;
+    });
+    if (moved[0] && to.terminal() && !from.terminal()) {
+      ended(jobId);
     }
+    return Future.succeededFuture(moved[0]);
+  }
+
+  @Override
+  public Future<List<JobSnapshot>> unfinished() {
+    return Future.succeededFuture(byId.values().stream().filter(job -> !job.status().terminal())
+        .sorted(Comparator.comparing(JobSnapshot::createdAt)).toList());
+  }
+
+  private void ended(String jobId) {
+    finished.add(jobId);
+    onFinished.accept(jobId);
+    if (finishedCount.incrementAndGet() > maxFinished) {
+      String oldest = finished.poll();
+      if (oldest != null) {
+        forget(oldest);
+      }
+    }
+  }
+
+  /**
+   * Forgets up to {@code batch} jobs that ended before {@code endedBefore}, in the order they ended, skipping
+   * those {@code keep} holds on to; how many were forgotten.
+   */
+  int prune(Instant endedBefore, int batch, Predicate<JobSnapshot> keep) {
+    int pruned = 0;
+    Iterator<String> it = finished.iterator();
+    while (pruned < batch && it.hasNext()) {
+      String jobId = it.next();
+      JobSnapshot job = byId.get(jobId);
+      if (job != null && !job.updatedAt().isBefore(endedBefore)) {
+        break; // in the order they ended: the rest ended later still
+      }
+      if (job != null && keep.test(job)) {
+        continue;
+      }
+      it.remove();
+      forget(jobId);
+      pruned++;
+    }
+    return pruned;
+  }
+
+  private void forget(String jobId) {
     finishedCount.decrementAndGet();
-    JobSnapshot job = byId.remove(oldest);
+    JobSnapshot job = byId.remove(jobId);
     if (job != null) {
       Map<JobQuery.Position, String> index = byPrincipal.get(job.principal());
       if (index != null) {
@@ -72,7 +120,7 @@ final class MemoryJobStore implements JobStore {
       }
       all.remove(position(job));
     }
-    onForget.accept(oldest);
+    onForget.accept(jobId);
   }
 
   @Override

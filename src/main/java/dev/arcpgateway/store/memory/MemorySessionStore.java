@@ -31,6 +31,11 @@ final class MemorySessionStore implements SessionStore {
     return Future.succeededFuture(byId.get(sessionId));
   }
 
+  /** Whether {@code sessionId} is stored (null: no session). */
+  boolean holds(String sessionId) {
+    return sessionId != null && byId.containsKey(sessionId);
+  }
+
   @Override
   public Future<SessionSnapshot> findByResumeToken(String tokenHash) {
     String id = idByTokenHash.get(tokenHash);
@@ -55,6 +60,15 @@ final class MemorySessionStore implements SessionStore {
       return slots.isEmpty() ? null : slots;
     });
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Integer> forgetAll() {
+    int count = byId.size();
+    byId.clear();
+    idByTokenHash.clear();
+    slotsByPrincipal.clear();
+    return Future.succeededFuture(count);
   }
 
   @Override

@@ -6,6 +6,9 @@ import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobStore;
 import dev.arcpgateway.store.SessionStore;
+import dev.arcpgateway.store.TokenUses;
+import io.vertx.core.Future;
+import java.time.Instant;
 
 /**
  * The default store: everything in this JVM's memory, nothing to install, nothing survives a restart.
@@ -25,6 +28,7 @@ public final class MemoryStore implements GatewayStore {
   private final MemorySessionStore sessions = new MemorySessionStore();
   private final MemoryIdempotencyStore idempotency;
   private CredentialLedger credentials = new MemoryCredentialLedger();
+  private final MemoryTokenUses tokenUses = new MemoryTokenUses();
 
   public MemoryStore() {
     this(DEFAULT_FINISHED_JOBS, DEFAULT_EVENTS_PER_JOB, DEFAULT_BYTES_PER_JOB, DEFAULT_TOTAL_EVENT_BYTES,
@@ -68,6 +72,16 @@ public final class MemoryStore implements GatewayStore {
   @Override
   public CredentialLedger credentials() {
     return credentials;
+  }
+
+  @Override
+  public TokenUses tokenUses() {
+    return tokenUses;
+  }
+
+  @Override
+  public Future<Integer> prune(Instant endedBefore, int batch) {
+    return Future.succeededFuture(jobs.prune(endedBefore, batch, job -> sessions.holds(job.sessionId())));
   }
 
   /**

@@ -1,0 +1,453 @@
+package dev.arcpgateway.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arcpgateway.protocol.JobStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link GatewayStore} must do, whatever keeps its data (the vertx-sql-client TCK pattern): each
+ * implementation's test extends this class and says how to make a fresh store. Tests use fresh ids, so a store
+ * shared by several tests (a database) needs no cleaning between them.
+ */
+public abstract class GatewayStoreContract {
+
+  protected static Vertx vertx;
+  protected GatewayStore store;
+
+  /** A store to test, empty of anything this test's fresh ids name. */
+  protected abstract GatewayStore createStore(Vertx vertx) throws Exception;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopVertx() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void open() throws Exception {
+    store = createStore(vertx);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    await(store.close());
+  }
+
+  protected static <T> T await(Future<T> future) throws Exception {
+    return future.await(30, TimeUnit.SECONDS);
+  }
+
+  static String fresh(String prefix) {
+    return prefix + "-" + UUID.randomUUID();
+  }
+
+  static JsonObject event(long index) {
+    return new JsonObject().put("op", "job").put("type", "job.event").put("index", index)
+        .put("payload", new JsonObject().put("kind", "log").put("body", new JsonObject().put("n", index)));
+  }
+
+  static List<EventLog.LoggedEvent> events(long from, long to) {
+    List<EventLog.LoggedEvent> batch = new ArrayList<>();
+    for (long i = from; i <= to; i++) {
+      batch.add(new EventLog.LoggedEvent(i, event(i)));
+    }
+    return batch;
+  }
+
+  static JobSnapshot job(String jobId, String principal, String sessionId, JobStatus status, Instant createdAt) {
+    return new JobSnapshot(jobId, principal, sessionId, "echo@1.0.0", status,
+        new JsonObject().put("tool.call", new io.vertx.core.json.JsonArray().add("*")), null, null, null,
+        "0af7651916cd43dd8448eb211c80319c", createdAt, new JsonObject().put("job_id", jobId), createdAt, "hash");
+  }
+
+  // ---- event log -----------------------------------------------------------------------------------------
+
+  @Test
+  void eventsAppendedInBatchesAreReadBackInOrderPageByPage() throws Exception {
+    String jobId = fresh("job");
+    await(store.events().append(jobId, events(1, 1)));
+    await(store.events().append(jobId, events(2, 300)));
+    await(store.events().append(jobId, events(301, 1200)));
+    List<Long> seen = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      List<EventLog.LoggedEvent> page = await(store.events().read(jobId, after, 250));
+      if (page.isEmpty()) {
+        break;
+      }
+      assertTrue(page.size() <= 250, "a page holds at most its limit");
+      for (EventLog.LoggedEvent e : page) {
+        seen.add(e.index());
+        assertEquals(e.index(), e.event().getJsonObject("payload").getJsonObject("body").getLong("n"),
+            "each index keeps its own frame");
+      }
+      after = page.get(page.size() - 1).index();
+    }
+    assertEquals(1200, seen.size());
+    for (int i = 0; i < seen.size(); i++) {
+      assertEquals(i + 1, seen.get(i), "in order, no gap, no repeat");
+    }
+    List<Long> replayed = new ArrayList<>();
+    assertEquals(100, await(store.events().replay(jobId, 500, 600, e -> replayed.add(e.index()))));
+    assertEquals(501L, replayed.get(0));
+    assertEquals(600L, replayed.get(99));
+    assertEquals(1200, await(store.events().last(jobId)).index());
+  }
+
+  @Test
+  void concurrentSingleAppendsOfManyJobsAllLandInEachJobsOrder() throws Exception {
+    List<String> jobs = List.of(fresh("a"), fresh("b"), fresh("c"), fresh("d"));
+    List<Future<Void>> all = new ArrayList<>();
+    for (long i = 1; i <= 500; i++) {
+      for (String jobId : jobs) {
+        all.add(store.events().append(jobId, i, event(i))); // not awaited: the store may batch them
+      }
+    }
+    await(Future.all(all));
+    for (String jobId : jobs) {
+      List<EventLog.LoggedEvent> read = await(store.events().read(jobId, 0, 1000));
+      assertEquals(500, read.size(), jobId);
+      for (int i = 0; i < read.size(); i++) {
+        assertEquals(i + 1, read.get(i).index(), jobId);
+      }
+    }
+  }
+
+  @Test
+  void aBatchThatBreaksTheNumberingStoresNothingOfItself() throws Exception {
+    String jobId = fresh("job");
+    await(store.events().append(jobId, events(1, 3)));
+    List<EventLog.LoggedEvent> broken = new ArrayList<>(events(4, 5));
+    broken.add(new EventLog.LoggedEvent(3, event(3)));
+    assertThrows(Exception.class, () -> await(store.events().append(jobId, broken)));
+    assertEquals(List.of(1L, 2L, 3L), indexes(await(store.events().read(jobId, 0, 100))),
+        "the failed batch was rolled back whole");
+    await(store.events().append(jobId, events(4, 5)));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), indexes(await(store.events().read(jobId, 0, 100))));
+  }
+
+  @Test
+  void aBrokenAppendAmongConcurrentOnesFailsAloneAndTheOthersLand() throws Exception {
+    String good = fresh("job");
+    String bad = fresh("job");
+    await(store.events().append(bad, events(1, 2)));
+    List<Future<Void>> goods = new ArrayList<>();
+    Future<Void> broken = null;
+    for (long i = 1; i <= 200; i++) {
+      goods.add(store.events().append(good, i, event(i)));
+      if (i == 100) {
+        broken = store.events().append(bad, 2, event(2)); // repeats an index, gathered with its neighbours
+      }
+    }
+    Future<Void> refused = broken;
+    await(Future.join(new ArrayList<>(goods)).transform(done -> refused.transform(ignored -> Future.succeededFuture())));
+    assertTrue(refused.failed(), "the repeated index is refused");
+    goods.forEach(f -> assertTrue(f.succeeded(), "every other append landed"));
+    assertEquals(200, await(store.events().read(good, 0, 1000)).size());
+    assertEquals(List.of(1L, 2L), indexes(await(store.events().read(bad, 0, 10))));
+  }
+
+  @Test
+  void anUnknownJobHasNoEvents() throws Exception {
+    assertTrue(await(store.events().read(fresh("job"), 0, 10)).isEmpty());
+    assertNull(await(store.events().last(fresh("job"))));
+  }
+
+  private static List<Long> indexes(List<EventLog.LoggedEvent> events) {
+    return events.stream().map(EventLog.LoggedEvent::index).collect(Collectors.toList());
+  }
+
+  // ---- jobs ----------------------------------------------------------------------------------------------
+
+  @Test
+  void aJobIsStoredAndReadBackWhole() throws Exception {
+    String jobId = fresh("job");
+    Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    JobSnapshot stored = new JobSnapshot(jobId, "alice", fresh("sess"), "echo@1.0.0", JobStatus.PENDING,
+        new JsonObject().put("tool.call", new io.vertx.core.json.JsonArray().add("search")),
+        new JsonObject().put("expires_at", "2030-01-01T00:00:00Z"), new JsonObject().put("USD", 1.5),
+        fresh("parent"), "0af7651916cd43dd8448eb211c80319c", created, new JsonObject().put("job_id", jobId),
+        created, "token-hash");
+    await(store.jobs().put(stored));
+    assertEquals(stored, await(store.jobs().get(jobId)));
+    assertNull(await(store.jobs().get(fresh("job"))));
+  }
+
+  @Test
+  void onlyOneOfTwoRacingTransitionsFinishesAJob() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      String jobId = fresh("job");
+      await(store.jobs().put(job(jobId, "alice", null, JobStatus.RUNNING, Instant.now())));
+      Future<Boolean> success = store.jobs().transition(jobId, JobStatus.RUNNING, JobStatus.SUCCESS, Instant.now());
+      Future<Boolean> error = store.jobs().transition(jobId, JobStatus.RUNNING, JobStatus.ERROR, Instant.now());
+      await(Future.join(success, error));
+      assertTrue(success.result() ^ error.result(), "exactly one writer wins");
+      JobStatus winner = success.result() ? JobStatus.SUCCESS : JobStatus.ERROR;
+      assertEquals(winner, await(store.jobs().get(jobId)).status());
+    }
+  }
+
+  @Test
+  void aTransitionFromAStatusTheJobIsNotInChangesNothing() throws Exception {
+    String jobId = fresh("job");
+    await(store.jobs().put(job(jobId, "alice", null, JobStatus.PENDING, Instant.now())));
+    assertFalse(await(store.jobs().transition(jobId, JobStatus.RUNNING, JobStatus.SUCCESS, Instant.now())));
+    assertEquals(JobStatus.PENDING, await(store.jobs().get(jobId)).status());
+    assertFalse(await(store.jobs().transition(fresh("job"), JobStatus.PENDING, JobStatus.RUNNING, Instant.now())),
+        "unknown job");
+    Instant at = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
+    assertTrue(await(store.jobs().transition(jobId, JobStatus.PENDING, JobStatus.RUNNING, at)));
+    JobSnapshot moved = await(store.jobs().get(jobId));
+    assertEquals(JobStatus.RUNNING, moved.status());
+    assertEquals(at, moved.updatedAt());
+  }
+
+  @Test
+  void unfinishedJobsAreThoseNotYetTerminal() throws Exception {
+    String pending = fresh("job");
+    String running = fresh("job");
+    String done = fresh("job");
+    await(store.jobs().put(job(pending, "alice", null, JobStatus.PENDING, Instant.now())));
+    await(store.jobs().put(job(running, "alice", null, JobStatus.RUNNING, Instant.now())));
+    await(store.jobs().put(job(done, "alice", null, JobStatus.RUNNING, Instant.now())));
+    await(store.jobs().transition(done, JobStatus.RUNNING, JobStatus.CANCELLED, Instant.now()));
+    Set<String> unfinished = await(store.jobs().unfinished()).stream().map(JobSnapshot::jobId)
+        .collect(Collectors.toSet());
+    assertTrue(unfinished.contains(pending) && unfinished.contains(running), unfinished.toString());
+    assertFalse(unfinished.contains(done), unfinished.toString());
+  }
+
+  @Test
+  void listingPagesNewestFirstByKeysetWithFilters() throws Exception {
+    String principal = fresh("p");
+    Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(1000);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      String jobId = String.format("job-%02d-%s", i, UUID.randomUUID());
+      ids.add(jobId);
+      // two jobs share each instant: the job id breaks the tie
+      await(store.jobs().put(job(jobId, principal, null, i % 3 == 0 ? JobStatus.SUCCESS : JobStatus.RUNNING,
+          base.plusSeconds(i / 2))));
+    }
+    await(store.jobs().put(job(fresh("other"), fresh("p"), null, JobStatus.RUNNING, base)));
+    List<String> listed = new ArrayList<>();
+    JobQuery.Position after = null;
+    int pages = 0;
+    do {
+      JobPage page = await(store.jobs().list(new JobQuery(Set.of(principal), Set.of(), null, null, 10, after)));
+      page.jobs().forEach(j -> listed.add(j.jobId()));
+      after = page.next();
+      pages++;
+    } while (after != null);
+    assertEquals(3, pages);
+    List<String> expected = new ArrayList<>(ids);
+    expected.sort((x, y) -> {
+      int bySecond = Integer.compare(Integer.parseInt(y.substring(4, 6)) / 2, Integer.parseInt(x.substring(4, 6)) / 2);
+      return bySecond != 0 ? bySecond : y.compareTo(x);
+    });
+    assertEquals(expected, listed, "newest first, ties by job id descending, each once");
+
+    JobPage done = await(store.jobs().list(new JobQuery(Set.of(principal), Set.of(JobStatus.SUCCESS), null, null,
+        100, null)));
+    assertEquals(9, done.jobs().size());
+    assertNull(done.next());
+    JobPage recent = await(store.jobs().list(new JobQuery(Set.of(principal), Set.of(), "echo",
+        base.plusSeconds(10), 100, null)));
+    assertEquals(Set.of(ids.get(22), ids.get(23), ids.get(24)),
+        recent.jobs().stream().map(JobSnapshot::jobId).collect(Collectors.toSet()), "created strictly after");
+    assertTrue(await(store.jobs().list(new JobQuery(Set.of(principal), Set.of(), "other-agent", null, 100, null)))
+        .jobs().isEmpty());
+  }
+
+  // ---- retention -----------------------------------------------------------------------------------------
+
+  @Test
+  void pruningForgetsLongEndedJobsAndTheirEventsButNotWhatAStoredSessionNeeds() throws Exception {
+    Instant old = Instant.now().minus(10, ChronoUnit.DAYS);
+    String session = fresh("sess");
+    await(store.sessions().put(new SessionSnapshot(session, "alice", fresh("hash"), old, null)));
+    String ended = fresh("job");
+    String endedOfLiveSession = fresh("job");
+    String endedRecently = fresh("job");
+    String running = fresh("job");
+    for (String jobId : List.of(ended, endedOfLiveSession, endedRecently, running)) {
+      await(store.jobs().put(job(jobId, "alice", jobId.equals(endedOfLiveSession) ? session : fresh("gone"),
+          JobStatus.RUNNING, old)));
+      await(store.events().append(jobId, events(1, 5)));
+    }
+    await(store.jobs().transition(ended, JobStatus.RUNNING, JobStatus.SUCCESS, old.plusSeconds(1)));
+    await(store.jobs().transition(endedOfLiveSession, JobStatus.RUNNING, JobStatus.SUCCESS, old.plusSeconds(1)));
+    await(store.jobs().transition(endedRecently, JobStatus.RUNNING, JobStatus.SUCCESS, Instant.now()));
+
+    Instant cutoff = Instant.now().minus(7, ChronoUnit.DAYS);
+    int pruned = 0;
+    for (int batch; (batch = await(store.prune(cutoff, 1))) > 0; ) {
+      assertEquals(1, batch, "at most one batch at a time");
+      pruned += batch;
+    }
+    assertTrue(pruned >= 1);
+    assertNull(await(store.jobs().get(ended)));
+    assertTrue(await(store.events().read(ended, 0, 10)).isEmpty(), "its events went with it");
+    assertNotNull(await(store.jobs().get(endedOfLiveSession)), "its session may still resume");
+    assertEquals(5, await(store.events().read(endedOfLiveSession, 0, 10)).size());
+    assertNotNull(await(store.jobs().get(endedRecently)));
+    assertNotNull(await(store.jobs().get(running)));
+    assertEquals(5, await(store.events().read(running, 0, 10)).size());
+  }
+
+  // ---- sessions ------------------------------------------------------------------------------------------
+
+  @Test
+  void aSessionIsFoundByItsCurrentResumeTokenOnly() throws Exception {
+    String id = fresh("sess");
+    Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    String first = fresh("hash");
+    String second = fresh("hash");
+    await(store.sessions().put(new SessionSnapshot(id, "alice", first, created, null)));
+    assertEquals(id, await(store.sessions().findByResumeToken(first)).sessionId());
+    SessionSnapshot rotated = new SessionSnapshot(id, "alice", second, created, created.plusSeconds(60));
+    await(store.sessions().put(rotated));
+    assertNull(await(store.sessions().findByResumeToken(first)), "the old token is no longer current");
+    assertEquals(rotated, await(store.sessions().findByResumeToken(second)));
+    assertEquals(rotated, await(store.sessions().get(id)));
+    await(store.sessions().remove(id));
+    assertNull(await(store.sessions().get(id)));
+    assertNull(await(store.sessions().findByResumeToken(second)));
+  }
+
+  @Test
+  void racingHellosCannotAllPassAFullCap() throws Exception {
+    String principal = fresh("p");
+    List<String> sessions = new ArrayList<>();
+    List<Future<Boolean>> takes = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      String id = fresh("sess");
+      sessions.add(id);
+      takes.add(store.sessions().takeSlot(principal, id, 3));
+    }
+    await(Future.join(new ArrayList<>(takes)));
+    List<String> holders = new ArrayList<>();
+    for (int i = 0; i < takes.size(); i++) {
+      if (takes.get(i).result()) {
+        holders.add(sessions.get(i));
+      }
+    }
+    assertEquals(3, holders.size(), "exactly the cap passed");
+    assertTrue(await(store.sessions().takeSlot(principal, holders.get(0), 3)), "a holder keeps its slot");
+    String outsider = fresh("sess");
+    assertFalse(await(store.sessions().takeSlot(principal, outsider, 3)));
+    await(store.sessions().freeSlot(principal, holders.get(1)));
+    assertTrue(await(store.sessions().takeSlot(principal, outsider, 3)), "a freed slot can be taken");
+    assertTrue(await(store.sessions().takeSlot(fresh("p"), outsider, 1)), "caps are per principal");
+  }
+
+  // ---- idempotency ---------------------------------------------------------------------------------------
+
+  @Test
+  void racingClaimsOfOneKeyAllGetTheSameWinner() throws Exception {
+    String principal = fresh("p");
+    String key = fresh("key");
+    Instant expires = Instant.now().plusSeconds(3600).truncatedTo(ChronoUnit.MILLIS);
+    List<Future<IdempotencyStore.Claim>> claims = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      String jobId = fresh("job");
+      claims.add(store.idempotency().claim(new IdempotencyStore.Claim(principal, key, "fp", jobId, expires,
+          new JsonObject().put("job_id", jobId))));
+    }
+    await(Future.all(new ArrayList<>(claims)));
+    Set<String> winners = new HashSet<>();
+    claims.forEach(c -> winners.add(c.result().jobId()));
+    assertEquals(1, winners.size(), "one claim stands for the key");
+    IdempotencyStore.Claim winner = claims.get(0).result();
+    assertEquals(winner.jobId(), winner.accepted().getString("job_id"), "with its own acceptance");
+    IdempotencyStore.Claim other = new IdempotencyStore.Claim(fresh("p"), key, "fp", fresh("job"), expires,
+        new JsonObject());
+    assertEquals(other.jobId(), await(store.idempotency().claim(other)).jobId(), "keys are per principal");
+
+    await(store.idempotency().release(winner));
+    IdempotencyStore.Claim next = new IdempotencyStore.Claim(principal, key, "fp2", fresh("job"), expires,
+        new JsonObject());
+    assertEquals(next.jobId(), await(store.idempotency().claim(next)).jobId(), "a released key can be claimed");
+  }
+
+  @Test
+  void anExpiredClaimGivesWayAndAStaleReleaseDoesNotUndoANewerClaim() throws Exception {
+    String principal = fresh("p");
+    String key = fresh("key");
+    IdempotencyStore.Claim expired = new IdempotencyStore.Claim(principal, key, "fp", fresh("job"),
+        Instant.now().minusSeconds(1), new JsonObject());
+    await(store.idempotency().claim(expired));
+    IdempotencyStore.Claim fresh = new IdempotencyStore.Claim(principal, key, "fp", fresh("job"),
+        Instant.now().plusSeconds(600), new JsonObject());
+    assertEquals(fresh.jobId(), await(store.idempotency().claim(fresh)).jobId());
+    await(store.idempotency().release(expired));
+    IdempotencyStore.Claim late = new IdempotencyStore.Claim(principal, key, "fp", fresh("job"),
+        Instant.now().plusSeconds(600), new JsonObject());
+    assertEquals(fresh.jobId(), await(store.idempotency().claim(late)).jobId(), "the newer claim still stands");
+  }
+
+  // ---- credentials and health ----------------------------------------------------------------------------
+
+  @Test
+  void theCredentialLedgerListsWhatWasIssuedAndNotRevoked() throws Exception {
+    String a = fresh("cred");
+    String b = fresh("cred");
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    await(store.credentials().issued(new CredentialLedger.Entry(a, fresh("job"), at)));
+    await(store.credentials().issued(new CredentialLedger.Entry(b, fresh("job"), at)));
+    await(store.credentials().revoked(a));
+    Set<String> outstanding = await(store.credentials().outstanding()).stream()
+        .map(CredentialLedger.Entry::credentialId).collect(Collectors.toSet());
+    assertTrue(outstanding.contains(b));
+    assertFalse(outstanding.contains(a));
+  }
+
+  @Test
+  void aSingleUseTokenIsUsedOnceEvenByRacingUses() throws Exception {
+    String token = fresh("tok");
+    Instant expires = Instant.now().plusSeconds(600);
+    List<Future<Boolean>> uses = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      uses.add(store.tokenUses().use(token, expires));
+    }
+    await(Future.all(new ArrayList<>(uses)));
+    assertEquals(1, uses.stream().filter(Future::result).count(), "exactly one first use");
+    assertFalse(await(store.tokenUses().use(token, expires)));
+
+    String expired = fresh("tok");
+    assertTrue(await(store.tokenUses().use(expired, Instant.now().minusSeconds(1))));
+    assertTrue(await(store.tokenUses().forgetExpired(Instant.now())) >= 1);
+    assertFalse(await(store.tokenUses().use(token, expires)), "an unexpired use is kept");
+  }
+
+  @Test
+  void aServingStoreAnswersPing() throws Exception {
+    await(store.ping());
+  }
+}

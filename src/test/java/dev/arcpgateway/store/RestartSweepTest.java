@@ -1,0 +1,59 @@
+package dev.arcpgateway.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arcpgateway.protocol.JobStatus;
+import dev.arcpgateway.store.memory.MemoryStore;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The restart sweep on a store a previous run left behind (unit: the store's own future-returning calls). */
+class RestartSweepTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-04T20:00:00Z");
+
+  @Test
+  void unfinishedJobsEndWithARetryableRestartErrorInTheirLogAndFinishedOnesAreLeftAlone() throws Exception {
+    MemoryStore store = new MemoryStore();
+    Instant created = NOW.minusSeconds(60);
+    store.jobs().put(GatewayStoreContract.job("running", "alice", "s1", JobStatus.RUNNING, created)).await();
+    store.jobs().put(GatewayStoreContract.job("pending", "alice", "s1", JobStatus.PENDING, created)).await();
+    store.jobs().put(GatewayStoreContract.job("done", "alice", "s1", JobStatus.SUCCESS, created)).await();
+    store.events().append("running", GatewayStoreContract.events(1, 3)).await();
+    store.events().append("done", GatewayStoreContract.events(1, 2)).await();
+    store.sessions().put(new SessionSnapshot("s1", "alice", "hash", created, null)).await();
+    store.sessions().takeSlot("alice", "s1", 1).await();
+
+    int finished = new RestartSweep(store, Clock.fixed(NOW, ZoneOffset.UTC)).run().await(10, TimeUnit.SECONDS);
+
+    assertEquals(2, finished);
+    for (String jobId : List.of("running", "pending")) {
+      JobSnapshot job = store.jobs().get(jobId).await();
+      assertEquals(JobStatus.ERROR, job.status(), jobId);
+      assertEquals(NOW, job.updatedAt());
+      EventLog.LoggedEvent last = store.events().last(jobId).await();
+      assertEquals(jobId.equals("running") ? 4 : 1, last.index(), "right after the job's last event");
+      JsonObject frame = last.event();
+      assertEquals("job.error", frame.getString("type"));
+      assertEquals(jobId, frame.getString("job_id"));
+      JsonObject payload = frame.getJsonObject("payload");
+      assertEquals("INTERNAL_ERROR", payload.getString("code"));
+      assertEquals(true, payload.getBoolean("retryable"));
+      assertEquals("error", payload.getString("final_status"));
+      assertTrue(payload.getString("message").contains("restarted"), payload.encode());
+      assertTrue(payload.containsKey("completed_at"));
+    }
+    assertEquals(JobStatus.SUCCESS, store.jobs().get("done").await().status());
+    assertEquals(2, store.events().last("done").await().index(), "a finished job's log is untouched");
+    assertNull(store.sessions().get("s1").await(), "the previous run's sessions died with it");
+    assertTrue(store.sessions().takeSlot("alice", "s2", 1).await(), "and hold no slot");
+    assertEquals(0, new RestartSweep(store, Clock.fixed(NOW, ZoneOffset.UTC)).run().await(), "nothing twice");
+  }
+}
