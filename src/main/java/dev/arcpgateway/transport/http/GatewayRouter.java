@@ -1,6 +1,7 @@
 package dev.arcpgateway.transport.http;
 
 import dev.arcpgateway.transport.HostPolicy;
+import dev.arcpgateway.ui.DashboardRoutes;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -36,6 +37,7 @@ public final class GatewayRouter {
     });
     router.get("/health").handler(context -> context.json(new JsonObject().put("status", "UP")));
     groups.forEach(group -> group.mount(router));
+    new DashboardRoutes(arcpPath).mount(router);
     return router;
   }
 }
