@@ -6,6 +6,7 @@ import { fill, formatDuration, h, jobLink, statusBadge, timeElement } from '../d
 const STATUSES = ['pending', 'running', 'success', 'error', 'cancelled', 'timed_out'];
 const PAGE = 25;
 const REFRESH_MS = 1500;
+const COLUMNS = ['Job', 'Status', 'Agent', 'Principal', 'Created', 'Duration', 'Parent'];
 
 function duration(model, now) {
   if (!model.createdAt) {
@@ -50,8 +51,7 @@ export function jobsView(root, dashboard) {
     form,
     h('div', { class: 'table-wrap' }, h('table', { class: 'jobs' },
       h('caption', { class: 'visually-hidden' }, 'Jobs you may observe, newest first'),
-      h('thead', {}, h('tr', {}, ['Job', 'Status', 'Agent', 'Principal', 'Created', 'Duration', 'Parent']
-        .map((title) => h('th', { scope: 'col' }, title)))),
+      h('thead', {}, h('tr', {}, COLUMNS.map((title) => h('th', { scope: 'col' }, title)))),
       body)),
     note, more);
 
@@ -59,14 +59,11 @@ export function jobsView(root, dashboard) {
     const now = Date.now();
     fill(body, shown.map((jobId) => {
       const model = dashboard.job(jobId);
+      const cells = [jobLink(jobId), statusBadge(model.status), model.agent ?? '–', model.principal ?? '–',
+        timeElement(model.createdAt), duration(model, now), model.parentJobId ? jobLink(model.parentJobId) : '–'];
+      // data-label names the cell where the phone layout hides the header row
       return h('tr', { dataset: { job: jobId, status: model.status } },
-        h('td', {}, jobLink(jobId)),
-        h('td', {}, statusBadge(model.status)),
-        h('td', {}, model.agent ?? '–'),
-        h('td', {}, model.principal ?? '–'),
-        h('td', {}, timeElement(model.createdAt)),
-        h('td', {}, duration(model, now)),
-        h('td', {}, model.parentJobId ? jobLink(model.parentJobId) : '–'));
+        cells.map((cell, i) => h('td', { 'data-label': COLUMNS[i] }, cell)));
     }));
     note.textContent = shown.length === 0 ? 'No jobs match.' : `${shown.length} job${shown.length === 1 ? '' : 's'}`;
     more.hidden = cursor === null;
