@@ -3,8 +3,10 @@ package dev.arcpgateway.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.Http;
 import dev.arcpgateway.testing.TestGateway;
+import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The dashboard's HTTP side over real sockets: the page and its assets from the jar with cache and security
  * headers, its configuration, nothing else under {@code /ui/}; and the Origin allowlist letting the gateway's own
- * pages open ARCP sessions on a gateway reached by name, without letting any other page in.
+ * pages open ARCP sessions on a gateway reached by name, without letting any other page in; and the two listing
+ * fields beyond §6.6 the job table shows.
  */
 class DashboardRoutesTest {
 
@@ -105,6 +108,22 @@ class DashboardRoutesTest {
       "http://gateway.test", "http://gateway.test.evil.example:%d"})
   void anyOtherPageIsRefused(String origin) {
     assertEquals(403, http.upgradeStatus(upgrade(NAME + ":" + gateway.port(), origin.formatted(gateway.port()))));
+  }
+
+  @Test
+  void listingsNameThePrincipalAndWhenAnEndedJobEnded() {
+    WireClient client = WireClient.connect(vertx, new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(gateway.port()).setURI("/ws/arcp"));
+    client.hello(TestGateway.BOB);
+    client.submit("echo", new JsonObject().put("x", 1));
+    String jobId = client.expect("job.accepted").getString("job_id");
+    JsonObject result = client.expect("job.result");
+    client.send(Continuity.listJobs(client.sessionId(), new JsonObject()));
+    JsonObject entry = client.expect("session.jobs").getJsonObject("payload").getJsonArray("jobs").getJsonObject(0);
+    assertEquals(jobId, entry.getString("job_id"));
+    assertEquals("bob", entry.getString("principal"));
+    assertEquals(result.getJsonObject("payload").getString("completed_at"), entry.getString("updated_at"));
+    client.close();
   }
 
   @Test
