@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.cli.CliProcess;
+import dev.arcpgateway.testing.BridgeSocket;
 import dev.arcpgateway.testing.GateAgent;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +34,7 @@ class DashboardBrowserTest {
   private static final String OBSERVER = "tok-dashboard";
   /** Only the paging test submits as carol, so it knows how many jobs she has. */
   private static final String CAROL = "tok-carol";
+  private static final String AGENT_TOKEN = "tok-bridged-agents";
 
   private static Vertx vertx;
   private static TestGateway gateway;
@@ -41,7 +44,9 @@ class DashboardBrowserTest {
   static void start() {
     vertx = Vertx.vertx();
     gateway = TestGateway.start(vertx, options -> options.addToken("dashboard", OBSERVER).addToken("carol", CAROL)
-        .setObservers(new JsonObject().put("dashboard", new io.vertx.core.json.JsonArray().add("*"))),
+        .setBridge(new JsonObject().put("port", 0).put("tokens", new JsonArray().add(new JsonObject()
+            .put("token", AGENT_TOKEN).put("name", "browser-test").put("agents", new JsonArray().add("bridged-echo")))))
+        .setObservers(new JsonObject().put("dashboard", new JsonArray().add("*"))),
         List.of(GateAgent.registration()));
     browser = HeadlessBrowser.start();
   }
@@ -299,10 +304,20 @@ class DashboardBrowserTest {
     }
     assertEquals("Agents", browser.evaluate("document.activeElement.textContent"), "the keyboard reaches Agents");
     browser.press("Enter");
-    browser.waitFor("document.querySelector('#agents tr[data-agent=\"slow\"]')", "the slow agent");
+    browser.waitFor("document.querySelector('#agents tr[data-agent=\"slow\"][data-connection=\"java\"]')",
+        "the slow agent, in the gateway");
     String row = browser.text("#agents tr[data-agent=\"gate\"]");
-    assertTrue(row.contains("1.0.0"), row);
-    browser.screenshot("agents");
+    assertTrue(row.contains("1.0.0") && row.contains("Java"), row);
+    try (BridgeSocket bridged = BridgeSocket.announced(gateway.gateway().bridgePort(), AGENT_TOKEN, "bridged-echo",
+        "3.1.0", 1)) {
+      browser.waitFor("document.querySelector('#agents tr[data-agent=\"bridged-echo\"][data-connection=\"bridged\"]')",
+          "the bridged agent appearing while the view is open");
+      String bridgedRow = browser.text("#agents tr[data-agent=\"bridged-echo\"]");
+      assertTrue(bridgedRow.contains("3.1.0") && bridgedRow.contains("1 process"), bridgedRow);
+      browser.screenshot("agents");
+    }
+    browser.waitFor("!document.querySelector('#agents tr[data-agent=\"bridged-echo\"]')",
+        "the bridged agent gone with its process");
     browser.viewport(390, 844);
     browser.screenshot("agents-phone");
   }

@@ -5,12 +5,15 @@ import { fill, h } from '../dom.js';
 
 const REFRESH_MS = 5000;
 
+/** The gateway's vendor field: Java agents inside the gateway, or processes on the agent bridge. */
 function connection(agent) {
-  const where = agent['x-arcpgateway-connection'];
+  const where = agent['x-vendor.arcpgateway.connection'];
   if (!where) {
     return '–';
   }
-  return where.map((provider) => `${provider.kind}${provider.node ? ` on ${provider.node}` : ''}`).join(', ');
+  const count = where.providers ?? 0;
+  return where.kind === 'java' ? 'Java, in this gateway'
+    : `bridged, ${count} process${count === 1 ? '' : 'es'} on this gateway's agent bridge`;
 }
 
 export function agentsView(root, dashboard) {
@@ -27,7 +30,7 @@ export function agentsView(root, dashboard) {
   function render(agents) {
     fill(body, agents.map((raw) => {
       const agent = typeof raw === 'string' ? { name: raw } : raw; // v1.0 runtimes list bare names
-      return h('tr', { dataset: { agent: agent.name } },
+      return h('tr', { dataset: { agent: agent.name, connection: agent['x-vendor.arcpgateway.connection']?.kind ?? '' } },
         h('th', { scope: 'row' }, agent.name),
         h('td', { class: 'mono' }, (agent.versions ?? []).join(', ') || '–'),
         h('td', { class: 'mono' }, agent.default ?? '–'),
