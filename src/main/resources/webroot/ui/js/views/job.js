@@ -68,7 +68,7 @@ export function jobView(root, dashboard, jobId) {
   const progressText = h('span', { id: 'job-progress-text' });
   const kindFilter = h('select', { id: 'event-kind', onchange: () => applyKindFilter() },
     h('option', { value: '' }, 'all kinds'),
-    ['log', 'thought', 'tool_call', 'status', 'metric', 'artifact_ref', 'delegate']
+    ['log', 'thought', 'tool_call', 'tool_result', 'status', 'metric', 'artifact_ref', 'delegate']
       .map((kind) => h('option', { value: kind }, kind)));
   const events = h('ol', { id: 'job-events', class: 'events', 'aria-live': 'polite' });
   const outcome = h('section', { id: 'job-outcome', 'aria-labelledby': 'outcome-title' });
