@@ -41,6 +41,7 @@ import dev.arcpgateway.store.pg.PgStore;
 import dev.arcpgateway.store.memory.MemoryStore;
 import dev.arcpgateway.transport.StdioTransportVerticle;
 import dev.arcpgateway.transport.http.RouteGroup;
+import dev.arcpgateway.ui.DashboardRoutes;
 import dev.arcpgateway.transport.WebSocketTransportVerticle;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -240,8 +241,8 @@ public final class Gateway {
     LoginThrottle loginThrottle = new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
         System::nanoTime); // one for all session instances too
     BridgeSettings bridge = BridgeSettings.fromJson(options.bridge());
-    // the HTTP routes beside /arcp, mounted in this order; another group (the dashboard's pages) is one more entry
-    List<RouteGroup> routes = List.of(new OpsRoutes(vertx, readiness, registry));
+    // the HTTP routes beside /arcp, mounted in this order: operations endpoints, the dashboard's pages
+    List<RouteGroup> routes = List.of(new OpsRoutes(vertx, readiness, registry), new DashboardRoutes(options.path()));
     if (bridge.enabled()) {
       chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, metrics,
           bound -> bridgePort = bound), 1));

@@ -23,25 +23,41 @@ public final class AgentInventory {
   private final Map<String, Entry> byName;
   private final JsonArray wire;
 
+  /** The vendor key of an entry that says how the agent is connected (§15: clients ignore what they do not know). */
+  public static final String CONNECTION = "x-vendor.arcpgateway.connection";
+
   /**
    * One agent name.
    *
    * @param name           the name
    * @param versions       registered versions, ascending
    * @param defaultVersion what a bare name resolves to
+   * @param connection     how it is connected, {@code {"kind": "java"|"bridged", "providers": N}}, or null
    */
-  public record Entry(String name, List<String> versions, String defaultVersion) {
+  public record Entry(String name, List<String> versions, String defaultVersion, JsonObject connection) {
     public Entry {
       versions = List.copyOf(versions);
+      connection = connection == null ? null : connection.copy();
+    }
+
+    /** An entry that does not say how the agent is connected. */
+    public Entry(String name, List<String> versions, String defaultVersion) {
+      this(name, versions, defaultVersion, null);
     }
   }
 
   private AgentInventory(Map<String, Entry> byName) {
     this.byName = byName;
     JsonArray agents = new JsonArray();
-    byName.values().forEach(e -> agents.add(new JsonObject()
-        .put("name", e.name()).put("versions", new JsonArray(new ArrayList<>(e.versions())))
-        .put("default", e.defaultVersion())));
+    byName.values().forEach(e -> {
+      JsonObject agent = new JsonObject()
+          .put("name", e.name()).put("versions", new JsonArray(new ArrayList<>(e.versions())))
+          .put("default", e.defaultVersion());
+      if (e.connection() != null) {
+        agent.put(CONNECTION, e.connection().copy());
+      }
+      agents.add(agent);
+    });
     this.wire = agents;
   }
 
@@ -51,14 +67,15 @@ public final class AgentInventory {
     return new AgentInventory(Collections.unmodifiableMap(byName));
   }
 
-  /** Reads the JSON form ({@code [{name, versions, default}]}). */
+  /** Reads the JSON form ({@code [{name, versions, default, x-vendor.arcpgateway.connection?}]}). */
   public static AgentInventory fromJson(JsonArray agents) {
     List<Entry> entries = new ArrayList<>();
     for (Object item : agents) {
       JsonObject agent = (JsonObject) item;
       List<String> versions = new ArrayList<>();
       agent.getJsonArray("versions").forEach(v -> versions.add((String) v));
-      entries.add(new Entry(agent.getString("name"), versions, agent.getString("default")));
+      entries.add(new Entry(agent.getString("name"), versions, agent.getString("default"),
+          agent.getJsonObject(CONNECTION)));
     }
     return of(entries);
   }

@@ -11,8 +11,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -99,6 +101,15 @@ public final class AgentRegistryVerticle extends VerticleBase {
     return provider;
   }
 
+  /** How {@code name} is connected: by the gateway's Java agents or bridged processes, and by how many providers. */
+  private JsonObject connection(String name, Map<String, Map<String, Boolean>> versions) {
+    Set<String> providers = new HashSet<>();
+    versions.values().forEach(byProvider -> providers.addAll(byProvider.keySet()));
+    boolean inProcess = IN_PROCESS.equals(claims.getOrDefault(name, Map.of()).values().stream().findFirst()
+        .orElse(IN_PROCESS)); // one owner per name
+    return new JsonObject().put("kind", inProcess ? "java" : "bridged").put("providers", providers.size());
+  }
+
   private void changed() {
     List<AgentInventory.Entry> entries = new ArrayList<>();
     offers.forEach((name, versions) -> {
@@ -110,7 +121,8 @@ public final class AgentRegistryVerticle extends VerticleBase {
           flagged = version; // the highest version some provider calls default
         }
       }
-      entries.add(new AgentInventory.Entry(name, sorted, flagged != null ? flagged : sorted.get(sorted.size() - 1)));
+      entries.add(new AgentInventory.Entry(name, sorted, flagged != null ? flagged : sorted.get(sorted.size() - 1),
+          connection(name, versions)));
     });
     inventory = AgentInventory.of(entries);
     vertx.eventBus().publish(Addresses.AGENT_INVENTORY, new JsonObject().put("agents", inventory.toJson()),

@@ -192,7 +192,8 @@ final class JobTable {
     if (!job.live()) {
       return;
     }
-    payload.put("completed_at", Timestamps.now()); // the Python client requires it on both terminal frames
+    Instant endedAt = Instant.now(); // one instant: the frame's completed_at is the stored job's updated_at
+    payload.put("completed_at", Timestamps.format(endedAt)); // the Python client requires it on both terminal frames
     String json = JsonText.payload(payload);
     if (json == null) {
       finish(job, JobStatus.ERROR, MessageType.JOB_ERROR, Frames.errorPayload(JobStatus.ERROR.wire(),
@@ -203,7 +204,7 @@ final class JobTable {
     job.status = status;
     metrics.jobEnded(job.agent.toString(), status.wire(), System.nanoTime() - job.createdNanos); // before the frame
     // stored before it is announced: a client that saw the terminal frame and lists its jobs sees it ended
-    emit(job, type, payload, json, saveSnapshot(job));
+    emit(job, type, payload, json, saveSnapshot(job, endedAt));
     // the agent side learns the job ended, unless it said it left: a still-running agent must stop, its host
     // frees the slot
     job.endOrder = agentReason != null ? new JsonObject().put("op", "cancel").put("reason", agentReason)
@@ -258,10 +259,13 @@ final class JobTable {
    * job run one after the other. The future fails when the store refused or another writer moved the job first.
    */
   Future<Void> saveSnapshot(Job job) {
+    return saveSnapshot(job, Instant.now());
+  }
+
+  private Future<Void> saveSnapshot(Job job, Instant at) {
     JobStatus from = job.snapshot.status();
     JobStatus to = job.status;
-    job.snapshot = job.snapshot.withStatus(to, Instant.now());
-    Instant at = job.snapshot.updatedAt();
+    job.snapshot = job.snapshot.withStatus(to, at);
     Future<Void> written = job.statusWritten.transform(previous -> store.jobs().transition(job.id, from, to, at))
         .compose(moved -> moved ? Future.<Void>succeededFuture() : Future.failedFuture(new IllegalStateException(
             "job " + job.id + " was no longer " + from.wire() + " in the store")));

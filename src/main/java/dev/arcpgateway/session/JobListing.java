@@ -80,7 +80,11 @@ final class JobListing {
           .put("created_at", created)
           .put("submitted_at", created)
           .put("trace_id", job.traceId())
-          .put("last_event_seq", lastSeq.applyAsLong(job.jobId()));
+          .put("last_event_seq", lastSeq.applyAsLong(job.jobId()))
+          // beyond §6.6, for dashboards: who submitted it (an observer sees several principals) and when it last
+          // changed (for an ended job, when it ended)
+          .put("principal", job.principal())
+          .put("updated_at", Timestamps.format(job.updatedAt()));
       if (job.leaseConstraints() != null) {
         entry.put("lease_constraints", job.leaseConstraints());
       }

@@ -8,8 +8,8 @@ import java.util.Set;
 /**
  * The Host / Origin allowlist of the WebSocket upgrade (defends against DNS rebinding and cross-site pages).
  * By default only loopback names are allowed as Host (plus the bind address when it is a concrete host) and
- * only loopback pages as Origin; requests without an Origin (non-browser clients) are allowed. {@code *}
- * allows anything.
+ * only loopback pages and the gateway's own pages as Origin; requests without an Origin (non-browser clients) are
+ * allowed. {@code *} allows anything.
  */
 public final class HostPolicy {
 
@@ -45,8 +45,12 @@ public final class HostPolicy {
     return hosts.contains(stripPort(hostHeader.toLowerCase(Locale.ROOT)));
   }
 
-  /** True when there is no {@code Origin} header or it is allowed. */
-  public boolean originAllowed(String origin) {
+  /**
+   * True when there is no {@code Origin} header, or it is allowed: listed, loopback by default, or the gateway's
+   * own origin — a page it served itself (the dashboard at {@code /ui/}) whose origin names the same host and port
+   * as the upgrade's {@code Host}, which {@link #hostAllowed} checks against DNS rebinding.
+   */
+  public boolean originAllowed(String origin, String hostHeader) {
     if (origin == null || origins.contains("*")) {
       return true;
     }
@@ -54,16 +58,30 @@ public final class HostPolicy {
     if (origins.contains(normalized)) {
       return true;
     }
-    if (!origins.isEmpty()) {
-      return false;
-    }
+    URI uri;
     try {
-      URI uri = new URI(normalized);
-      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          && uri.getHost() != null && LOOPBACK.contains(uri.getHost());
+      uri = new URI(normalized);
     } catch (java.net.URISyntaxException e) {
       return false;
     }
+    boolean web = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    if (web && hostHeader != null && authority(uri).equals(withPort(hostHeader.toLowerCase(Locale.ROOT),
+        uri.getScheme()))) {
+      return true;
+    }
+    return origins.isEmpty() && web && LOOPBACK.contains(uri.getHost());
+  }
+
+  /** {@code host:port} of a web origin, the port made explicit. */
+  private static String authority(URI uri) {
+    int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+    return uri.getHost() + ":" + port;
+  }
+
+  /** A {@code Host} header with its port made explicit, for the scheme its page was served with. */
+  private static String withPort(String host, String scheme) {
+    String bare = stripPort(host);
+    return bare.length() < host.length() ? host : bare + ":" + ("https".equals(scheme) ? 443 : 80);
   }
 
   static String stripPort(String host) {

@@ -14,12 +14,23 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link AgentInventory#resolve} (§7.5) and the welcome inventory. */
+/** {@link AgentInventory#resolve} (§7.5) and the welcome inventory, with its vendor connection key (§15). */
 class AgentInventoryTest {
 
   private static final AgentInventory INVENTORY = AgentInventory.of(List.of(
       new AgentInventory.Entry("test-runner", List.of("1.0.0"), "1.0.0"),
       new AgentInventory.Entry("code-refactor", List.of("1.0.0", "2.0.0"), "2.0.0")));
+
+  @Test
+  void howAnAgentIsConnectedTravelsAsAVendorKeyAndReadsBack() {
+    JsonObject bridged = new JsonObject().put("kind", "bridged").put("providers", 2);
+    AgentInventory inventory = AgentInventory.of(List.of(
+        new AgentInventory.Entry("wordcount", List.of("1.0.0"), "1.0.0", bridged)));
+    JsonObject wire = inventory.toJson().getJsonObject(0);
+    assertEquals(bridged, wire.getJsonObject(AgentInventory.CONNECTION));
+    assertEquals(bridged, AgentInventory.fromJson(inventory.toJson()).entry("wordcount").connection());
+    assertFalse(INVENTORY.toJson().getJsonObject(0).containsKey(AgentInventory.CONNECTION), "said only when known");
+  }
 
   @Test
   void bareNameResolvesToTheDefault() {

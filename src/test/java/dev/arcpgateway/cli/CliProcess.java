@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * stdout kept as bytes and its stderr as text, both readable while it runs. By default {@code ARCP_URL} and
  * {@code ARCP_TOKEN} come from the environment given to {@link #start}, so no test puts a token on a command line.
  */
-final class CliProcess implements AutoCloseable {
+public final class CliProcess implements AutoCloseable {
 
   private static final long WAIT_SECONDS = 30;
   /**
@@ -42,7 +42,7 @@ final class CliProcess implements AutoCloseable {
   }
 
   /** Starts {@code Main args} with exactly {@code env} (plus PATH) as its environment. */
-  static CliProcess start(Map<String, String> env, String... args) {
+  public static CliProcess start(Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(DEFAULT_SIGINT);
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.arcpgateway.cli.Main"));
@@ -61,14 +61,14 @@ final class CliProcess implements AutoCloseable {
   }
 
   /** Runs {@code Main args} to its end. */
-  static CliProcess run(Map<String, String> env, String... args) {
+  public static CliProcess run(Map<String, String> env, String... args) {
     CliProcess cli = start(env, args);
     cli.exitCode();
     return cli;
   }
 
   /** Waits for the process to end and returns its exit code. */
-  int exitCode() {
+  public int exitCode() {
     try {
       assertTrue(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), () -> "the CLI did not end; stderr:\n" + stderr());
       stdout.finished();
@@ -84,7 +84,7 @@ final class CliProcess implements AutoCloseable {
     return stdout.bytes();
   }
 
-  String stdout() {
+  public String stdout() {
     return new String(stdout.bytes(), StandardCharsets.UTF_8);
   }
 
@@ -140,7 +140,7 @@ final class CliProcess implements AutoCloseable {
     }
   }
 
-  String describe() {
+  public String describe() {
     return "exit " + (process.isAlive() ? "(running)" : process.exitValue()) + "\n--- stdout:\n" + stdout()
         + "\n--- stderr:\n" + stderr();
   }

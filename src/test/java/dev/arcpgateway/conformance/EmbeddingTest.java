@@ -40,7 +40,8 @@ class EmbeddingTest {
     WireClient client = WireClient.connect(vertx, port);
     JsonObject welcome = client.hello("s3cret");
     assertEquals(new JsonArray().add(new JsonObject().put("name", "greeter")
-            .put("versions", new JsonArray().add("1.0.0")).put("default", "1.0.0")),
+            .put("versions", new JsonArray().add("1.0.0")).put("default", "1.0.0")
+            .put("x-vendor.arcpgateway.connection", new JsonObject().put("kind", "java").put("providers", 1))),
         welcome.getJsonObject("payload").getJsonObject("capabilities").getJsonArray("agents"));
 
     String id = client.submit("greeter", new JsonObject().put("name", "ada"));

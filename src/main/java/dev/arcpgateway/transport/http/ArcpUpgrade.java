@@ -40,7 +40,8 @@ final class ArcpUpgrade implements Handler<RoutingContext> {
     MultiMap headers = request.headers();
     if (headers.getAll("Host").size() > 1 || headers.getAll("Origin").size() > 1) {
       request.response().setStatusCode(400).end();
-    } else if (!hostPolicy.hostAllowed(headers.get("Host")) || !hostPolicy.originAllowed(headers.get("Origin"))) {
+    } else if (!hostPolicy.hostAllowed(headers.get("Host"))
+        || !hostPolicy.originAllowed(headers.get("Origin"), headers.get("Host"))) {
       request.response().setStatusCode(403).end();
     } else {
       // a failed upgrade (the client went away mid-handshake) has no one left to answer
