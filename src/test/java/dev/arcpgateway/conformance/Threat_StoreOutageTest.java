@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.store.pg.PgStore;
 import dev.arcpgateway.testing.GateAgent;
+import dev.arcpgateway.testing.Http;
 import dev.arcpgateway.testing.LogCapture;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.WireClient;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL goes away while the gateway serves (issue 10): nothing is acknowledged that was not stored — a submit
  * gets INTERNAL_ERROR, retryable, "store unavailable", at once rather than hanging, and a running job whose next
  * event cannot be stored ends with that error, so its client is told — the loss and the return are
- * each logged once, and the gateway serves again by itself when the database is back. This test owns its server.
+ * each logged once, {@code /ready} answers 503 naming the store meanwhile, and the gateway serves (and is ready)
+ * again by itself when the database is back. This test owns its server.
  */
 class Threat_StoreOutageTest {
 
@@ -88,12 +90,17 @@ class Threat_StoreOutageTest {
         assertEquals(true, refused.getBoolean("retryable"), refused.encode());
         assertTrue(refused.getString("message").contains("store unavailable"), refused.encode());
       }
+      Http.Response notReady = new Http(vertx).get(gateway.port(), "/ready");
+      assertEquals(503, notReady.status(), "not ready while PostgreSQL is gone: " + notReady.body());
+      assertTrue(notReady.body().contains("store"), notReady.body());
       List<String> warnings = log.lines(Level.WARNING);
       assertEquals(1, warnings.size(), "the loss is logged once: " + log.records());
       assertTrue(warnings.get(0).contains("unreachable"), warnings.get(0));
 
       pg = startPg();
       assertEquals("job.result", type(runEcho(client)), "served again without a restart of the gateway");
+      Http.Response ready = new Http(vertx).get(gateway.port(), "/ready");
+      assertEquals(200, ready.status(), "ready again once PostgreSQL is back: " + ready.body());
       assertEquals(1, log.lines(Level.INFO).stream().filter(line -> line.contains("reachable again")).count(),
           "the return is logged once: " + log.records());
       assertEquals(1, log.lines(Level.WARNING).size(), log.records().toString());
