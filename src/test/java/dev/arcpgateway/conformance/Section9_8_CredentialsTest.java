@@ -192,7 +192,9 @@ class Section9_8_CredentialsTest {
   void notAdvertisedNorIssuedWithoutADurableLedger() throws Exception {
     Vertx own = Vertx.vertx();
     LocalCredentialProvisioner provisioner = new LocalCredentialProvisioner(ENDPOINT, null);
-    try (TestGateway volatileLedger = TestGateway.start(own, options -> { }, List.of(),
+    // the memory store, whose ledger is volatile, whatever store the run gives other tests
+    try (TestGateway volatileLedger = TestGateway.start(own,
+        options -> options.setStore(new JsonObject().put("type", "memory")), List.of(),
         builder -> builder.credentialProvisioner(provisioner))) {
       WireClient client = volatileLedger.session(TestGateway.ALICE);
       assertFalse(features(client).contains("provisioned_credentials"), client.welcome().encode());
