@@ -221,13 +221,17 @@ final class JobTable {
     releaseLease(job.id);
     lifecycle.publish(moment, job, code);
     JobTracing.end(job.span, status.wire(), code, payload.getString("message"));
-    if (job.delegatedBy != null) {
-      JsonObject outcome = new JsonObject().put("op", "child_ended")
-          .put("delegate_id", job.delegatedBy.getString("delegate_id")).put("child_job_id", job.id)
-          .put("type", type.wire()).put("payload", payload);
-      vertx.eventBus().send(Addresses.job(job.delegatedBy.getString("job_id")), outcome, Bus.OPTIONS);
-    }
-    running.removed(); // last: a drain waiting for the last job closes sessions after this job's frame was sent
+    // once the terminal frame went out (a durable store answers later): the parent's frames that follow from the
+    // child's end, and a drain's session.closed, then reach clients after it
+    job.delivered.onComplete(sent -> {
+      if (job.delegatedBy != null) {
+        JsonObject outcome = new JsonObject().put("op", "child_ended")
+            .put("delegate_id", job.delegatedBy.getString("delegate_id")).put("child_job_id", job.id)
+            .put("type", type.wire()).put("payload", payload);
+        vertx.eventBus().send(Addresses.job(job.delegatedBy.getString("job_id")), outcome, Bus.OPTIONS);
+      }
+      running.removed();
+    });
   }
 
   /** Undoes {@link #add} and the job's address and timer for a job whose creation failed: it never existed. */
