@@ -7,6 +7,7 @@ import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -74,11 +75,15 @@ class ServeTraceExportTest {
         client.untilTerminal(jobId);
       }
       // a plain HTTP request with its own trace: Vert.x's HTTP-server span continues it
-      int status = vertx.createHttpClient().request(HttpMethod.GET, Integer.parseInt(port.group(1)), "127.0.0.1",
-              "/arcp")
-          .compose(request -> request.putHeader("traceparent", "00-" + HTTP_TRACE + "-00f067aa0ba902b7-01").send())
-          .await(10, TimeUnit.SECONDS).statusCode();
-      assertEquals(426, status);
+      HttpClient http = vertx.createHttpClient(); // held until closed: a collected client closes its pool
+      try {
+        int status = http.request(HttpMethod.GET, Integer.parseInt(port.group(1)), "127.0.0.1", "/arcp")
+            .compose(request -> request.putHeader("traceparent", "00-" + HTTP_TRACE + "-00f067aa0ba902b7-01").send())
+            .await(10, TimeUnit.SECONDS).statusCode();
+        assertEquals(426, status);
+      } finally {
+        http.close();
+      }
       byte[] traceBytes = HexFormat.of().parseHex(TRACE);
       byte[] httpTraceBytes = HexFormat.of().parseHex(HTTP_TRACE);
       boolean jobSpan = false;
