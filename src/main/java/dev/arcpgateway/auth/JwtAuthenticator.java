@@ -32,6 +32,8 @@ import java.util.Set;
 public final class JwtAuthenticator implements Authenticator {
 
   private static final System.Logger LOG = System.getLogger(JwtAuthenticator.class.getName());
+  /** How long fetching the JWKS at startup may take. */
+  private static final long JWKS_TIMEOUT_MS = 10_000;
 
   private final JWTAuth jwt;
   private final Set<String> algorithms;
@@ -140,7 +142,8 @@ public final class JwtAuthenticator implements Authenticator {
     int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
     return client.request(new io.vertx.core.http.RequestOptions().setMethod(HttpMethod.GET).setHost(uri.getHost())
             .setPort(port).setSsl(ssl).setURI(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/"
-                : uri.getRawPath()))
+                : uri.getRawPath())
+            .setTimeout(JWKS_TIMEOUT_MS)) // a response that never comes fails the start instead of hanging it
         .compose(request -> request.send())
         .compose(response -> response.statusCode() == 200 ? response.body()
             : Future.failedFuture("JWKS " + url + " answered " + response.statusCode()))
