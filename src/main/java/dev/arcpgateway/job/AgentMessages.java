@@ -91,7 +91,8 @@ final class AgentMessages {
 
   /** The agent's result or failure, taken once the cost charges it sent before it have been answered. */
   private void agentEnded(Job job, String op, JsonObject body) {
-    job.agentLeft = Boolean.TRUE.equals(body.getValue("leaving"));
+    // only an in-process agent may say so: the bridge hosts a process's job and needs the ended order
+    job.agentLeft = job.taken.reporting() && Boolean.TRUE.equals(body.getValue("leaving"));
     job.chargesSettled().onComplete(charged -> {
       if (!job.live()) {
         return;

@@ -19,6 +19,11 @@ final class TakenEvents {
     reporting = true;
   }
 
+  /** Whether the agent is in-process (it keeps a window), as its dispatch reply said. */
+  boolean reporting() {
+    return reporting;
+  }
+
   /** Counts {@code emitted} bytes of frames sent on to clients. */
   void emitted(int emitted) {
     bytes += emitted;

@@ -190,6 +190,25 @@ class BridgeHostileAgentsTest {
     assertFalse(frames.toString().contains("hijacked"), "nothing of the hostile connection reached the client");
   }
 
+  /**
+   * Only an in-process agent may say that it needs no {@code ended} order: a process that claims it ("leaving")
+   * is still hosted by the bridge, which frees the process's slot on that order. Its one slot takes the next job.
+   */
+  @Test
+  void aProcessThatSaysItLeavesStillFreesItsSlotForTheNextJob() {
+    BridgeSocket agent = victim("leaving-agent"); // one job at a time
+    WireClient client = gateway.session(TestGateway.ALICE);
+    String first = submit(client, "leaving-agent", new JsonObject(), null);
+    JsonObject dispatch = agent.nextInbox();
+    assertEquals(first, dispatch.getString("job_id"));
+    agent.sendTo("arcp.job." + first, new JsonObject().put("op", "result").put("job_token",
+        dispatch.getString("job_token")).put("result", "done").put("leaving", true));
+    assertEquals("done", success(untilTerminal(client, first)).getString("result"));
+
+    String second = submit(client, "leaving-agent", new JsonObject(), null);
+    assertEquals(second, agent.nextInbox().getString("job_id"), "the slot was freed");
+  }
+
   @Test
   void forbiddenAddressesAndOperationsAreRefused() {
     BridgeSocket victim = victim("victim-addresses");

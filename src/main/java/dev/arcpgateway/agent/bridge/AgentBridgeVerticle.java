@@ -206,10 +206,8 @@ public final class AgentBridgeVerticle extends VerticleBase {
         }
         String refusal = refusal(connection, address, frame.getValue("body"));
         if (refusal == null) {
-          // the agent's headers are dropped; the body (parsed fresh for this frame) goes by reference, without
-          // "leaving": the bridge, not the process, hosts the job and needs the runner's ended order
+          // the agent's headers are dropped; the body (parsed fresh for this frame) goes by reference
           frame.put("headers", SHARED_BODY);
-          ((JsonObject) frame.getValue("body")).remove("leaving");
           yield true;
         }
         answerRefused(socket, frame, refusal);
