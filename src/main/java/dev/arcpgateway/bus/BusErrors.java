@@ -19,6 +19,9 @@ public final class BusErrors {
   /** The failure code put on every ARCP refusal (bridged agents use it too). */
   public static final int ARCP_FAILURE = 4000;
 
+  /** How Vert.x begins the failure of a request whose consumer unregistered before taking it. */
+  private static final String DISCARDED = "Discarded the request";
+
   private BusErrors() {
   }
 
@@ -88,8 +91,14 @@ public final class BusErrors {
     return report(failure, "a request");
   }
 
-  /** True when the request failed because nobody consumes the address. */
+  /**
+   * True when the request failed because nobody consumes the address: nobody did when it was sent, or the
+   * consumer went away while the request waited in its queue. Vert.x answers that second case at once with a
+   * TIMEOUT saying the request was discarded; a real timeout says "Timed out".
+   */
   public static boolean noHandlers(Throwable failure) {
-    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+    return failure instanceof ReplyException reply && (reply.failureType() == ReplyFailure.NO_HANDLERS
+        || reply.failureType() == ReplyFailure.TIMEOUT && reply.getMessage() != null
+            && reply.getMessage().startsWith(DISCARDED));
   }
 }
