@@ -224,7 +224,8 @@ public final class Gateway {
           return null;
         })
         .compose(v -> openLedger())
-        .compose(v -> new RestartSweep(store, Clock.systemUTC()).run())
+        .compose(v -> new RestartSweep(store, Clock.systemUTC(),
+            Duration.ofSeconds(options.resumeWindowSec())).run())
         .<Void>map(v -> {
           features.addAll(features()); // after the ledger is open: it decides provisioned_credentials
           return null;

@@ -9,14 +9,17 @@ import dev.arcpgateway.store.JobPage;
 import dev.arcpgateway.store.JobQuery;
 import dev.arcpgateway.store.JobSnapshot;
 import dev.arcpgateway.store.JobStore;
+import dev.arcpgateway.store.SessionJournal;
 import dev.arcpgateway.store.SessionSnapshot;
 import dev.arcpgateway.store.SessionStore;
 import dev.arcpgateway.store.TokenUses;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -32,6 +35,7 @@ public final class TimedStore implements GatewayStore {
   private final JobStore jobs;
   private final EventLog events;
   private final SessionStore sessions;
+  private final SessionJournal journal;
   private final IdempotencyStore idempotency;
 
   public TimedStore(GatewayStore store, GatewayMetrics metrics) {
@@ -39,6 +43,7 @@ public final class TimedStore implements GatewayStore {
     this.jobs = new TimedJobs(store.jobs(), metrics);
     this.events = new TimedEvents(store.events(), metrics);
     this.sessions = new TimedSessions(store.sessions(), metrics);
+    this.journal = new TimedJournal(store.journal(), metrics);
     this.idempotency = new TimedIdempotency(store.idempotency(), metrics);
   }
 
@@ -60,6 +65,16 @@ public final class TimedStore implements GatewayStore {
   @Override
   public SessionStore sessions() {
     return sessions;
+  }
+
+  @Override
+  public SessionJournal journal() {
+    return journal;
+  }
+
+  @Override
+  public boolean survivesRestart() {
+    return store.survivesRestart();
   }
 
   @Override
@@ -222,8 +237,44 @@ public final class TimedStore implements GatewayStore {
     }
 
     @Override
-    public Future<Integer> forgetAll() {
-      return sessions.forgetAll(); // once, at startup
+    public Future<Integer> afterRestart(Instant now, Duration window) {
+      return sessions.afterRestart(now, window); // once, at startup
+    }
+  }
+
+  /** Times the appends, which are on the path of every frame; a resume's reads are rare. */
+  private static final class TimedJournal implements SessionJournal {
+    private final SessionJournal journal;
+    private final Timer append;
+
+    TimedJournal(SessionJournal journal, GatewayMetrics metrics) {
+      this.journal = journal;
+      this.append = metrics.storeCall("journal.append");
+    }
+
+    @Override
+    public Future<Void> append(String sessionId, List<SessionFrame> frames) {
+      return timed(append, () -> journal.append(sessionId, frames));
+    }
+
+    @Override
+    public Future<List<Kept>> read(String sessionId, long afterSeq, int limit) {
+      return journal.read(sessionId, afterSeq, limit);
+    }
+
+    @Override
+    public Future<Long> lastSeq(String sessionId) {
+      return journal.lastSeq(sessionId);
+    }
+
+    @Override
+    public Future<Void> dropThrough(String sessionId, long throughSeq) {
+      return journal.dropThrough(sessionId, throughSeq);
+    }
+
+    @Override
+    public Future<Map<String, Long>> openJobs(String sessionId) {
+      return journal.openJobs(sessionId);
     }
   }
 

@@ -42,6 +42,14 @@ final class ResumeBuffer {
     this.ledger = ledger;
   }
 
+  /**
+   * Starts a buffer brought back after a restart: the client saw every frame up to {@code lastSeenSeq}, and the
+   * frames after it are appended next.
+   */
+  void startAfter(long lastSeenSeq) {
+    lastSeq = droppedThrough = ackedThrough = lastSeenSeq;
+  }
+
   void append(long seq, String frame) {
     long size = Utf8.length(frame);
     entries.addLast(new Entry(seq, frame, size));
@@ -105,6 +113,11 @@ final class ResumeBuffer {
 
   long lastSeq() {
     return lastSeq;
+  }
+
+  /** Every seq up to this was dropped, acknowledged or evicted. */
+  long droppedThrough() {
+    return droppedThrough;
   }
 
   long ackedThrough() {

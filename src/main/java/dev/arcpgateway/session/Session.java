@@ -15,9 +15,11 @@ import dev.arcpgateway.protocol.JsonText;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.protocol.Timestamps;
+import dev.arcpgateway.store.SessionJournal;
 import dev.arcpgateway.store.SessionSnapshot;
 import dev.arcpgateway.telemetry.JobTracing;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -26,6 +28,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -51,12 +54,14 @@ final class Session {
   static final int CLOSE_TAKEN_OVER = 4001;
   /** Close code when the gateway shuts down (RFC 6455 §7.4.1: going away). */
   static final int CLOSE_GOING_AWAY = 1001;
+  /** How many frames the buffer drops before the journal drops them too: one statement per batch. */
+  private static final int JOURNAL_DROP_BATCH = 1024;
 
   private final SessionEnvironment env;
   private final EventBus bus;
   final String id;
   final Principal principal;
-  private final Instant createdAt = Instant.now();
+  private final Instant createdAt;
   private final BufferBudget.Account budget;
   private final ResumeBuffer buffer;
   private final ParkedReplies parked;
@@ -64,6 +69,7 @@ final class Session {
   private final SubmitQueue submits = new SubmitQueue();
   private final JobViews jobs = new JobViews();
   private final Subscriptions subscriptions;
+  private final WriteAhead ahead;
   private Set<String> features;
   private long nextSeq = 1;
   private String tokenHash;
@@ -75,13 +81,18 @@ final class Session {
   private final FlowControl flow;
   /** False once closed (§6.7): a closed session stays resumable but no longer counts against the cap. */
   private boolean holdsSlot = true;
+  /** The journal's frames up to this seq were dropped with the buffer's. */
+  private long journalDroppedThrough;
+  /** The last write of this session's record: each waits for the one before, so the newest always lands last. */
+  private Future<Void> snapshotSaved = Future.succeededFuture();
 
-  private Session(SessionEnvironment env, String id, Principal principal, Set<String> features) {
+  private Session(SessionEnvironment env, String id, Principal principal, Set<String> features, Instant createdAt) {
     this.env = env;
     this.bus = env.vertx().eventBus();
     this.id = id;
     this.principal = principal;
     this.features = features;
+    this.createdAt = createdAt;
     this.budget = env.budget().open(env.context(), this::forgetForBudget, this::trimForBudget);
     this.buffer = new ResumeBuffer(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes(),
         budget::change);
@@ -90,21 +101,88 @@ final class Session {
     this.outbox = new Outbox(bus, env.context(), parked, this::afterFlush);
     this.flow = new FlowControl(env.options(), bus, id, outbox, buffer, jobs::submittedLive, this::tooSlow);
     this.subscriptions = new Subscriptions(env, this);
+    this.ahead = new WriteAhead(env.vertx(), env.context(),
+        env.store().survivesRestart() ? env.store().journal() : null, id);
   }
 
   /** Opens session {@code id}, which holds a slot of its principal, on {@code connectionId} and welcomes its client. */
   static Future<Session> open(SessionEnvironment env, String id, Principal principal, Set<String> requestedFeatures,
                               String connectionId) {
     Session session = new Session(env, id, principal,
-        Feature.intersect(env.runtimeFeatures(), requestedFeatures));
+        Feature.intersect(env.runtimeFeatures(), requestedFeatures), Instant.now());
     session.consumer = env.vertx().eventBus().consumer(Addresses.session(session.id), session::handle);
     return session.consumer.completion()
         .onFailure(failure -> session.budget.close()) // it never came to be
         .compose(v -> {
           env.sessions().put(session.id, session);
-          return session.attach(connectionId, 0, false);
+          return session.attach(connectionId, 0, false).onFailure(failure -> session.destroy());
         })
         .map(session);
+  }
+
+  /**
+   * Brings back a session of a previous run of the gateway from the store, for a client that resumes it after a
+   * restart (§6.3): its record, the journaled frames after {@code last_event_seq}, then what its jobs logged that
+   * it had not yet journaled (their ends, written by the restart sweep). Refused exactly like a resume of a
+   * session this process knows.
+   */
+  static Future<JsonObject> restore(SessionEnvironment env, SessionSnapshot stored, JsonObject request) {
+    String token = request.getString("resume_token");
+    String claimed = request.getString("principal");
+    if (stored == null || stored.delegated() || token == null
+        || !Secrets.equal(stored.resumeTokenHash(), Secrets.hash(token))
+        || claimed != null && !claimed.equals(stored.principal())
+        || stored.expiresAt() != null && !stored.expiresAt().isAfter(Instant.now())) {
+      return Future.failedFuture(notResumable());
+    }
+    long lastSeen = request.getLong("last_event_seq", 0L);
+    Session session = new Session(env, stored.sessionId(), new Principal(stored.principal(), stored.scopes()),
+        new LinkedHashSet<>(stored.features()), stored.createdAt());
+    session.tokenHash = stored.resumeTokenHash();
+    return JournaledFrames.after(env.store().journal(), session.id, lastSeen, env.options().resumeBufferMaxEvents())
+        .compose(kept -> SessionSlots.take(env, session.principal.name(), session.id).map(kept))
+        .onFailure(failure -> session.budget.close())
+        .compose(kept -> {
+          session.nextSeq = kept.lastSeq() + 1;
+          session.buffer.startAfter(lastSeen);
+          kept.frames().forEach(frame -> session.buffer.append(frame.seq(), frame.text()));
+          if (!session.buffer.covers(lastSeen)) {
+            return session.discard(expired("the events after last_event_seq " + lastSeen + " are more than the"
+                + " resume buffer holds"));
+          }
+          session.consumer = env.vertx().eventBus().consumer(Addresses.session(session.id), session::handle);
+          return session.consumer.completion()
+              .recover(failure -> session.discard(failure))
+              .compose(v -> {
+                // this process owns the session from now on: a failure below leaves it parked and resumable here
+                env.sessions().put(session.id, session);
+                return session.catchUp().compose(caught -> session.takeOver(request)).onFailure(failure -> {
+                  if (!session.outbox.attached()) {
+                    session.park();
+                  }
+                });
+              });
+        });
+  }
+
+  /** Gives up a session that was being brought back before it took its address: its slot and its buffer. */
+  private <T> Future<T> discard(Throwable failure) {
+    freeSlot();
+    budget.close();
+    return Future.failedFuture(failure);
+  }
+
+  /** Journals what the session's unfinished jobs logged after the last frame it journaled of each. */
+  private Future<Void> catchUp() {
+    return env.store().journal().openJobs(id).compose(open -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (var job : open.entrySet()) {
+        jobs.getOrCreate(job.getKey()).submitted = true;
+        chain = chain.compose(v -> env.store().events().replay(job.getKey(), job.getValue(), Long.MAX_VALUE,
+            logged -> deliverJobFrame(logged.event())).mapEmpty());
+      }
+      return chain;
+    });
   }
 
   boolean has(String feature) {
@@ -122,17 +200,32 @@ final class Session {
       env.vertx().cancelTimer(expiryTimer);
       expiryTimer = -1;
     }
-    outbox.attach(connectionId);
-    budget.attached();
-    lastInboundNanos = lastActivityNanos = lastPingNanos = System.nanoTime();
     String token = Secrets.token("rt_");
     tokenHash = Secrets.hash(token);
-    writeLive(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()));
-    int replayed = replay(lastSeenSeq);
-    if (resuming) {
-      env.metrics().replayed(replayed);
-    }
-    return env.store().sessions().put(new SessionSnapshot(id, principal.name(), tokenHash, createdAt, null));
+    // stored before the client learns it: a token a client holds is one a restarted gateway knows
+    return saveSnapshot(null).compose(v -> {
+      Promise<Void> attached = Promise.promise();
+      ahead.after(() -> { // what was journaled before comes first, through the buffer
+        outbox.attach(connectionId);
+        budget.attached();
+        lastInboundNanos = lastActivityNanos = lastPingNanos = System.nanoTime();
+        sendLive(Welcome.frame(env.options(), id, token, features, env.inventory().current().toJson()));
+        int replayed = replay(lastSeenSeq);
+        if (resuming) {
+          env.metrics().replayed(replayed);
+        }
+        attached.complete();
+      });
+      return attached.future();
+    });
+  }
+
+  /** Writes this session's record, resumable until {@code expiresAt} (null while attached), after the last one. */
+  private Future<Void> saveSnapshot(Instant expiresAt) {
+    SessionSnapshot snapshot = new SessionSnapshot(id, principal.name(), tokenHash, createdAt, expiresAt,
+        principal.scopes(), List.copyOf(features), principal.delegationToken() != null);
+    snapshotSaved = snapshotSaved.transform(previous -> env.store().sessions().put(snapshot));
+    return env.onLoop(snapshotSaved);
   }
 
   /**
@@ -209,7 +302,9 @@ final class Session {
       requested.forEach(f -> wanted.add(String.valueOf(f)));
       features = Feature.intersect(env.runtimeFeatures(), wanted);
     }
-    return attach(request.getString("connection_id"), lastSeen, true).map(v -> new JsonObject().put("session_id", id));
+    return attach(request.getString("connection_id"), lastSeen, true)
+        .onFailure(failure -> park()) // the store refused the new token: resumable as before, until the window passes
+        .map(v -> new JsonObject().put("session_id", id));
   }
 
   /**
@@ -222,7 +317,7 @@ final class Session {
         + " is not current");
   }
 
-  private static ArcpException expired(String message) {
+  static ArcpException expired(String message) {
     return new ArcpException(ErrorCode.RESUME_WINDOW_EXPIRED, message);
   }
 
@@ -232,8 +327,9 @@ final class Session {
     flow.parked();
     budget.parked();
     if (expiryTimer < 0) {
-      expiryTimer = env.vertx().setTimer(TimeUnit.SECONDS.toMillis(env.options().resumeWindowSec()),
-          t -> destroy());
+      long windowMs = TimeUnit.SECONDS.toMillis(env.options().resumeWindowSec());
+      expiryTimer = env.vertx().setTimer(windowMs, t -> destroy());
+      saveSnapshot(Instant.now().plusMillis(windowMs)); // a failure was logged by the store; the window still holds
     }
   }
 
@@ -247,12 +343,14 @@ final class Session {
    * its socket closed with 1001 (going away). The session stays parked, resumable until the process ends.
    */
   void goingAway() {
-    if (outbox.attached()) {
-      writeLive(Frames.frame(MessageType.SESSION_CLOSED, id, new JsonObject()
-          .put("reason", "the gateway is shutting down")));
-      outbox.close(CLOSE_GOING_AWAY, "going away");
-      park();
-    }
+    ahead.after(() -> { // after its jobs' last frames
+      if (outbox.attached()) {
+        sendLive(Frames.frame(MessageType.SESSION_CLOSED, id, new JsonObject()
+            .put("reason", "the gateway is shutting down")));
+        outbox.close(CLOSE_GOING_AWAY, "going away");
+        park();
+      }
+    });
   }
 
   /** The refusal while the gateway drains: retryable, as another node (or this one, restarted) will take it. */
@@ -267,6 +365,7 @@ final class Session {
       env.vertx().cancelTimer(expiryTimer);
     }
     expiryTimer = -1;
+    ahead.close();
     env.sessions().remove(id);
     // requests already on their way (a resume, a transport's "detached") still get an answer, then the address goes
     consumer.handler(Session::answerGone);
@@ -341,7 +440,7 @@ final class Session {
     if (has(Feature.HEARTBEAT)) {
       if (now - lastInboundNanos > 2 * interval) {
         outbox.parkReplies(); // the client is presumed gone: its answers wait for its resume, not for this socket
-        writeLive(Frames.sessionError(id, new ArcpException(ErrorCode.HEARTBEAT_LOST,
+        sendLive(Frames.sessionError(id, new ArcpException(ErrorCode.HEARTBEAT_LOST,
             "no message from the client for two heartbeat intervals"), null));
         outbox.close(CLOSE_HEARTBEAT_LOST, ErrorCode.HEARTBEAT_LOST.name());
         park();
@@ -357,7 +456,7 @@ final class Session {
     if (idleLimit > 0 && !jobs.anyLive() && submits.size() == 0 && now - lastActivityNanos > idleLimit) {
       LOG.log(System.Logger.Level.INFO, "evicting session {0} of {1}: no throughput for {2} s", id,
           principal.name(), env.options().idleSessionEvictSec());
-      writeLive(Frames.sessionError(id, new ArcpException(ErrorCode.INVALID_REQUEST,
+      sendLive(Frames.sessionError(id, new ArcpException(ErrorCode.INVALID_REQUEST,
           "session closed after " + env.options().idleSessionEvictSec() + " s without jobs or requests"), null));
       outbox.close(1000, "idle session evicted");
       destroy();
@@ -482,6 +581,7 @@ final class Session {
       throw ArcpException.invalid("last_processed_seq must be a non-negative integer");
     }
     buffer.ack(seq);
+    dropJournaled();
     flow.acknowledged();
   }
 
@@ -497,11 +597,11 @@ final class Session {
     // §14: a closed session frees its principal's slot at once; the answer waits until the store has it back,
     // so that a hello sent after the answer finds the slot free (a database store answers later than memory)
     Future<Void> freed = freeSlot();
-    Runnable answerClose = () -> {
-      writeLive(Frames.frame(answer, id, payload));
+    Runnable answerClose = () -> ahead.after(() -> {
+      sendLive(Frames.frame(answer, id, payload));
       outbox.close(1000, "session closed");
       park();
-    };
+    });
     if (freed.isComplete()) {
       answerClose.run();
     } else {
@@ -686,7 +786,8 @@ final class Session {
       }
     }
     lastActivityNanos = System.nanoTime();
-    long seq = writeSequenced(type, jobId, frame.getString("trace_id"), payload, payloadJson);
+    long seq = writeSequenced(type, jobId, frame.getLong("index", 0L), frame.getString("trace_id"), payload,
+        payloadJson);
     jobs.delivered(jobId, seq, type != MessageType.JOB_EVENT);
   }
 
@@ -711,34 +812,47 @@ final class Session {
    */
   void write(JsonObject frame) {
     String text = frame.encode();
-    if (outbox.attached()) {
-      outbox.writeReply(text);
-    } else {
-      parked.add(lastSeq(), text);
-    }
-    flow.checkBacklog();
+    ahead.after(() -> {
+      if (outbox.attached()) {
+        outbox.writeReply(text);
+      } else {
+        parked.add(buffer.lastSeq(), text);
+      }
+      flow.checkBacklog();
+    });
   }
 
-  /** Writes a frame that only means something on the current connection (welcome, heartbeats, its close). */
+  /** Writes a frame that only means something on the current connection (heartbeats), in its turn. */
   private void writeLive(JsonObject frame) {
+    String text = frame.encode();
+    ahead.after(() -> {
+      outbox.write(0, text);
+      flow.checkBacklog();
+    });
+  }
+
+  /** Writes a frame for the current connection at once (its welcome, its close). */
+  private void sendLive(JsonObject frame) {
     outbox.write(0, frame.encode());
     flow.checkBacklog();
   }
 
   /** Numbers, buffers and writes a {@code job.event}, {@code job.result} or {@code job.error} (§8.3). */
   long writeSequenced(MessageType type, String jobId, String traceId, JsonObject payload) {
-    return writeSequenced(type, jobId, traceId, payload, null);
+    return writeSequenced(type, jobId, 0, traceId, payload, null);
   }
 
-  /** As {@link #writeSequenced(MessageType, String, String, JsonObject)}, with the payload's text when known. */
-  private long writeSequenced(MessageType type, String jobId, String traceId, JsonObject payload,
+  /**
+   * As {@link #writeSequenced(MessageType, String, String, JsonObject)}, for the frame of index {@code jobIndex}
+   * in the job's log, with the payload's text when known.
+   */
+  private long writeSequenced(MessageType type, String jobId, long jobIndex, String traceId, JsonObject payload,
                               String payloadJson) {
     long seq = nextSeq;
     String text = payloadJson != null ? JsonText.jobFrame(type, id, jobId, traceId, seq, payloadJson)
         : Frames.jobFrame(type, id, jobId, traceId, seq, payload).encode();
     nextSeq++; // only once encoded: a frame that cannot be written leaves no gap
-    buffer.append(seq, text);
-    outbox.write(seq, text);
+    numbered(new SessionJournal.SessionFrame(seq, jobId, jobIndex, type != MessageType.JOB_EVENT, text));
     env.metrics().eventDelivered();
     // on an event, never a terminal frame: the signal must name a job the client still follows
     if (type == MessageType.JOB_EVENT && has(Feature.ACK) && flow.lagsBehind(seq)) {
@@ -760,10 +874,26 @@ final class Session {
             "acknowledged up to event_seq " + buffer.ackedThrough() + " of " + seq
                 + "; this session's jobs are paused until acknowledgements catch up"));
     String text = Frames.jobFrame(MessageType.JOB_EVENT, id, jobId, traceId, seq, status).encode();
-    buffer.append(seq, text);
-    outbox.write(seq, text);
+    numbered(new SessionJournal.SessionFrame(seq, jobId, 0, false, text));
     flow.toldToCatchUp();
     env.metrics().backPressureSignalled();
+  }
+
+  /** Buffers and sends a numbered frame once journaled; the journal drops what the buffer dropped, in batches. */
+  private void numbered(SessionJournal.SessionFrame frame) {
+    ahead.numbered(frame, () -> {
+      buffer.append(frame.seq(), frame.text());
+      outbox.write(frame.seq(), frame.text());
+      dropJournaled();
+    });
+  }
+
+  private void dropJournaled() {
+    long dropped = buffer.droppedThrough();
+    if (dropped - journalDroppedThrough >= JOURNAL_DROP_BATCH && env.store().survivesRestart()) {
+      journalDroppedThrough = dropped;
+      env.store().journal().dropThrough(id, dropped); // a failure leaves frames a later drop removes
+    }
   }
 
   private void afterFlush() {

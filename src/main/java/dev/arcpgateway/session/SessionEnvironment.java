@@ -8,6 +8,8 @@ import dev.arcpgateway.ops.Drain;
 import dev.arcpgateway.ops.GatewayMetrics;
 import dev.arcpgateway.store.GatewayStore;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
@@ -34,4 +36,11 @@ record SessionEnvironment(Vertx vertx, Context context, GatewayOptions options, 
                           List<String> runtimeFeatures,
                           Map<String, Session> sessions, BufferBudget budget, GatewayMetrics metrics,
                           Drain drain) {
+
+  /** {@code result}, completed on this instance's loop: a store or authenticator may answer on any thread. */
+  <T> Future<T> onLoop(Future<T> result) {
+    Promise<T> onOwnLoop = Promise.promise();
+    result.onComplete(done -> context.runOnContext(v -> onOwnLoop.handle(done)));
+    return onOwnLoop.future();
+  }
 }

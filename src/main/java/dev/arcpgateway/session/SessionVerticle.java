@@ -28,6 +28,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ import java.util.Optional;
  */
 public final class SessionVerticle extends VerticleBase {
 
+  /** The sessions being brought back from the store, shared by every instance. */
+  private static final String RESTORING = "arcp.sessions.restoring";
 
   private final GatewayOptions options;
   private final GatewayStore store;
@@ -197,9 +200,24 @@ public final class SessionVerticle extends VerticleBase {
       return vertx.eventBus().<JsonObject>request(Addresses.session(sessionId), request,
               Bus.withTimeout(options.requestTimeoutMs()))
           .map(reply -> reply.body())
-          .recover(failure -> Future.failedFuture(BusErrors.noHandlers(failure)
-              ? Session.notResumable() : BusErrors.toArcp(failure)));
+          .recover(failure -> !BusErrors.noHandlers(failure) ? Future.failedFuture(BusErrors.toArcp(failure))
+              : store.survivesRestart() ? restore(sessionId, request)
+              : Future.failedFuture(Session.notResumable()));
     }));
+  }
+
+  /**
+   * No instance has the session: if it is a previous run's, bring it back here. One instance at a time brings a
+   * session back; a resume racing with that is refused as not resumable.
+   */
+  private Future<JsonObject> restore(String sessionId, JsonObject request) {
+    LocalMap<String, Boolean> restoring = vertx.sharedData().getLocalMap(RESTORING);
+    if (restoring.putIfAbsent(sessionId, Boolean.TRUE) != null) {
+      return Future.failedFuture(Session.notResumable());
+    }
+    return environment.onLoop(store.sessions().get(sessionId))
+        .compose(stored -> Session.restore(environment, stored, request))
+        .onComplete(done -> restoring.remove(sessionId));
   }
 
   private Future<String> locate(Hello.ResumeRequest resume) {

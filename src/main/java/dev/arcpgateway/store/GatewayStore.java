@@ -15,6 +15,9 @@ public interface GatewayStore {
 
   SessionStore sessions();
 
+  /** Each session's numbered frames, for a resume after a restart. */
+  SessionJournal journal();
+
   IdempotencyStore idempotency();
 
   /** Outstanding provisioned credentials. */
@@ -29,6 +32,14 @@ public interface GatewayStore {
    * how many were forgotten: fewer than {@code batch} means nothing more is due.
    */
   Future<Integer> prune(Instant endedBefore, int batch);
+
+  /**
+   * Whether what it keeps outlives the gateway process: then sessions journal their frames, and a client can
+   * resume after a restart. False for the in-memory store.
+   */
+  default boolean survivesRestart() {
+    return false;
+  }
 
   /** Succeeds when the store can serve now (a database answers); fails with the reason otherwise. */
   default Future<Void> ping() {

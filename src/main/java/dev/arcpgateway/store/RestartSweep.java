@@ -8,6 +8,7 @@ import dev.arcpgateway.protocol.MessageType;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,8 +16,9 @@ import java.util.List;
  * (their agents' work is lost), so each is finished honestly — status {@code error} by compare-and-set, and a
  * {@code job.error} INTERNAL_ERROR, retryable, "the runtime restarted", written into its log — so that a
  * subscriber, {@code session.list_jobs} and an idempotent resubmission all see how it ended. The sessions of the
- * previous run are forgotten with their cap slots. (Credentials it left outstanding are revoked by the lease
- * verticle's own sweep of the durable ledger.)
+ * previous run stay resumable for their resume window (counted from now for those that were attached), their cap
+ * slots are given back; a resuming session catches up on its jobs' ends itself. (Credentials it left outstanding
+ * are revoked by the lease verticle's own sweep of the durable ledger.)
  */
 public final class RestartSweep {
 
@@ -25,15 +27,18 @@ public final class RestartSweep {
 
   private final GatewayStore store;
   private final Clock clock;
+  private final Duration resumeWindow;
 
-  public RestartSweep(GatewayStore store, Clock clock) {
+  public RestartSweep(GatewayStore store, Clock clock, Duration resumeWindow) {
     this.store = store;
     this.clock = clock;
+    this.resumeWindow = resumeWindow;
   }
 
   /** The future is how many jobs it finished. */
   public Future<Integer> run() {
-    return store.sessions().forgetAll().compose(sessions -> store.jobs().unfinished()).compose(jobs -> {
+    return store.sessions().afterRestart(clock.instant(), resumeWindow)
+        .compose(sessions -> store.jobs().unfinished()).compose(jobs -> {
       if (jobs.isEmpty()) {
         return Future.succeededFuture(0);
       }

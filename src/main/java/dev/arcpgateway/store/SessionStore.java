@@ -1,6 +1,8 @@
 package dev.arcpgateway.store;
 
 import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Durable session records, looked up by resume token on reconnect, and the slots that count each principal's
@@ -26,13 +28,14 @@ public interface SessionStore {
   /** Gives back {@code sessionId}'s slot (the session was closed or forgotten); nothing when it holds none. */
   Future<Void> freeSlot(String principal, String sessionId);
 
-  /** Forgets a session. */
+  /** Forgets a session and its journal. */
   Future<Void> remove(String sessionId);
 
   /**
-   * Forgets every stored session and slot, at the start of a gateway that is the store's only user: the sessions
-   * of a previous run died with it (a resume of one is refused as unknown), and their slots must not count
-   * against their principals' caps. The future is how many sessions were forgotten.
+   * At the start of a gateway that is the store's only user: the sessions of the previous run are no longer
+   * attached anywhere, so every slot is given back, sessions whose resume window passed by {@code now} are
+   * forgotten with their journals, and those that were attached get a resume window of {@code window} from now.
+   * The future is how many sessions remain resumable.
    */
-  Future<Integer> forgetAll();
+  Future<Integer> afterRestart(Instant now, Duration window);
 }

@@ -11,11 +11,13 @@ import dev.arcpgateway.protocol.JobStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -365,6 +367,125 @@ public abstract class GatewayStoreContract {
     await(store.sessions().freeSlot(principal, holders.get(1)));
     assertTrue(await(store.sessions().takeSlot(principal, outsider, 3)), "a freed slot can be taken");
     assertTrue(await(store.sessions().takeSlot(fresh("p"), outsider, 1)), "caps are per principal");
+  }
+
+  @Test
+  void aSessionRecordKeepsWhatARestartNeedsAndAfterARestartOnlyLiveWindowsRemain() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    String attached = fresh("sess");
+    String parked = fresh("sess");
+    String expired = fresh("sess");
+    SessionSnapshot full = new SessionSnapshot(attached, "alice", fresh("hash"), now, null, Set.of("jobs:read"),
+        List.of("heartbeat", "ack"), false);
+    await(store.sessions().put(full));
+    assertEquals(full, await(store.sessions().get(attached)), "scopes, features and all");
+    await(store.sessions().put(new SessionSnapshot(parked, "alice", fresh("hash"), now, now.plusSeconds(30))));
+    await(store.sessions().put(new SessionSnapshot(expired, "alice", fresh("hash"), now, now.minusSeconds(1))));
+    await(store.journal().append(expired, frames(1, 2, "job-x", false)));
+    String principal = fresh("p");
+    assertTrue(await(store.sessions().takeSlot(principal, attached, 1)));
+
+    assertTrue(await(store.sessions().afterRestart(now, Duration.ofSeconds(600))) >= 2);
+    assertEquals(now.plusSeconds(600), await(store.sessions().get(attached)).expiresAt(),
+        "an attached session's window starts at the restart");
+    assertEquals(now.plusSeconds(30), await(store.sessions().get(parked)).expiresAt(), "a parked one keeps its own");
+    assertNull(await(store.sessions().get(expired)), "a passed window is forgotten");
+    assertEquals(0L, await(store.journal().lastSeq(expired)), "with its journal");
+    assertTrue(await(store.sessions().takeSlot(principal, fresh("sess"), 1)), "no slot is held after a restart");
+  }
+
+  // ---- session journal -----------------------------------------------------------------------------------
+
+  static List<SessionJournal.SessionFrame> frames(long from, long to, String jobId, boolean lastEnds) {
+    List<SessionJournal.SessionFrame> frames = new ArrayList<>();
+    for (long seq = from; seq <= to; seq++) {
+      frames.add(new SessionJournal.SessionFrame(seq, jobId, seq, lastEnds && seq == to, "{\"event_seq\":" + seq + "}"));
+    }
+    return frames;
+  }
+
+  @Test
+  void journaledFramesAreReadBackInOrderPageByPage() throws Exception {
+    String session = fresh("sess");
+    await(store.journal().append(session, frames(1, 1, "job-a", false)));
+    await(store.journal().append(session, frames(2, 700, "job-a", false)));
+    assertEquals(700L, await(store.journal().lastSeq(session)));
+    List<SessionJournal.Kept> page = await(store.journal().read(session, 0, 500));
+    assertEquals(500, page.size());
+    assertEquals(new SessionJournal.Kept(1, "{\"event_seq\":1}"), page.get(0));
+    List<SessionJournal.Kept> rest = await(store.journal().read(session, 500, 500));
+    assertEquals(200, rest.size());
+    for (int i = 0; i < rest.size(); i++) {
+      assertEquals(501 + i, rest.get(i).seq());
+    }
+    assertTrue(await(store.journal().read(session, 700, 10)).isEmpty());
+    assertTrue(await(store.journal().read(fresh("sess"), 0, 10)).isEmpty(), "journals are per session");
+    assertEquals(0L, await(store.journal().lastSeq(fresh("sess"))));
+  }
+
+  @Test
+  void appendsOfManySessionsAtOnceEachKeepTheirOrder() throws Exception {
+    List<String> sessions = new ArrayList<>();
+    List<Future<Void>> appends = new ArrayList<>();
+    for (int s = 0; s < 8; s++) {
+      String session = fresh("sess");
+      sessions.add(session);
+      for (long seq = 1; seq <= 300; seq += 10) {
+        appends.add(store.journal().append(session, frames(seq, seq + 9, "job-" + s, false)));
+      }
+    }
+    await(Future.all(new ArrayList<>(appends)));
+    for (String session : sessions) {
+      List<SessionJournal.Kept> all = await(store.journal().read(session, 0, 1000));
+      assertEquals(300, all.size());
+      for (int i = 0; i < all.size(); i++) {
+        assertEquals(i + 1, all.get(i).seq(), session);
+      }
+    }
+  }
+
+  @Test
+  void droppedFramesGoButTheLastSeqAndTheJobPositionsStay() throws Exception {
+    String session = fresh("sess");
+    await(store.journal().append(session, frames(1, 10, "job-a", false)));
+    await(store.journal().dropThrough(session, 10));
+    assertTrue(await(store.journal().read(session, 0, 100)).isEmpty());
+    assertEquals(10L, await(store.journal().lastSeq(session)), "the next seq is still 11");
+    assertEquals(Map.of("job-a", 10L), await(store.journal().openJobs(session)), "and job-a is known up to 10");
+  }
+
+  @Test
+  void openJobsAreTheSessionsJobsItHasNotSeenEndEachWithHowFarItGot() throws Exception {
+    String session = fresh("sess");
+    Instant now = Instant.now();
+    String quiet = fresh("job");
+    String streaming = fresh("job");
+    String ended = fresh("job");
+    String followed = fresh("job");
+    for (String jobId : List.of(quiet, streaming, ended)) {
+      await(store.jobs().put(job(jobId, "alice", session, JobStatus.RUNNING, now)));
+    }
+    await(store.jobs().put(job(fresh("job"), "alice", fresh("sess"), JobStatus.RUNNING, now)));
+    List<SessionJournal.SessionFrame> batch = new ArrayList<>();
+    batch.add(new SessionJournal.SessionFrame(1, streaming, 4, false, "{}"));
+    batch.add(new SessionJournal.SessionFrame(2, ended, 2, false, "{}"));
+    batch.add(new SessionJournal.SessionFrame(3, streaming, 7, false, "{}"));
+    batch.add(new SessionJournal.SessionFrame(4, followed, 9, false, "{}"));
+    batch.add(new SessionJournal.SessionFrame(5, ended, 3, true, "{}"));
+    await(store.journal().append(session, batch));
+    await(store.journal().append(session, List.of(new SessionJournal.SessionFrame(6, streaming, 5, false, "{}"))));
+    assertEquals(Map.of(quiet, 0L, streaming, 7L, followed, 9L), await(store.journal().openJobs(session)));
+  }
+
+  @Test
+  void removingASessionForgetsItsJournal() throws Exception {
+    String session = fresh("sess");
+    await(store.sessions().put(new SessionSnapshot(session, "alice", fresh("hash"), Instant.now(), null)));
+    await(store.journal().append(session, frames(1, 3, "job-a", false)));
+    await(store.sessions().remove(session));
+    assertTrue(await(store.journal().read(session, 0, 10)).isEmpty());
+    assertEquals(0L, await(store.journal().lastSeq(session)));
+    assertTrue(await(store.journal().openJobs(session)).isEmpty());
   }
 
   // ---- idempotency ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.memory.MemoryStore;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -29,9 +30,11 @@ class RestartSweepTest {
     store.events().append("running", GatewayStoreContract.events(1, 3)).await();
     store.events().append("done", GatewayStoreContract.events(1, 2)).await();
     store.sessions().put(new SessionSnapshot("s1", "alice", "hash", created, null)).await();
+    store.sessions().put(new SessionSnapshot("s0", "alice", "hash0", created, NOW.minusSeconds(1))).await();
     store.sessions().takeSlot("alice", "s1", 1).await();
+    RestartSweep sweep = new RestartSweep(store, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10));
 
-    int finished = new RestartSweep(store, Clock.fixed(NOW, ZoneOffset.UTC)).run().await(10, TimeUnit.SECONDS);
+    int finished = sweep.run().await(10, TimeUnit.SECONDS);
 
     assertEquals(2, finished);
     for (String jobId : List.of("running", "pending")) {
@@ -52,8 +55,10 @@ class RestartSweepTest {
     }
     assertEquals(JobStatus.SUCCESS, store.jobs().get("done").await().status());
     assertEquals(2, store.events().last("done").await().index(), "a finished job's log is untouched");
-    assertNull(store.sessions().get("s1").await(), "the previous run's sessions died with it");
-    assertTrue(store.sessions().takeSlot("alice", "s2", 1).await(), "and hold no slot");
-    assertEquals(0, new RestartSweep(store, Clock.fixed(NOW, ZoneOffset.UTC)).run().await(), "nothing twice");
+    assertEquals(NOW.plus(Duration.ofMinutes(10)), store.sessions().get("s1").await().expiresAt(),
+        "an attached session of the previous run is resumable for a resume window from now");
+    assertNull(store.sessions().get("s0").await(), "one whose window had passed is forgotten");
+    assertTrue(store.sessions().takeSlot("alice", "s2", 1).await(), "no session holds a slot any more");
+    assertEquals(0, sweep.run().await(), "nothing twice");
   }
 }

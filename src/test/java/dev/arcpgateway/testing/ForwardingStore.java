@@ -5,6 +5,7 @@ import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobStore;
+import dev.arcpgateway.store.SessionJournal;
 import dev.arcpgateway.store.SessionStore;
 import dev.arcpgateway.store.TokenUses;
 import dev.arcpgateway.store.memory.MemoryStore;
@@ -32,6 +33,11 @@ public abstract class ForwardingStore implements GatewayStore {
   @Override
   public SessionStore sessions() {
     return memory.sessions();
+  }
+
+  @Override
+  public SessionJournal journal() {
+    return memory.journal();
   }
 
   @Override

@@ -4,6 +4,8 @@ import dev.arcpgateway.store.SessionSnapshot;
 import dev.arcpgateway.store.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The in-memory store, except that every session-store call takes {@code delayMs}, as it does against a remote
@@ -47,8 +49,8 @@ public final class SlowSessionStore extends ForwardingStore {
       }
 
       @Override
-      public Future<Integer> forgetAll() {
-        return vertx.timer(delayMs).compose(t -> slowed.forgetAll());
+      public Future<Integer> afterRestart(Instant now, Duration window) {
+        return vertx.timer(delayMs).compose(t -> slowed.afterRestart(now, window));
       }
     };
   }

@@ -76,6 +76,11 @@ final class MemoryJobStore implements JobStore {
         .sorted(Comparator.comparing(JobSnapshot::createdAt)).toList());
   }
 
+  /** The jobs {@code sessionId} submitted; a scan, for the rare resume after a restart. */
+  List<String> submittedBy(String sessionId) {
+    return byId.values().stream().filter(job -> sessionId.equals(job.sessionId())).map(JobSnapshot::jobId).toList();
+  }
+
   private void ended(String jobId) {
     finished.add(jobId);
     onFinished.accept(jobId);

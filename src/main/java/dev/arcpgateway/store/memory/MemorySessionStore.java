@@ -3,10 +3,14 @@ package dev.arcpgateway.store.memory;
 import dev.arcpgateway.store.SessionSnapshot;
 import dev.arcpgateway.store.SessionStore;
 import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** Sessions by id and by the hash of their current resume token, and the slots each principal's sessions hold. */
 final class MemorySessionStore implements SessionStore {
@@ -15,6 +19,11 @@ final class MemorySessionStore implements SessionStore {
   private final Map<String, String> idByTokenHash = new ConcurrentHashMap<>();
   /** Session ids holding a slot, by principal; each set is only touched inside its map entry's compute. */
   private final Map<String, Set<String>> slotsByPrincipal = new ConcurrentHashMap<>();
+  private final Consumer<String> forgetJournal;
+
+  MemorySessionStore(Consumer<String> forgetJournal) {
+    this.forgetJournal = forgetJournal;
+  }
 
   @Override
   public Future<Void> put(SessionSnapshot session) {
@@ -63,12 +72,16 @@ final class MemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Integer> forgetAll() {
-    int count = byId.size();
-    byId.clear();
-    idByTokenHash.clear();
+  public Future<Integer> afterRestart(Instant now, Duration window) {
     slotsByPrincipal.clear();
-    return Future.succeededFuture(count);
+    for (SessionSnapshot session : List.copyOf(byId.values())) {
+      if (session.expiresAt() == null) {
+        put(session.expiringAt(now.plus(window)));
+      } else if (!session.expiresAt().isAfter(now)) {
+        remove(session.sessionId());
+      }
+    }
+    return Future.succeededFuture(byId.size());
   }
 
   @Override
@@ -77,6 +90,7 @@ final class MemorySessionStore implements SessionStore {
     if (removed != null) {
       idByTokenHash.remove(removed.resumeTokenHash());
     }
+    forgetJournal.accept(sessionId);
     return Future.succeededFuture();
   }
 }

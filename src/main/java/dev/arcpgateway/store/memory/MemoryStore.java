@@ -5,6 +5,7 @@ import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobStore;
+import dev.arcpgateway.store.SessionJournal;
 import dev.arcpgateway.store.SessionStore;
 import dev.arcpgateway.store.TokenUses;
 import io.vertx.core.Future;
@@ -25,7 +26,8 @@ public final class MemoryStore implements GatewayStore {
 
   private final MemoryEventLog events;
   private final MemoryJobStore jobs;
-  private final MemorySessionStore sessions = new MemorySessionStore();
+  private final MemorySessionJournal journal;
+  private final MemorySessionStore sessions;
   private final MemoryIdempotencyStore idempotency;
   private CredentialLedger credentials = new MemoryCredentialLedger();
   private final MemoryTokenUses tokenUses = new MemoryTokenUses();
@@ -46,6 +48,8 @@ public final class MemoryStore implements GatewayStore {
                      int idempotencyKeys) {
     this.events = new MemoryEventLog(eventsPerJob, bytesPerJob, totalEventBytes);
     this.jobs = new MemoryJobStore(finishedJobs, events::finished, events::forget);
+    this.journal = new MemorySessionJournal(jobs::submittedBy);
+    this.sessions = new MemorySessionStore(journal::forget);
     this.idempotency = new MemoryIdempotencyStore(idempotencyKeys);
   }
 
@@ -62,6 +66,11 @@ public final class MemoryStore implements GatewayStore {
   @Override
   public SessionStore sessions() {
     return sessions;
+  }
+
+  @Override
+  public SessionJournal journal() {
+    return journal;
   }
 
   @Override

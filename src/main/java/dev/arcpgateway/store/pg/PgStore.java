@@ -7,6 +7,7 @@ import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.GatewayStore;
 import dev.arcpgateway.store.IdempotencyStore;
 import dev.arcpgateway.store.JobStore;
+import dev.arcpgateway.store.SessionJournal;
 import dev.arcpgateway.store.SessionStore;
 import dev.arcpgateway.store.TokenUses;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ public final class PgStore implements GatewayStore {
   private final PgJobStore jobs;
   private final PgEventLog events;
   private final PgSessionStore sessions;
+  private final PgSessionJournal journal;
   private final PgIdempotencyStore idempotency;
   private final PgCredentialLedger credentials;
   private final PgTokenUses tokenUses;
@@ -49,6 +51,7 @@ public final class PgStore implements GatewayStore {
     this.jobs = new PgJobStore(db, owner);
     this.events = new PgEventLog(vertx, db);
     this.sessions = new PgSessionStore(db);
+    this.journal = new PgSessionJournal(vertx, db);
     this.idempotency = new PgIdempotencyStore(db);
     this.credentials = new PgCredentialLedger(db);
     this.tokenUses = new PgTokenUses(db);
@@ -118,6 +121,16 @@ public final class PgStore implements GatewayStore {
   @Override
   public SessionStore sessions() {
     return sessions;
+  }
+
+  @Override
+  public SessionJournal journal() {
+    return journal;
+  }
+
+  @Override
+  public boolean survivesRestart() {
+    return true;
   }
 
   @Override
