@@ -36,6 +36,7 @@ TOKEN=tb
 OUT=target/store
 PG_DIR=target/bench-pg
 JAR=target/arcp-gateway.jar
+rm -rf "$OUT"
 mkdir -p "$OUT" "$PG_DIR/tmp" target/drv
 
 [ -f "$FLOOR_DIR/PerfDriver.java" ] || { echo "no PerfDriver.java in FLOOR_DIR=$FLOOR_DIR" >&2; exit 2; }
@@ -84,8 +85,9 @@ done
 pg_flags=()
 [ "$PG_DURABLE" = 1 ] && pg_flags+=(--durable)
 # the data directory goes under target/; the binaries stay where the tests unpack them
+: >"$PG_DIR/server.out"
 java -Djava.io.tmpdir="$PG_DIR/tmp" -Dot.epg.working-dir="${TMPDIR:-/tmp}/embedded-pg" -cp "target/drv:$TEST_CP" \
-  PgServer serve --databases "$databases" "${pg_flags[@]}" >"$PG_DIR/server.out" 2>"$PG_DIR/server.err" &
+  PgServer serve --databases "$databases" "${pg_flags[@]}" >>"$PG_DIR/server.out" 2>"$PG_DIR/server.err" &
 PG_PID=$!
 for _ in $(seq 1 600); do
   grep -q '^READY' "$PG_DIR/server.out" && break
@@ -121,9 +123,10 @@ start_gateway() {
   shift 2
   local store_args=()
   [ "$store" = pg ] && store_args=(--store pg --pg-uri "$URI")
+  : >"$log" # emptied here, not in the background job: the wait below must not read an older run's line
   # shellcheck disable=SC2086
   java -jar "$JAR" serve --port "$PORT" --bridge-port 0 --token "bench:$TOKEN" "${store_args[@]}" "$@" \
-    ${GATEWAY_ARGS:-} >"$log" 2>&1 &
+    ${GATEWAY_ARGS:-} >>"$log" 2>&1 &
   GW_PID=$!
   for _ in $(seq 1 600); do
     grep -qs 'ARCP gateway listening' "$log" && return 0
@@ -158,11 +161,11 @@ perf() {
   t0=$(date +%s.%N)
   # shellcheck disable=SC2046
   result=$(java -cp "$JAR:target/drv" PerfDriver $(driver_args "$scenario") --url "ws://127.0.0.1:$PORT/arcp" \
-    --token "$TOKEN" --cpu-pid "$GW_PID" 2>>"$log" | sed -n 's/^RESULT //p')
+    --token "$TOKEN" --cpu-pid "$GW_PID" 2>"${log%.log}-driver.log" | sed -n 's/^RESULT //p') || true
   t1=$(date +%s.%N)
   [ "$store" = pg ] && after=$(pg_ticks)
   stop_gateway TERM
-  [ -n "$result" ] || { echo "no RESULT from PerfDriver: $log" >&2; exit 1; }
+  [ -n "$result" ] || { echo "no RESULT from PerfDriver: ${log%.log}-driver.log, $log" >&2; exit 1; }
   echo "$store $scenario $result" >>"$OUT/results.txt"
   if [ "$store" = pg ]; then
     sleep 1 # the statistics collector hears of the backends' last transactions
