@@ -15,8 +15,8 @@ import java.util.concurrent.CountDownLatch;
  * class path ({@code target/test-classes} plus {@code mvn dependency:build-classpath -Dmdep.includeScope=test}).
  *
  * <pre>
- *   java -cp CP PgServer serve [--databases N] [--durable]   # prints URI lines, PID, READY; runs until SIGTERM
- *   java -cp CP PgServer stats URI                            # one STATS {json} line about that database
+ *   java -cp CP PgServer serve [--databases N]   # prints URI lines, PID, READY; runs until SIGTERM
+ *   java -cp CP PgServer stats URI               # one STATS {json} line about that database
  * </pre>
  *
  * <ul>
@@ -24,11 +24,11 @@ import java.util.concurrent.CountDownLatch;
  *       are comparable), prints {@code URI postgresql://...} for each, {@code PID} of the postmaster (for CPU
  *       accounting) and {@code READY}, then waits. SIGTERM stops PostgreSQL cleanly and removes its data
  *       directory (EmbeddedPg's shutdown hook). The data directory is made under {@code java.io.tmpdir}: the
- *       script points that at {@code target/}. The server runs as the tests run it: {@code fsync},
- *       {@code synchronous_commit} and {@code full_page_writes} off; {@code --durable} turns all three back on
- *       (ALTER SYSTEM and a reload) for figures with real commits.</li>
+ *       script points that at {@code target/}. The server runs as the tests run it, with {@code fsync},
+ *       {@code synchronous_commit} and {@code full_page_writes} off (given on its command line, so they cannot
+ *       be turned on later): figures leave out the disk's flush time.</li>
  *   <li>{@code stats} prints what PostgreSQL counted for one database: transactions, rows written per table, and
- *       the milliseconds its backends spent running statements ({@code active_ms}, PostgreSQL 14's
+ *       whether fsync and synchronous commit are on, the milliseconds its backends spent running statements ({@code active_ms}, PostgreSQL 14's
  *       {@code active_time}): where the database's share of a run went.</li>
  * </ul>
  */
@@ -51,29 +51,22 @@ public final class PgServer {
   }
 
   private static void usage() {
-    System.err.println("usage: PgServer serve [--databases N] [--durable] | PgServer stats URI");
+    System.err.println("usage: PgServer serve [--databases N] | PgServer stats URI");
     System.exit(2);
   }
 
   private static void serve(String[] argv) throws Exception {
     int databases = 1;
-    boolean durable = false;
     for (int i = 1; i < argv.length; i++) {
-      switch (argv[i]) {
-        case "--databases" -> databases = Integer.parseInt(argv[++i]);
-        case "--durable" -> durable = true;
-        default -> usage();
+      if ("--databases".equals(argv[i]) && i + 1 < argv.length) {
+        databases = Integer.parseInt(argv[++i]);
+      } else {
+        usage();
       }
     }
     String admin = EmbeddedPg.uri("postgres");
     String dataDirectory;
     try (Connection c = connect(admin); Statement s = c.createStatement()) {
-      if (durable) {
-        s.execute("ALTER SYSTEM SET fsync = on");
-        s.execute("ALTER SYSTEM SET synchronous_commit = on");
-        s.execute("ALTER SYSTEM SET full_page_writes = on");
-        s.execute("SELECT pg_reload_conf()");
-      }
       dataDirectory = single(s, "SHOW data_directory");
     }
     for (int i = 0; i < databases; i++) {
@@ -101,6 +94,8 @@ public final class PgServer {
           json.append('"').append(r.getMetaData().getColumnName(i)).append("\":").append(r.getLong(i)).append(',');
         }
       }
+      json.append("\"fsync\":\"").append(single(s, "SHOW fsync")).append("\",\"synchronous_commit\":\"")
+          .append(single(s, "SHOW synchronous_commit")).append("\",");
       json.append("\"tables\":{");
       try (ResultSet r = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables"
           + " WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY relname")) {

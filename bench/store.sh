@@ -14,10 +14,10 @@
 #              database), kill9 (kill -9, start again). Memory runs live only (it keeps nothing over a restart).
 #
 # Every pg run gets its own empty database on one embedded PostgreSQL (bench/PgServer.java, the tests'
-# EmbeddedPg: nothing to install; fsync off as in the tests, PG_DURABLE=1 turns fsync, synchronous_commit and
-# full_page_writes on). Environment: ROUNDS (3), SECONDS_PER_RUN (8), WARMUP (4), CHATTY_EVENTS (1000000),
+# EmbeddedPg: nothing to install; fsync, synchronous_commit and full_page_writes off as in the tests, so the
+# disk's flush time is left out). Environment: ROUNDS (3), SECONDS_PER_RUN (8), WARMUP (4), CHATTY_EVENTS (1000000),
 # RESUME_EVENTS (100000), RESUME_FORM (nested | flat | frame), RESUME_MODES ("live term kill9"), PORT (18480),
-# PG_DURABLE (0), GATEWAY_ARGS (extra `serve` options for every run), FLOOR_DIR (where PerfDriver.java is,
+# GATEWAY_ARGS (extra `serve` options for every run), FLOOR_DIR (where PerfDriver.java is,
 # default ../shared/bench). Run it on an otherwise idle machine: gateway, PostgreSQL and driver share its cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +31,6 @@ RESUME_EVENTS=${RESUME_EVENTS:-100000}
 RESUME_FORM=${RESUME_FORM:-nested}
 read -r -a RESUME_MODES <<<"${RESUME_MODES:-live term kill9}"
 PORT=${PORT:-18480}
-PG_DURABLE=${PG_DURABLE:-0}
 TOKEN=tb
 OUT=target/store
 PG_DIR=target/bench-pg
@@ -77,17 +76,16 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # so that the EXIT trap stops PostgreSQL and the gateway on Ctrl-C or kill too
 
 databases=0
 for scenario in "${SCENARIOS[@]}"; do
   if [ "$scenario" = resume ]; then databases=$((databases + ROUNDS * ${#RESUME_MODES[@]})); else databases=$((databases + ROUNDS)); fi
 done
-pg_flags=()
-[ "$PG_DURABLE" = 1 ] && pg_flags+=(--durable)
 # the data directory goes under target/; the binaries stay where the tests unpack them
 : >"$PG_DIR/server.out"
 java -Djava.io.tmpdir="$PG_DIR/tmp" -Dot.epg.working-dir="${TMPDIR:-/tmp}/embedded-pg" -cp "target/drv:$TEST_CP" \
-  PgServer serve --databases "$databases" "${pg_flags[@]}" >>"$PG_DIR/server.out" 2>"$PG_DIR/server.err" &
+  PgServer serve --databases "$databases" >>"$PG_DIR/server.out" 2>"$PG_DIR/server.err" &
 PG_PID=$!
 for _ in $(seq 1 600); do
   grep -q '^READY' "$PG_DIR/server.out" && break
@@ -213,7 +211,7 @@ for scenario in "${SCENARIOS[@]}"; do
   done
 done
 
-python3 - "$OUT/results.txt" "$PG_DURABLE" <<'EOF'
+python3 - "$OUT/results.txt" <<'EOF'
 import json, statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -225,7 +223,7 @@ def median(values):
 def med(scenario, store, key):
     return median([r.get(key) for r in rows.get((scenario, store), [])])
 scenarios = list(dict.fromkeys(s for s, _ in rows))
-durable = "fsync on" if sys.argv[2] == "1" else "fsync off"
+durable = next((f"fsync {d['stats'].get('fsync')}" for (s, store), ds in rows.items() if store == "pgdb" for d in ds), "")
 
 perf = [s for s in scenarios if s in ("echo8", "chatty1m", "chatty100")]
 if perf:
