@@ -216,10 +216,11 @@ public final class ResumeDriver {
     try {
       welcome = welcomed.future().await(timeoutSec, TimeUnit.SECONDS);
     } catch (Exception notWelcomed) {
-      String why = refused.future().isComplete() && refused.future().succeeded()
-          ? refused.future().result() : String.valueOf(notWelcomed.getMessage());
-      System.out.println("RESULT " + out.put("ok", false).put("refused", why).encode());
-      return refused.future().succeeded() ? 3 : 1;
+      boolean wasRefused = refused.future().succeeded();
+      out.put("ok", false).put(wasRefused ? "refused" : "failure",
+          wasRefused ? refused.future().result() : String.valueOf(notWelcomed.getMessage()));
+      System.out.println("RESULT " + out.encode());
+      return wasRefused ? 3 : 1;
     }
     try {
       result.future().await(timeoutSec, TimeUnit.SECONDS);
