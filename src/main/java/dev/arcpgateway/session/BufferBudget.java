@@ -27,7 +27,10 @@ import java.util.function.LongConsumer;
  *       close if their client is not reading (its socket is full) while they still hold more than an even share
  *       of the budget.</li>
  * </ol>
- * The next pass starts only after every pick of the last one was applied, so it sees what they freed.
+ * The next pass starts only after every pick of the last one was applied, so it sees what they freed; a pass asked
+ * for meanwhile (more growth, or a client that stopped reading) then follows at once if the total is still over
+ * the limit. A client that stops reading asks for one too: the growth that passed the limit may have come while
+ * it still read, and with its jobs paused for it, none may follow.
  */
 public final class BufferBudget {
 
@@ -35,6 +38,8 @@ public final class BufferBudget {
   private final long target;
   private final AtomicLong used = new AtomicLong();
   private final AtomicBoolean relieving = new AtomicBoolean();
+  /** A pass was asked for since the running one took its measure. */
+  private final AtomicBoolean asked = new AtomicBoolean();
   private final AtomicLong parkings = new AtomicLong();
   private final Set<Account> accounts = ConcurrentHashMap.newKeySet();
   private final ConcurrentSkipListSet<Account> parked =
@@ -65,9 +70,11 @@ public final class BufferBudget {
   }
 
   private void relieve() {
+    asked.set(true);
     if (!relieving.compareAndSet(false, true)) {
-      return;
+      return; // the running pass looks again once it is done
     }
+    asked.set(false);
     long excess = used.get() - target;
     List<Future<Void>> picks = new ArrayList<>();
     for (Account account : parked) {
@@ -98,10 +105,18 @@ public final class BufferBudget {
       }
     }
     if (picks.isEmpty()) {
-      relieving.set(false); // nothing buffered to give back (the total fell meanwhile)
+      passDone(); // nothing buffered to give back (the total fell meanwhile)
       return;
     }
-    Future.join(picks).onComplete(done -> relieving.set(false));
+    Future.join(picks).onComplete(done -> passDone());
+  }
+
+  /** Ends a pass; one asked for while it ran follows if the total is still over the limit. */
+  private void passDone() {
+    relieving.set(false);
+    if (asked.get() && used.get() > limit) {
+      relieve();
+    }
   }
 
   /**
@@ -130,6 +145,16 @@ public final class BufferBudget {
       }
       bytes += delta;
       if (used.addAndGet(delta) > limit && delta > 0) {
+        relieve();
+      }
+    }
+
+    /**
+     * The session's client stopped reading (its socket is full): if the budget is exhausted, a pass looks at it
+     * again, as it may now have to close.
+     */
+    void stoppedReading() {
+      if (!closed && used.get() > limit) {
         relieve();
       }
     }

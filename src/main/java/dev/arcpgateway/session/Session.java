@@ -493,7 +493,11 @@ final class Session {
       }
       case "paused", "drained" -> {
         if (fromCurrent(body)) {
-          outbox.socketPaused("paused".equals(op));
+          boolean paused = "paused".equals(op);
+          outbox.socketPaused(paused);
+          if (paused) {
+            budget.stoppedReading(); // with the budget exhausted, a client that does not read may have to go
+          }
         }
       }
       case "resume" -> resume(body).onComplete(outcome -> BusErrors.answer(message, outcome));
