@@ -17,7 +17,7 @@
 # EmbeddedPg: nothing to install; fsync, synchronous_commit and full_page_writes off as in the tests, so the
 # disk's flush time is left out). Environment: ROUNDS (3), SECONDS_PER_RUN (8), WARMUP (4), CHATTY_EVENTS (1000000),
 # RESUME_EVENTS (100000), RESUME_FORM (nested | flat | frame), RESUME_MODES ("live term kill9"), PORT (18480),
-# GATEWAY_ARGS (extra `serve` options for every run), FLOOR_DIR (where PerfDriver.java is,
+# GATEWAY_ARGS (extra `serve` options for every run), GATEWAY_JVM_ARGS (extra JVM options, e.g. a JFR recording), FLOOR_DIR (where PerfDriver.java is,
 # default ../shared/bench). Run it on an otherwise idle machine: gateway, PostgreSQL and driver share its cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -123,7 +123,7 @@ start_gateway() {
   [ "$store" = pg ] && store_args=(--store pg --pg-uri "$URI")
   : >"$log" # emptied here, not in the background job: the wait below must not read an older run's line
   # shellcheck disable=SC2086
-  java -jar "$JAR" serve --port "$PORT" --bridge-port 0 --token "bench:$TOKEN" "${store_args[@]}" "$@" \
+  java ${GATEWAY_JVM_ARGS:-} -jar "$JAR" serve --port "$PORT" --bridge-port 0 --token "bench:$TOKEN" "${store_args[@]}" "$@" \
     ${GATEWAY_ARGS:-} >>"$log" 2>&1 &
   GW_PID=$!
   for _ in $(seq 1 600); do

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -36,6 +37,14 @@ final class PgDatabase {
   /** Runs one prepared statement. */
   Future<RowSet<Row>> execute(String sql, Tuple args) {
     return watch(pool.preparedQuery(sql).execute(args));
+  }
+
+  /**
+   * Runs one prepared statement once per tuple in one round trip and one implicit transaction; the result holds
+   * one row set per tuple ({@link RowSet#next()}).
+   */
+  Future<RowSet<Row>> executeBatch(String sql, List<Tuple> batch) {
+    return watch(pool.preparedQuery(sql).executeBatch(batch));
   }
 
   /** Runs {@code body} in one transaction: committed when its future succeeds, rolled back when it fails. */

@@ -20,11 +20,12 @@ final class PgEventLog implements EventLog {
       + " SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])";
 
   private final PgDatabase db;
-  private final PgGatheredWrites<Append> appends;
+  private final PgGatheredWrites<Append, Void> appends;
 
   PgEventLog(Vertx vertx, PgDatabase db) {
     this.db = db;
-    this.appends = new PgGatheredWrites<>(vertx, MAX_ROWS, append -> append.events().size(), this::insert);
+    this.appends = new PgGatheredWrites<>(vertx, MAX_ROWS, append -> append.events().size(),
+        PgGatheredWrites.noResult(this::insert));
   }
 
   private record Append(String jobId, List<LoggedEvent> events) {

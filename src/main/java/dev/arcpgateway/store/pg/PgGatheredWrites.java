@@ -19,35 +19,42 @@ import java.util.function.ToIntFunction;
  * write is retried on its own, so only the one that broke it fails.
  *
  * @param <T> one caller's write
+ * @param <R> what a write's caller learns (what the statement said of it)
  */
-final class PgGatheredWrites<T> {
+final class PgGatheredWrites<T, R> {
 
   private final Vertx vertx;
   private final int maxRows;
   private final ToIntFunction<T> rows;
-  private final Function<List<T>, Future<?>> statement;
+  private final Function<List<T>, Future<Function<T, R>>> statement;
   /** Writes not yet sent, and whether a statement is on its way; guarded by {@code this}. */
-  private final ArrayDeque<Pending<T>> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Pending<T, R>> waiting = new ArrayDeque<>();
   private boolean writing;
 
-  private record Pending<T>(T write, Promise<Void> done, Context context) {
+  private record Pending<T, R>(T write, Promise<R> done, Context context) {
   }
 
   /**
    * @param rows      how many rows a write has
-   * @param statement runs one statement for the writes given, in order
+   * @param statement runs one statement for the writes given, in order; its outcome tells each write's result
    */
-  PgGatheredWrites(Vertx vertx, int maxRows, ToIntFunction<T> rows, Function<List<T>, Future<?>> statement) {
+  PgGatheredWrites(Vertx vertx, int maxRows, ToIntFunction<T> rows,
+                   Function<List<T>, Future<Function<T, R>>> statement) {
     this.vertx = vertx;
     this.maxRows = maxRows;
     this.rows = rows;
     this.statement = statement;
   }
 
-  /** Queues {@code write}; the future completes once it is stored. */
-  Future<Void> write(T write) {
-    Promise<Void> done = Promise.promise();
-    Pending<T> pending = new Pending<>(write, done, vertx.getOrCreateContext());
+  /** Runs each write of a statement with no result to tell: every write's result is null. */
+  static <T> Function<List<T>, Future<Function<T, Void>>> noResult(Function<List<T>, Future<?>> statement) {
+    return writes -> statement.apply(writes).map(done -> write -> null);
+  }
+
+  /** Queues {@code write}; the future completes once it is stored, with what the statement said of it. */
+  Future<R> write(T write) {
+    Promise<R> done = Promise.promise();
+    Pending<T, R> pending = new Pending<>(write, done, vertx.getOrCreateContext());
     boolean start;
     synchronized (this) {
       waiting.addLast(pending);
@@ -61,12 +68,12 @@ final class PgGatheredWrites<T> {
   }
 
   private void writeNext() {
-    List<Pending<T>> batch = new ArrayList<>();
+    List<Pending<T, R>> batch = new ArrayList<>();
     synchronized (this) {
       int gathered = 0;
       while (!waiting.isEmpty()
           && (batch.isEmpty() || gathered + rows.applyAsInt(waiting.peekFirst().write()) <= maxRows)) {
-        Pending<T> next = waiting.pollFirst();
+        Pending<T, R> next = waiting.pollFirst();
         batch.add(next);
         gathered += rows.applyAsInt(next.write());
       }
@@ -85,19 +92,19 @@ final class PgGatheredWrites<T> {
     });
   }
 
-  private void alone(List<Pending<T>> batch, int i) {
+  private void alone(List<Pending<T, R>> batch, int i) {
     if (i == batch.size()) {
       writeNext();
       return;
     }
-    Pending<T> pending = batch.get(i);
+    Pending<T, R> pending = batch.get(i);
     run(List.of(pending)).onComplete(result -> {
       complete(pending, result);
       alone(batch, i + 1);
     });
   }
 
-  private Future<?> run(List<Pending<T>> batch) {
+  private Future<Function<T, R>> run(List<Pending<T, R>> batch) {
     List<T> writes = new ArrayList<>(batch.size());
     batch.forEach(p -> writes.add(p.write()));
     try {
@@ -107,10 +114,10 @@ final class PgGatheredWrites<T> {
     }
   }
 
-  private static void complete(Pending<?> pending, AsyncResult<?> outcome) {
+  private static <T, R> void complete(Pending<T, R> pending, AsyncResult<Function<T, R>> outcome) {
     pending.context().runOnContext(v -> {
       if (outcome.succeeded()) {
-        pending.done().complete();
+        pending.done().complete(outcome.result().apply(pending.write()));
       } else {
         pending.done().fail(outcome.cause());
       }

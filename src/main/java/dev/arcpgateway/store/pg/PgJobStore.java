@@ -9,47 +9,119 @@ import dev.arcpgateway.store.JobQuery;
 import dev.arcpgateway.store.JobSnapshot;
 import dev.arcpgateway.store.JobStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
-/** Jobs in {@code arcp_job}; each row names the gateway process that runs the job ({@code owner}). */
+/**
+ * Jobs in {@code arcp_job}; each row names the gateway process that runs the job ({@code owner}). New jobs and
+ * status moves from every job runner are gathered ({@link PgGatheredWrites}): one multi-row statement each for
+ * whatever arrived while the previous one was on its way.
+ */
 final class PgJobStore implements JobStore {
 
   static final String TERMINAL = "('success', 'error', 'cancelled', 'timed_out')";
   private static final String COLUMNS = "job_id, principal, session_id, agent, status, lease, lease_constraints,"
       + " budget, parent_job_id, trace_id, created_at, accepted, updated_at, resume_token_hash";
-  private static final String PUT = "INSERT INTO arcp_job (" + COLUMNS + ", owner, heartbeat_at) VALUES ($1, $2,"
-      + " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $13) ON CONFLICT (job_id) DO UPDATE SET"
-      + " status = EXCLUDED.status, updated_at = EXCLUDED.updated_at";
+  private static final String PUT = "INSERT INTO arcp_job (" + COLUMNS + ", owner, heartbeat_at)"
+      + " SELECT job_id, principal, session_id, agent, status, lease::jsonb, lease_constraints::jsonb, budget::jsonb,"
+      + " parent_job_id, trace_id, created_at, accepted::jsonb, updated_at, resume_token_hash, $15, updated_at"
+      + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+      + " $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::timestamptz[], $14::text[])"
+      + " AS t(job_id, principal, session_id, agent, status, lease, lease_constraints, budget, parent_job_id,"
+      + " trace_id, created_at, accepted, updated_at, resume_token_hash)"
+      + " ON CONFLICT (job_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at";
   private static final String TRANSITION = "UPDATE arcp_job SET status = $3, updated_at = $4 WHERE job_id = $1"
       + " AND status = $2";
+  private static final int MAX_ROWS = 500;
 
   private final PgDatabase db;
   private final String owner;
+  private final PgGatheredWrites<JobSnapshot, Void> puts;
+  private final PgGatheredWrites<Transition, Boolean> transitions;
 
-  PgJobStore(PgDatabase db, String owner) {
+  private record Transition(String jobId, JobStatus from, JobStatus to, Instant at) {
+  }
+
+  PgJobStore(Vertx vertx, PgDatabase db, String owner) {
     this.db = db;
     this.owner = owner;
+    this.puts = new PgGatheredWrites<>(vertx, MAX_ROWS, job -> 1, PgGatheredWrites.noResult(this::insert));
+    this.transitions = new PgGatheredWrites<>(vertx, MAX_ROWS, move -> 1, this::move);
   }
 
   @Override
   public Future<Void> put(JobSnapshot job) {
-    Tuple args = Tuple.tuple().addString(job.jobId()).addString(job.principal()).addString(job.sessionId())
-        .addString(job.agent()).addString(job.status().wire()).addValue(job.lease())
-        .addValue(job.leaseConstraints()).addValue(job.budget()).addString(job.parentJobId())
-        .addString(job.traceId()).addValue(time(job.createdAt())).addValue(job.accepted())
-        .addValue(time(job.updatedAt())).addString(job.resumeTokenHash()).addString(owner);
-    return db.execute(PUT, args).mapEmpty();
+    return puts.write(job);
+  }
+
+  private Future<?> insert(List<JobSnapshot> jobs) {
+    int n = jobs.size();
+    String[][] text = new String[12][n];
+    OffsetDateTime[] created = new OffsetDateTime[n];
+    OffsetDateTime[] updated = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      JobSnapshot job = jobs.get(i);
+      String[] row = {job.jobId(), job.principal(), job.sessionId(), job.agent(), job.status().wire(),
+          encoded(job.lease()), encoded(job.leaseConstraints()), encoded(job.budget()), job.parentJobId(),
+          job.traceId(), encoded(job.accepted()), job.resumeTokenHash()};
+      for (int c = 0; c < row.length; c++) {
+        text[c][i] = row[c];
+      }
+      created[i] = time(job.createdAt());
+      updated[i] = time(job.updatedAt());
+    }
+    Tuple args = Tuple.tuple();
+    for (int c = 0; c < 10; c++) {
+      args.addArrayOfString(text[c]);
+    }
+    args.addArrayOfOffsetDateTime(created).addArrayOfString(text[10]).addArrayOfOffsetDateTime(updated)
+        .addArrayOfString(text[11]).addString(owner);
+    return db.execute(PUT, args);
+  }
+
+  private static String encoded(JsonObject value) {
+    return value == null ? null : value.encode();
   }
 
   @Override
   public Future<Boolean> transition(String jobId, JobStatus from, JobStatus to, Instant at) {
-    return db.execute(TRANSITION, Tuple.of(jobId, from.wire(), to.wire(), time(at)))
-        .map(rows -> rows.rowCount() == 1);
+    return transitions.write(new Transition(jobId, from, to, at));
+  }
+
+  /**
+   * Several jobs' compare-and-sets in one round trip: each its own execution of the one-row update (an index
+   * lookup), all in one implicit transaction. A job named twice goes alone, so each move is judged on its own.
+   */
+  private Future<Function<Transition, Boolean>> move(List<Transition> moves) {
+    List<Tuple> batch = new ArrayList<>(moves.size());
+    Set<String> named = new HashSet<>();
+    for (Transition move : moves) {
+      if (!named.add(move.jobId())) {
+        return Future.failedFuture(new IllegalArgumentException("job " + move.jobId() + " twice in one batch"));
+      }
+      batch.add(Tuple.of(move.jobId(), move.from().wire(), move.to().wire(), time(move.at())));
+    }
+    return db.executeBatch(TRANSITION, batch).map(first -> {
+      Map<Transition, Boolean> moved = new IdentityHashMap<>();
+      RowSet<Row> rows = first;
+      for (Transition move : moves) {
+        moved.put(move, rows.rowCount() == 1);
+        rows = rows.next();
+      }
+      return moved::get;
+    });
   }
 
   @Override

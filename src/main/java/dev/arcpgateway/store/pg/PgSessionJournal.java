@@ -32,11 +32,12 @@ final class PgSessionJournal implements SessionJournal {
       + " UNION SELECT job_id, job_idx FROM arcp_session_job WHERE session_id = $1 AND NOT ended";
 
   private final PgDatabase db;
-  private final PgGatheredWrites<Append> appends;
+  private final PgGatheredWrites<Append, Void> appends;
 
   PgSessionJournal(Vertx vertx, PgDatabase db) {
     this.db = db;
-    this.appends = new PgGatheredWrites<>(vertx, MAX_ROWS, append -> append.frames().size(), this::insert);
+    this.appends = new PgGatheredWrites<>(vertx, MAX_ROWS, append -> append.frames().size(),
+        PgGatheredWrites.noResult(this::insert));
   }
 
   private record Append(String sessionId, List<SessionFrame> frames) {

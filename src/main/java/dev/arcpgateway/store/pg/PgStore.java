@@ -48,7 +48,7 @@ public final class PgStore implements GatewayStore {
     this.pool = pool;
     this.db = new PgDatabase(pool, where);
     this.owner = "gw-" + UUID.randomUUID();
-    this.jobs = new PgJobStore(db, owner);
+    this.jobs = new PgJobStore(vertx, db, owner);
     this.events = new PgEventLog(vertx, db);
     this.sessions = new PgSessionStore(db);
     this.journal = new PgSessionJournal(vertx, db);
