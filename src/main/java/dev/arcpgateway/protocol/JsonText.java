@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import io.vertx.core.json.EncodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /**
  * Agent output encoded once. The job runner encodes each payload here — which is also the check that it can be
@@ -65,5 +68,33 @@ public final class JsonText {
       throw new UncheckedIOException(e); // a StringWriter does not fail
     }
     return out.toString();
+  }
+
+  /**
+   * A logged frame as text with its payload written once: the frame's other fields encoded, the payload's text
+   * (the job runner's {@link Frames#PAYLOAD_JSON}, or encoded here) spliced in as {@code payload}. Reading it back
+   * gives the frame without the {@link Frames#PAYLOAD_JSON} copy.
+   */
+  public static String loggedFrame(JsonObject frame) {
+    String head = head(frame);
+    String payload = payloadOf(frame);
+    return (head.length() == 2 ? "{" : head.substring(0, head.length() - 1) + ",") + "\"payload\":" + payload + "}";
+  }
+
+  /** The frame's fields but its payload and the payload's text, encoded. */
+  public static String head(JsonObject frame) {
+    JsonObject head = new JsonObject();
+    for (Map.Entry<String, Object> field : frame) {
+      if (!field.getKey().equals("payload") && !field.getKey().equals(Frames.PAYLOAD_JSON)) {
+        head.put(field.getKey(), field.getValue());
+      }
+    }
+    return head.encode();
+  }
+
+  /** The text of the frame's payload: the one the job runner encoded, or encoded now. */
+  public static String payloadOf(JsonObject frame) {
+    String payloadJson = frame.getString(Frames.PAYLOAD_JSON);
+    return payloadJson != null ? payloadJson : Json.encode(frame.getValue("payload"));
   }
 }

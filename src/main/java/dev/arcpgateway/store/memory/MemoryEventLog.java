@@ -1,6 +1,7 @@
 package dev.arcpgateway.store.memory;
 
 import dev.arcpgateway.protocol.Frames;
+import dev.arcpgateway.protocol.JsonText;
 import dev.arcpgateway.store.EventLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
@@ -104,17 +105,7 @@ final class MemoryEventLog implements EventLog {
   private record Kept(long index, String head, String payloadJson) {
 
     static Kept of(long index, JsonObject event) {
-      String payloadJson = event.getString(Frames.PAYLOAD_JSON);
-      if (payloadJson == null) {
-        payloadJson = Json.encode(event.getValue("payload"));
-      }
-      JsonObject head = new JsonObject();
-      for (Map.Entry<String, Object> field : event) {
-        if (!field.getKey().equals("payload") && !field.getKey().equals(Frames.PAYLOAD_JSON)) {
-          head.put(field.getKey(), field.getValue());
-        }
-      }
-      return new Kept(index, head.encode(), payloadJson);
+      return new Kept(index, JsonText.head(event), JsonText.payloadOf(event));
     }
 
     long size() {

@@ -1,5 +1,6 @@
 package dev.arcpgateway.store.pg;
 
+import dev.arcpgateway.protocol.JsonText;
 import dev.arcpgateway.store.EventLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ final class PgEventLog implements EventLog {
       for (LoggedEvent event : append.events()) {
         jobs[row] = append.jobId();
         indexes[row] = event.index();
-        frames[row] = event.event().encode();
+        frames[row] = JsonText.loggedFrame(event.event()); // the payload once, as the job runner encoded it
         row++;
       }
     }
