@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The CLI as a real child process ({@code java -cp <test class path> dev.arcpgateway.cli.Main ...}), with its
@@ -21,6 +23,8 @@ import java.util.function.Predicate;
  * {@code ARCP_TOKEN} come from the environment given to {@link #start}, so no test puts a token on a command line.
  */
 public final class CliProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile("listening on wss?://127\\.0\\.0\\.1:(\\d+)/arcp");
 
   private static final long WAIT_SECONDS = 30;
   /**
@@ -95,6 +99,13 @@ public final class CliProcess implements AutoCloseable {
   /** Waits until stdout (as text) satisfies {@code condition}; returns it. */
   String awaitStdout(Predicate<String> condition, String what) {
     return stdout.await(condition, what, this);
+  }
+
+  /** Waits until the gateway says where it listens ({@code listening on ws[s]://127.0.0.1:PORT/arcp}); its port. */
+  int listeningPort() {
+    Matcher m = LISTENING.matcher(awaitStdout(out -> LISTENING.matcher(out).find(), "the gateway listening"));
+    assertTrue(m.find());
+    return Integer.parseInt(m.group(1));
   }
 
   /** Waits until stderr satisfies {@code condition}; returns it. */

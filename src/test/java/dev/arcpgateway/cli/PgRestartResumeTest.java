@@ -19,8 +19,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,8 +33,6 @@ import org.junit.jupiter.api.Test;
 class PgRestartResumeTest {
 
   private static final String TOKEN = "tok-resume";
-  private static final Pattern EVENT = Pattern.compile("\"event (\\d+) ");
-  private static final Pattern LISTENING = Pattern.compile("listening on ws://127\\.0\\.0\\.1:(\\d+)/arcp");
   private static Vertx vertx;
 
   /** What one client had seen when the gateway stopped. */
@@ -69,7 +65,7 @@ class PgRestartResumeTest {
     try (CliProcess first = serve(uri, "--drain-timeout-sec", "1")) {
       List<WireClient> clients = new ArrayList<>();
       for (ResumeForm form : ResumeForm.values()) {
-        WireClient client = WireClient.connect(vertx, port(first));
+        WireClient client = WireClient.connect(vertx, first.listeningPort());
         client.hello(TOKEN);
         clients.add(client);
         seen.put(form, streamAWhile(client));
@@ -86,7 +82,7 @@ class PgRestartResumeTest {
     try (CliProcess second = serve(uri)) {
       for (ResumeForm form : ResumeForm.values()) {
         Seen before = seen.get(form);
-        WireClient client = WireClient.connect(vertx, port(second));
+        WireClient client = WireClient.connect(vertx, second.listeningPort());
         client.send(Continuity.resume(form, TOKEN, before.sessionId(), before.resumeToken(), before.lastSeq()));
         JsonObject welcome = client.welcomed(client.expect("session.welcome"));
         assertEquals(before.sessionId(), welcome.getString("session_id"), form + ": the same session");
@@ -101,9 +97,10 @@ class PgRestartResumeTest {
           }
           assertEquals(expectedSeq, seq.longValue(), form + ": gap-free, once each: " + frame.encode());
           expectedSeq++;
-          if (isLog(frame)) {
+          if (Continuity.chattyIndex(frame) >= 0) {
             assertEquals(before.jobId(), frame.getString("job_id"));
-            assertEquals(expectedEvent, eventNumber(frame), form + ": the job's events go on where they stopped");
+            assertEquals(expectedEvent, Continuity.chattyIndex(frame),
+                form + ": the job's events go on where they stopped");
             expectedEvent++;
           } else if ("job.error".equals(type(frame))) {
             terminal = frame;
@@ -123,7 +120,7 @@ class PgRestartResumeTest {
         assertEquals(expectedSeq, result.getLong("event_seq"), form + ": the next seq after the replay");
         client.close();
       }
-      WireClient stranger = WireClient.connect(vertx, port(second));
+      WireClient stranger = WireClient.connect(vertx, second.listeningPort());
       Seen any = seen.get(ResumeForm.SESSION_RESUME);
       stranger.send(Continuity.sessionResume(any.sessionId(), "rt_not-the-token", 0));
       JsonObject refused = stranger.next();
@@ -152,8 +149,8 @@ class PgRestartResumeTest {
           client.send(Continuity.ack(client.sessionId(), lastSeq));
         }
       }
-      if (isLog(frame) && jobId.equals(frame.getString("job_id"))) {
-        lastEvent = eventNumber(frame);
+      if (Continuity.chattyIndex(frame) >= 0 && jobId.equals(frame.getString("job_id"))) {
+        lastEvent = Continuity.chattyIndex(frame);
         events++;
       }
     }
@@ -168,19 +165,6 @@ class PgRestartResumeTest {
     return CliProcess.start(Map.of("ARCP_PG_URI", uri), args.toArray(String[]::new));
   }
 
-  private static int port(CliProcess gateway) {
-    Matcher m = LISTENING.matcher(gateway.awaitStdout(out -> LISTENING.matcher(out).find(), "the gateway listening"));
-    assertTrue(m.find());
-    return Integer.parseInt(m.group(1));
-  }
 
-  private static boolean isLog(JsonObject frame) {
-    return "job.event".equals(type(frame)) && "log".equals(payload(frame).getString("kind"));
-  }
 
-  private static long eventNumber(JsonObject frame) {
-    Matcher m = EVENT.matcher(frame.encode());
-    assertTrue(m.find(), frame.encode());
-    return Long.parseLong(m.group(1));
-  }
 }

@@ -19,8 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +32,6 @@ import org.junit.jupiter.api.Test;
 class PgRestartTest {
 
   private static final String TOKEN = "tok-restart";
-  private static final Pattern EVENT = Pattern.compile("\"event (\\d+) ");
-  private static final Pattern LISTENING = Pattern.compile("listening on ws://127\\.0\\.0\\.1:(\\d+)/arcp");
   private static Vertx vertx;
 
   @BeforeAll
@@ -94,7 +90,7 @@ class PgRestartTest {
     Map<String, List<Long>> seenBefore = new HashMap<>();
     List<String> jobs = new ArrayList<>();
     try (CliProcess first = serve(uri, "--drain-timeout-sec", "1")) {
-      WireClient client = WireClient.connect(vertx, port(first));
+      WireClient client = WireClient.connect(vertx, first.listeningPort());
       client.hello(TOKEN);
       String keyed = client.submit(chatty.copy().put("idempotency_key", key)).getString("id");
       String plain = client.submit(chatty).getString("id");
@@ -104,8 +100,9 @@ class PgRestartTest {
         JsonObject frame = client.next();
         if ("job.accepted".equals(type(frame))) {
           jobOfRequest.put(payload(frame).getString("request_id"), frame.getString("job_id"));
-        } else if (isLog(frame)) { // not the gateway's own status events (back_pressure), which no log holds
-          seenBefore.computeIfAbsent(frame.getString("job_id"), j -> new ArrayList<>()).add(eventNumber(frame));
+        } else if (Continuity.chattyIndex(frame) >= 0) { // not the gateway's own status events, which no log holds
+          seenBefore.computeIfAbsent(frame.getString("job_id"), j -> new ArrayList<>())
+              .add((long) Continuity.chattyIndex(frame));
         }
         if (frame.getValue("event_seq") instanceof Number seq && seq.longValue() % 100 == 0) {
           client.send(Continuity.ack(client.sessionId(), seq.longValue())); // keep the jobs streaming
@@ -123,7 +120,7 @@ class PgRestartTest {
     }
 
     try (CliProcess second = serve(uri)) {
-      WireClient client = WireClient.connect(vertx, port(second));
+      WireClient client = WireClient.connect(vertx, second.listeningPort());
       client.hello(TOKEN);
       client.send(Continuity.listJobs(client.sessionId(), new JsonObject()));
       JsonObject listing = client.expect("session.jobs");
@@ -146,8 +143,8 @@ class PgRestartTest {
           }
           switch (type(frame)) {
             case "job.event" -> {
-              if (isLog(frame)) {
-                replayed.add(eventNumber(frame));
+              if (Continuity.chattyIndex(frame) >= 0) {
+                replayed.add((long) Continuity.chattyIndex(frame));
               }
             }
             case "job.error" -> terminal = frame;
@@ -196,19 +193,6 @@ class PgRestartTest {
     return CliProcess.start(Map.of("ARCP_PG_URI", uri), args.toArray(String[]::new));
   }
 
-  private static int port(CliProcess gateway) {
-    Matcher m = LISTENING.matcher(gateway.awaitStdout(out -> LISTENING.matcher(out).find(), "the gateway listening"));
-    assertTrue(m.find());
-    return Integer.parseInt(m.group(1));
-  }
 
-  private static boolean isLog(JsonObject frame) {
-    return "job.event".equals(type(frame)) && "log".equals(payload(frame).getString("kind"));
-  }
 
-  private static long eventNumber(JsonObject frame) {
-    Matcher m = EVENT.matcher(frame.encode());
-    assertTrue(m.find(), frame.encode());
-    return Long.parseLong(m.group(1));
-  }
 }
