@@ -115,12 +115,18 @@ final class PgGatheredWrites<T, R> {
   }
 
   private static <T, R> void complete(Pending<T, R> pending, AsyncResult<Function<T, R>> outcome) {
-    pending.context().runOnContext(v -> {
-      if (outcome.succeeded()) {
-        pending.done().complete(outcome.result().apply(pending.write()));
-      } else {
-        pending.done().fail(outcome.cause());
-      }
-    });
+    if (Vertx.currentContext() == pending.context()) {
+      settle(pending, outcome); // already on the caller's loop: no hop to wake it
+    } else {
+      pending.context().runOnContext(v -> settle(pending, outcome));
+    }
+  }
+
+  private static <T, R> void settle(Pending<T, R> pending, AsyncResult<Function<T, R>> outcome) {
+    if (outcome.succeeded()) {
+      pending.done().complete(outcome.result().apply(pending.write()));
+    } else {
+      pending.done().fail(outcome.cause());
+    }
   }
 }
