@@ -34,6 +34,7 @@ import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.session.BufferBudget;
 import dev.arcpgateway.session.SessionVerticle;
 import dev.arcpgateway.store.GatewayStore;
+import dev.arcpgateway.store.OrphanSweepVerticle;
 import dev.arcpgateway.store.RestartSweep;
 import dev.arcpgateway.store.RetentionVerticle;
 import dev.arcpgateway.store.StoreSettings;
@@ -86,6 +87,8 @@ public final class Gateway {
 
   /** How often ended jobs past the retention are looked for. */
   private static final long RETENTION_CHECK_MS = 60_000;
+  /** How often a gateway on a durable store looks for jobs another process stopped running. */
+  private static final long ORPHAN_CHECK_MS = 2_000;
 
   private final GatewayOptions options;
   private final Authenticator custom;
@@ -232,6 +235,9 @@ public final class Gateway {
         })
         .compose(v -> deploy(() -> new RetentionVerticle(store, Duration.ofSeconds(storeSettings.retentionSec()),
             Clock.systemUTC(), RETENTION_CHECK_MS), 1))
+        .compose(v -> store.survivesRestart() // another process on the store may die with jobs of its own
+            ? deploy(() -> new OrphanSweepVerticle(store, Clock.systemUTC(), ORPHAN_CHECK_MS), 1)
+            : Future.<Void>succeededFuture())
         .compose(v -> deploy(AgentRegistryVerticle::new, 1))
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings.result(), leasePolicy, provisioner,
             store.credentials(), metrics, store.tokenUses()), 1));

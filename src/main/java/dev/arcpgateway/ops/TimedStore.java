@@ -138,6 +138,11 @@ public final class TimedStore implements GatewayStore {
     }
 
     @Override
+    public Future<List<JobSnapshot>> orphaned() {
+      return jobs.orphaned(); // off the hot path, on its own timer
+    }
+
+    @Override
     public Future<JobSnapshot> get(String jobId) {
       return timed(get, () -> jobs.get(jobId));
     }

@@ -19,6 +19,8 @@ final class JobViews {
     boolean submitted;
     boolean subscribed;
     long lastSeq;
+    /** The index in the job's log of the last frame taken, so that one arriving twice is taken once. */
+    long lastIndex;
     boolean ended;
     /** The result being reassembled when the session did not negotiate result_chunk, else null. */
     InlineResult inline;

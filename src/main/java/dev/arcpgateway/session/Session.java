@@ -179,7 +179,7 @@ final class Session {
       for (var job : open.entrySet()) {
         jobs.getOrCreate(job.getKey()).submitted = true;
         chain = chain.compose(v -> env.store().events().replay(job.getKey(), job.getValue(), Long.MAX_VALUE,
-            logged -> deliverJobFrame(logged.event())).mapEmpty());
+            logged -> deliverOnce(logged.event())).mapEmpty());
       }
       return chain;
     });
@@ -470,6 +470,7 @@ final class Session {
     String op = body.getString("op", "");
     switch (op) {
       case "job" -> onJobFrame(body);
+      case "orphaned" -> deliverOnce(body); // a job whose gateway process stopped: the sweep that ended it
       case "frame" -> {
         if (fromCurrent(body)) {
           onClientFrame(body.getString("text"));
@@ -764,6 +765,8 @@ final class Session {
     if (!view.observing()) {
       return; // unsubscribed while the frame was on its way
     }
+    long index = frame.getLong("index", 0L);
+    view.lastIndex = Math.max(view.lastIndex, index);
     JsonObject payload = frame.getJsonObject("payload");
     Object kind = payload.getValue("kind");
     if ("progress".equals(kind) && !has(Feature.PROGRESS)) {
@@ -790,9 +793,20 @@ final class Session {
       }
     }
     lastActivityNanos = System.nanoTime();
-    long seq = writeSequenced(type, jobId, frame.getLong("index", 0L), frame.getString("trace_id"), payload,
-        payloadJson);
+    long seq = writeSequenced(type, jobId, index, frame.getString("trace_id"), payload, payloadJson);
     jobs.delivered(jobId, seq, type != MessageType.JOB_EVENT);
+  }
+
+  /**
+   * Writes a frame of a job whose runner is gone, unless this session already took it: its catch-up from the job's
+   * log and the orphan sweep's message can both bring the job's end. (Subscription replays, which a client asks
+   * for again on purpose, go through {@link #deliverJobFrame} without this check.)
+   */
+  private void deliverOnce(JsonObject frame) {
+    JobViews.View view = jobs.get(frame.getString("job_id"));
+    if (view == null || frame.getLong("index", 0L) > view.lastIndex) {
+      deliverJobFrame(frame);
+    }
   }
 
   JobViews jobs() {

@@ -21,6 +21,14 @@ public interface JobStore {
   /** Every job not yet in a terminal status (what a restart finds unfinished), oldest first. */
   Future<List<JobSnapshot>> unfinished();
 
+  /**
+   * Unfinished jobs of another gateway process that has not said it runs them for longer than the store allows
+   * (the process died or hangs), oldest first. A store used by one process only has none.
+   */
+  default Future<List<JobSnapshot>> orphaned() {
+    return Future.succeededFuture(List.of());
+  }
+
   /** The job, or null when unknown. */
   Future<JobSnapshot> get(String jobId);
 

@@ -1,21 +1,14 @@
 package dev.arcpgateway.store;
 
-import dev.arcpgateway.protocol.ArcpException;
-import dev.arcpgateway.protocol.ErrorCode;
-import dev.arcpgateway.protocol.Frames;
-import dev.arcpgateway.protocol.JobStatus;
-import dev.arcpgateway.protocol.MessageType;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Runs once as a gateway starts, before it takes traffic: the jobs a previous run left unfinished died with it
- * (their agents' work is lost), so each is finished honestly — status {@code error} by compare-and-set, and a
- * {@code job.error} INTERNAL_ERROR, retryable, "the runtime restarted", written into its log — so that a
- * subscriber, {@code session.list_jobs} and an idempotent resubmission all see how it ended. The sessions of the
+ * (their agents' work is lost), so each is finished ({@link AbandonedJobs}: INTERNAL_ERROR, retryable, "the
+ * runtime restarted"). The sessions of the
  * previous run stay resumable for their resume window (counted from now for those that were attached), their cap
  * slots are given back; a resuming session catches up on its jobs' ends itself. (Credentials it left outstanding
  * are revoked by the lease verticle's own sweep of the durable ledger.)
@@ -57,27 +50,6 @@ public final class RestartSweep {
   }
 
   private Future<Boolean> finish(JobSnapshot job) {
-    return store.jobs().transition(job.jobId(), job.status(), JobStatus.ERROR, clock.instant()).compose(won -> {
-      if (!won) {
-        return Future.succeededFuture(false); // another writer finished it first: its frame is its own
-      }
-      return store.events().last(job.jobId()).compose(last -> {
-        long index = last == null ? 1 : last.index() + 1;
-        return store.events().append(job.jobId(), index, frame(job, index)).map(true);
-      });
-    });
-  }
-
-  /** The terminal frame, shaped as the job runner shapes its own. */
-  static JsonObject frame(JobSnapshot job, long index) {
-    ArcpException error = new ArcpException(ErrorCode.INTERNAL_ERROR, MESSAGE, true,
-        new JsonObject().put("reason", "runtime restarted"));
-    return new JsonObject()
-        .put("op", "job")
-        .put("type", MessageType.JOB_ERROR.wire())
-        .put("job_id", job.jobId())
-        .put("trace_id", job.traceId())
-        .put("payload", Frames.errorPayload(JobStatus.ERROR.wire(), error))
-        .put("index", index);
+    return AbandonedJobs.finish(store, job, clock.instant(), MESSAGE, "runtime restarted").map(frame -> frame != null);
   }
 }

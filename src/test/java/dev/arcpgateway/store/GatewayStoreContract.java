@@ -287,6 +287,15 @@ public abstract class GatewayStoreContract {
         .jobs().isEmpty());
   }
 
+  @Test
+  void aStoresOwnUnfinishedJobsAreNeverOrphanedHoweverOld() throws Exception {
+    String jobId = fresh("job");
+    await(store.jobs().put(job(jobId, "alice", fresh("sess"), JobStatus.RUNNING,
+        Instant.now().minus(1, ChronoUnit.DAYS))));
+    assertTrue(await(store.jobs().orphaned()).stream().noneMatch(job -> job.jobId().equals(jobId)),
+        "its owner is this process, which runs it");
+  }
+
   // ---- retention -----------------------------------------------------------------------------------------
 
   @Test

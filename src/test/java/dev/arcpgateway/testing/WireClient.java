@@ -196,14 +196,19 @@ public final class WireClient implements AutoCloseable {
   }
 
   public JsonObject nextMatching(Predicate<JsonObject> match, String what) {
-    long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+    return nextMatching(match, what, DEFAULT_WAIT);
+  }
+
+  /** The next frame that matches, skipping others, within {@code wait}. */
+  public JsonObject nextMatching(Predicate<JsonObject> match, String what, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {
       JsonObject frame = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       if (match.test(frame)) {
         return frame;
       }
     }
-    throw new AssertionError("no " + what + " within " + DEFAULT_WAIT);
+    throw new AssertionError("no " + what + " within " + wait);
   }
 
   /** Every frame up to and including the first terminal frame ({@code job.result}/{@code job.error}) of a job. */

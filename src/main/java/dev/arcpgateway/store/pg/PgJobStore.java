@@ -45,6 +45,10 @@ final class PgJobStore implements JobStore {
   private static final String TRANSITION = "UPDATE arcp_job SET status = $3, updated_at = $4 WHERE job_id = $1"
       + " AND status = $2";
   private static final int MAX_ROWS = 500;
+  /** How often a process marks its unfinished jobs as still run by it. */
+  static final long HEARTBEAT_MS = 2_000;
+  /** A job whose owner has not marked it for this long is orphaned: three beats missed. */
+  static final long ORPHANED_AFTER_MS = 3 * HEARTBEAT_MS;
 
   private final PgDatabase db;
   private final String owner;
@@ -128,6 +132,13 @@ final class PgJobStore implements JobStore {
   public Future<List<JobSnapshot>> unfinished() {
     return db.execute("SELECT " + COLUMNS + " FROM arcp_job WHERE status IN ('pending', 'running')"
         + " ORDER BY created_at", Tuple.tuple()).map(PgJobStore::snapshots);
+  }
+
+  @Override
+  public Future<List<JobSnapshot>> orphaned() {
+    return db.execute("SELECT " + COLUMNS + " FROM arcp_job WHERE status IN ('pending', 'running') AND owner <> $1"
+        + " AND heartbeat_at < now() - make_interval(secs => $2) ORDER BY created_at",
+        Tuple.of(owner, ORPHANED_AFTER_MS / 1000.0)).map(PgJobStore::snapshots);
   }
 
   @Override

@@ -27,9 +27,6 @@ import java.util.UUID;
  */
 public final class PgStore implements GatewayStore {
 
-  /** How often this process marks its unfinished jobs as still run by it. */
-  static final long HEARTBEAT_MS = 10_000;
-
   private final Vertx vertx;
   private final Pool pool;
   private final PgDatabase db;
@@ -55,7 +52,7 @@ public final class PgStore implements GatewayStore {
     this.idempotency = new PgIdempotencyStore(db);
     this.credentials = new PgCredentialLedger(db);
     this.tokenUses = new PgTokenUses(db);
-    this.heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MS, t -> jobs.heartbeat(Instant.now()));
+    this.heartbeatTimer = vertx.setPeriodic(PgJobStore.HEARTBEAT_MS, t -> jobs.heartbeat(Instant.now()));
   }
 
   /**
