@@ -101,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-sessions-per-principal", description = "sessions one principal may hold (default 1000)")
   Integer maxSessionsPerPrincipal;
 
-  @Option(names = "--event-loops", description = "event-loop threads (default: 2 per core)")
+  @Option(names = "--event-loops", description = "event-loop threads (default: one per two cores, at least one)")
   Integer eventLoops;
 
   @Option(names = "--store", description = "memory (default: nothing survives a restart) or pg (PostgreSQL)")
@@ -141,6 +141,10 @@ final class ServeCommand implements Callable<Integer> {
       tracing = Tracing.configure(options.telemetry(), System.getenv());
     } catch (IllegalArgumentException unusable) {
       System.err.println(unusable.getMessage());
+      return 2;
+    }
+    if (eventLoops != null && eventLoops < 1) {
+      System.err.println("--event-loops must be at least 1, not " + eventLoops);
       return 2;
     }
     if (stdio) {
@@ -241,12 +245,20 @@ final class ServeCommand implements Callable<Integer> {
 
   /** @param registry where Vert.x reports its own meters (HTTP, event bus, pools), or null for none */
   private Vertx vertx(Tracing tracing, PrometheusMeterRegistry registry) {
-    io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions();
-    if (eventLoops != null) {
-      vertxOptions.setEventLoopPoolSize(eventLoops);
-    }
+    io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions()
+        .setEventLoopPoolSize(eventLoops != null ? eventLoops : defaultEventLoops());
     return tracing.install(registry == null ? Vertx.builder().with(vertxOptions)
         : VertxMeters.builder(vertxOptions, registry)).build();
+  }
+
+  /**
+   * One event loop per two cores rather than Vert.x's two per core: a job's work passes between the session, job
+   * runner, lease and agent verticles, and on fewer loops more of those hand-offs stay on one thread, which costs
+   * less than it gains in parallelism on small hosts (docs/performance.md: on 2 cores, one loop serves 1.7x the
+   * echo jobs of four).
+   */
+  static int defaultEventLoops() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   private static ListenException listenFailure(Throwable failure) {

@@ -63,6 +63,7 @@ class CliExitCodesTest {
     assertUsage(CliProcess.run(gateway.alice(), "agents", "--url", "ws://"), "--url");
     assertUsage(CliProcess.run(gateway.alice(), "agents", "--timeout", "soon"), "--timeout soon");
     assertUsage(CliProcess.run(Map.of("ARCP_URL", gateway.gateway().url()), "agents"), "no token");
+    assertUsage(CliProcess.run(Map.of(), "serve", "--port", "0", "--event-loops", "0"), "--event-loops must be");
   }
 
   @Test
