@@ -101,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-sessions-per-principal", description = "sessions one principal may hold (default 1000)")
   Integer maxSessionsPerPrincipal;
 
-  @Option(names = "--event-loops", description = "event-loop threads (default: one per two cores, at least one)")
+  @Option(names = "--event-loops", description = "event-loop threads (default: 2 per core)")
   Integer eventLoops;
 
   @Option(names = "--store", description = "memory (default: nothing survives a restart) or pg (PostgreSQL)")
@@ -245,20 +245,12 @@ final class ServeCommand implements Callable<Integer> {
 
   /** @param registry where Vert.x reports its own meters (HTTP, event bus, pools), or null for none */
   private Vertx vertx(Tracing tracing, PrometheusMeterRegistry registry) {
-    io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions()
-        .setEventLoopPoolSize(eventLoops != null ? eventLoops : defaultEventLoops());
+    io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions();
+    if (eventLoops != null) {
+      vertxOptions.setEventLoopPoolSize(eventLoops);
+    }
     return tracing.install(registry == null ? Vertx.builder().with(vertxOptions)
         : VertxMeters.builder(vertxOptions, registry)).build();
-  }
-
-  /**
-   * One event loop per two cores rather than Vert.x's two per core: a job's work passes between the session, job
-   * runner, lease and agent verticles, and on fewer loops more of those hand-offs stay on one thread, which costs
-   * less than it gains in parallelism on small hosts (docs/performance.md: on 2 cores, one loop serves 1.7x the
-   * echo jobs of four).
-   */
-  static int defaultEventLoops() {
-    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   private static ListenException listenFailure(Throwable failure) {
