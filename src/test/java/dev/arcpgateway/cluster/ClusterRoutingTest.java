@@ -1,0 +1,112 @@
+package dev.arcpgateway.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arcpgateway.agent.AgentRegistration;
+import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.testing.ClusterNodes;
+import dev.arcpgateway.testing.Continuity;
+import dev.arcpgateway.testing.GateAgent;
+import dev.arcpgateway.testing.TestGateway;
+import dev.arcpgateway.testing.Wire;
+import dev.arcpgateway.testing.WireClient;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11, routing: two clustered gateway nodes on 127.0.0.1 (Hazelcast TCP-IP, one shared PostgreSQL), an agent
+ * that only node B runs, clients on node A.
+ */
+class ClusterRoutingTest {
+
+  private static final String ONLY_ON_B = "gate-b";
+
+  private final ClusterNodes cluster = new ClusterNodes(2);
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  private static AgentRegistration gateOnB() {
+    return AgentRegistration.of(ONLY_ON_B, "1.0.0", new GateAgent());
+  }
+
+  private static boolean lists(JsonArray agents, String name) {
+    return agents.stream().map(JsonObject.class::cast).anyMatch(agent -> name.equals(agent.getString("name")));
+  }
+
+  private static JsonArray welcomedAgents(WireClient client) {
+    return client.welcome().getJsonObject("payload").getJsonObject("capabilities").getJsonArray("agents");
+  }
+
+  @Test
+  void anAgentOfNodeBIsInNodeAsWelcomeUntilBLeaves() throws Exception {
+    TestGateway a = cluster.start(List.of());
+    TestGateway b = cluster.start(List.of(gateOnB()));
+    assertTrue(lists(welcomedAgents(a.session(TestGateway.ALICE)), ONLY_ON_B), "A lists B's agent");
+
+    Promise<Void> gone = Promise.promise();
+    MessageConsumer<JsonObject> inventory = a.vertx().eventBus().localConsumer(Addresses.AGENT_INVENTORY,
+        message -> {
+          if (!lists(message.body().getJsonArray("agents"), ONLY_ON_B)) {
+            gone.tryComplete();
+          }
+        });
+    inventory.completion().await(10, TimeUnit.SECONDS);
+    cluster.stop(b);
+    gone.future().await(20, TimeUnit.SECONDS);
+    assertFalse(lists(welcomedAgents(a.session(TestGateway.ALICE)), ONLY_ON_B), "B's agent left with B");
+    assertTrue(lists(welcomedAgents(a.session(TestGateway.ALICE)), "echo"), "A's own agents stay");
+  }
+
+  @Test
+  void aJobSubmittedOnARunsOnBsAgentAndItsEventsReachAInOrder() {
+    TestGateway a = cluster.start(List.of());
+    cluster.start(List.of(gateOnB()));
+    WireClient client = a.session(TestGateway.ALICE);
+    String request = client.submit(ONLY_ON_B, GateAgent.input("cross"));
+    String jobId = client.expectAccepted(request).getString("job_id");
+    GateAgent.emit(a.vertx(), "cross", 5);
+    GateAgent.finish(a.vertx(), "cross");
+    List<JsonObject> frames = client.untilTerminal(jobId);
+    List<String> logs = frames.stream().filter(f -> "job.event".equals(f.getString("type")))
+        .map(f -> f.getJsonObject("payload")).filter(p -> "log".equals(p.getString("kind")))
+        .map(p -> p.getJsonObject("body").getString("message")).toList();
+    assertEquals(List.of("step 0", "step 1", "step 2", "step 3", "step 4"), logs, frames.toString());
+    JsonObject result = frames.get(frames.size() - 1);
+    assertEquals("job.result", result.getString("type"), result.encode());
+    assertEquals(5, result.getJsonObject("payload").getJsonObject("result").getInteger("steps"), result.encode());
+  }
+
+  @Test
+  void nodeBListsAndCancelsThePrincipalsJobRunningOnA() {
+    TestGateway a = cluster.start(List.of(GateAgent.registration()));
+    TestGateway b = cluster.start(List.of());
+    WireClient onA = a.session(TestGateway.ALICE);
+    String jobId = onA.expectAccepted(onA.submit(GateAgent.NAME, GateAgent.input("far"))).getString("job_id");
+    GateAgent.emit(a.vertx(), "far", 1);
+
+    WireClient onB = b.session(TestGateway.ALICE);
+    onB.send(Continuity.listJobs(onB.sessionId(), new JsonObject()));
+    JsonObject jobs = onB.nextOfType("session.jobs");
+    assertTrue(jobs.getJsonObject("payload").getJsonArray("jobs").stream().map(JsonObject.class::cast)
+        .anyMatch(job -> jobId.equals(job.getString("job_id"))), jobs.encode());
+
+    onB.send(Wire.frame("job.cancel", onB.sessionId(), new JsonObject().put("reason", "from B"))
+        .put("job_id", jobId));
+    onB.nextOfType("job.cancelled");
+    List<JsonObject> frames = onA.untilTerminal(jobId);
+    JsonObject terminal = frames.get(frames.size() - 1);
+    assertEquals("job.error", terminal.getString("type"), terminal.encode());
+    assertEquals("CANCELLED", terminal.getJsonObject("payload").getString("code"), terminal.encode());
+  }
+}
