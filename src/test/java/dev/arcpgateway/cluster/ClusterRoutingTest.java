@@ -9,6 +9,8 @@ import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.testing.ClusterNodes;
 import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.GateAgent;
+import dev.arcpgateway.testing.LeaseAgents;
+import dev.arcpgateway.testing.Leases;
 import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
@@ -108,5 +110,44 @@ class ClusterRoutingTest {
     JsonObject terminal = frames.get(frames.size() - 1);
     assertEquals("job.error", terminal.getString("type"), terminal.encode());
     assertEquals("CANCELLED", terminal.getJsonObject("payload").getString("code"), terminal.encode());
+  }
+
+  @Test
+  void aSessionOnBSubscribesToAJobRunningOnA() {
+    TestGateway a = cluster.start(List.of(GateAgent.registration()));
+    TestGateway b = cluster.start(List.of());
+    WireClient onA = a.session(TestGateway.ALICE);
+    String jobId = onA.expectAccepted(onA.submit(GateAgent.NAME, GateAgent.input("watched"))).getString("job_id");
+    GateAgent.emit(a.vertx(), "watched", 2);
+
+    WireClient onB = b.session(TestGateway.ALICE);
+    onB.send(Continuity.subscribe(onB.sessionId(), jobId, true, null));
+    List<JsonObject> frames = new java.util.ArrayList<>();
+    for (JsonObject frame = onB.next(); !"job.subscribed".equals(frame.getString("type")); frame = onB.next()) {
+      frames.add(frame); // history may come before the answer
+    }
+    GateAgent.emit(a.vertx(), "watched", 1);
+    GateAgent.finish(a.vertx(), "watched");
+    frames.addAll(onB.untilTerminal(jobId));
+    List<String> seen = frames.stream()
+        .filter(f -> "job.event".equals(f.getString("type")) && jobId.equals(f.getString("job_id")))
+        .map(f -> f.getJsonObject("payload")).filter(p -> "log".equals(p.getString("kind")))
+        .map(p -> p.getJsonObject("body").getString("message")).toList();
+    assertEquals(List.of("step 0", "step 1", "step 2"), seen, "history, then what came after, in order");
+  }
+
+  @Test
+  void theLeaseOfAJobSubmittedOnAIsEnforcedForItsAgentOnB() {
+    TestGateway a = cluster.start(List.of());
+    cluster.start(LeaseAgents.all());
+    JsonObject input = new JsonObject()
+        .put("metrics", new JsonArray().add(new JsonObject().put("name", "cost.search").put("value", 0.25)
+            .put("unit", "USD")))
+        .put("authorize", Leases.arr("tool.call", "delete"));
+    Leases.Run run = Leases.run(a.session(TestGateway.ALICE), Leases.payload("metered", input,
+        Leases.lease("tool.call", "search").put("cost.budget", Leases.arr("USD:1.00"))));
+    assertEquals("ok", run.result().getJsonArray("metrics").getString(0), run.result().encode());
+    assertEquals("PERMISSION_DENIED", run.result().getString("authorize"), "a tool outside the lease");
+    assertEquals(List.of(0.75), Leases.remaining(run.frames(), run.jobId(), "USD"), run.frames().toString());
   }
 }
