@@ -281,8 +281,13 @@ final class ServeCommand implements Callable<Integer> {
     if (!cluster.enabled()) {
       return builder.build();
     }
-    return builder.withClusterManager(HazelcastSetup.clusterManager(cluster)).buildClustered()
-        .await(60, TimeUnit.SECONDS);
+    try {
+      return builder.withClusterManager(HazelcastSetup.clusterManager(cluster)).buildClustered()
+          .await(60, TimeUnit.SECONDS);
+    } catch (Exception notJoined) { // e.g. no free port from cluster.port: a setting to change, said in one line
+      throw new IllegalArgumentException("the cluster could not be joined from " + cluster.host() + ":"
+          + cluster.port() + ": " + notJoined.getMessage());
+    }
   }
 
   private static ListenException listenFailure(Throwable failure) {
