@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.agent.AgentRegistration;
 import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.testing.BridgeSocket;
 import dev.arcpgateway.testing.ClusterNodes;
 import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.GateAgent;
@@ -149,5 +150,37 @@ class ClusterRoutingTest {
     assertEquals("ok", run.result().getJsonArray("metrics").getString(0), run.result().encode());
     assertEquals("PERMISSION_DENIED", run.result().getString("authorize"), "a tool outside the lease");
     assertEquals(List.of(0.75), Leases.remaining(run.frames(), run.jobId(), "USD"), run.frames().toString());
+  }
+
+  @Test
+  void aJobSubmittedOnARunsOnABridgedAgentConnectedToB() {
+    TestGateway a = cluster.start(List.of());
+    TestGateway b = cluster.start(List.of(), options -> options.setBridge(new JsonObject().put("port", 0)
+        .put("tokens", new JsonArray().add(new JsonObject().put("token", "agent-secret").put("name", "b-agents")
+            .put("agents", new JsonArray().add("bridged-b"))))));
+    try (BridgeSocket agent = BridgeSocket.announced(b.gateway().bridgePort(), "agent-secret", "bridged-b", "1.0.0",
+        1)) {
+      WireClient client = a.session(TestGateway.ALICE);
+      assertTrue(lists(welcomedAgents(client), "bridged-b"), "A lists the agent connected to B");
+      String jobId = client.expectAccepted(client.submit("bridged-b", new JsonObject())).getString("job_id");
+      JsonObject dispatch = agent.nextInbox();
+      assertEquals("dispatch", dispatch.getString("op"), dispatch.encode());
+      assertEquals(jobId, dispatch.getString("job_id"));
+      String job = Addresses.job(jobId);
+      String token = dispatch.getString("job_token");
+      for (int i = 0; i < 3; i++) {
+        agent.sendTo(job, new JsonObject().put("op", "event").put("kind", "log").put("job_token", token)
+            .put("body", new JsonObject().put("level", "info").put("message", "bridged " + i)));
+      }
+      agent.sendTo(job, new JsonObject().put("op", "result").put("result", "done on B").put("job_token", token));
+      List<JsonObject> frames = client.untilTerminal(jobId);
+      List<String> logs = frames.stream().filter(f -> "job.event".equals(f.getString("type")))
+          .map(f -> f.getJsonObject("payload")).filter(p -> "log".equals(p.getString("kind")))
+          .map(p -> p.getJsonObject("body").getString("message")).toList();
+      assertEquals(List.of("bridged 0", "bridged 1", "bridged 2"), logs, frames.toString());
+      JsonObject result = frames.get(frames.size() - 1);
+      assertEquals("job.result", result.getString("type"), result.encode());
+      assertEquals("done on B", result.getJsonObject("payload").getString("result"), result.encode());
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.arcpgateway.testing;
 import dev.arcpgateway.agent.AgentRegistration;
 import dev.arcpgateway.cluster.ClusterSettings;
 import dev.arcpgateway.cluster.HazelcastSetup;
+import dev.arcpgateway.config.GatewayOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Gateway nodes of one cluster in this JVM: each a clustered Vert.x (Hazelcast on 127.0.0.1 only, TCP-IP join,
@@ -35,6 +37,11 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** Starts the next node with the demo agents plus {@code extraAgents}. */
   public TestGateway start(List<AgentRegistration> extraAgents) {
+    return start(extraAgents, options -> { });
+  }
+
+  /** As {@link #start(List)}, after {@code tune} adjusted the node's options (its bridge …). */
+  public TestGateway start(List<AgentRegistration> extraAgents, Consumer<GatewayOptions> tune) {
     int index = nodes.size();
     JsonArray members = new JsonArray();
     ports.forEach(port -> members.add("127.0.0.1:" + port));
@@ -47,10 +54,11 @@ public final class ClusterNodes implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("node " + index + " did not join", e);
     }
-    TestGateway node = TestGateway.start(vertx, options -> options
+    Consumer<GatewayOptions> shared = options -> options
         .setStore(new JsonObject().put("type", "pg").put("uri", database).put("pool_size", 4))
         .setLease(new JsonObject().put("delegation", new JsonObject().put("algorithm", "HS256")
-            .put("secret", "cluster-test-delegation-secret-of-32-bytes!"))), extraAgents);
+            .put("secret", "cluster-test-delegation-secret-of-32-bytes!")));
+    TestGateway node = TestGateway.start(vertx, shared.andThen(tune), extraAgents);
     nodes.add(node);
     return node;
   }
