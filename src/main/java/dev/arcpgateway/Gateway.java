@@ -13,6 +13,8 @@ import dev.arcpgateway.auth.LoginThrottle;
 import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.auth.StaticTokenAuthenticator;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.cluster.ClusterMembership;
+import dev.arcpgateway.cluster.ClusterSettings;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.job.JobRunnerVerticle;
 import dev.arcpgateway.bus.Addresses;
@@ -79,6 +81,10 @@ import java.util.function.Supplier;
  *
  * <p>One gateway per {@code Vertx}: its event-bus addresses are fixed names, so two gateways in one Vert.x
  * instance would answer each other's traffic.
+ *
+ * <p>A clustered {@code Vertx} (Hazelcast cluster manager) makes this gateway one node of a cluster: agents of
+ * every node serve jobs submitted on any node. Every node needs the same PostgreSQL store and the same
+ * delegation signing key; {@link #deploy} refuses a clustered {@code Vertx} otherwise.
  *
  * <p>Deployment order follows the data flow backwards, so that nothing receives traffic before what it talks
  * to exists: agent registry, lease, agent hosts, job runners, sessions, and last the transport.
@@ -204,7 +210,7 @@ public final class Gateway {
     if (vertx == null) {
       return Future.failedFuture(new IllegalStateException("deploy the gateway first"));
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, request, Bus.OPTIONS)
+    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, request, Bus.LOCAL)
         .map(reply -> reply.body().getString("delegation_token"))
         .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)));
   }
@@ -215,6 +221,16 @@ public final class Gateway {
       return Future.failedFuture(new IllegalStateException("this gateway is already deployed"));
     }
     this.vertx = Objects.requireNonNull(vertx, "vertx");
+    ClusterMembership membership;
+    try {
+      membership = ClusterMembership.of(vertx);
+      if (membership.clustered()) {
+        ClusterSettings.requireSharedState(defaultStore != null, options.lease());
+      }
+    } catch (IllegalArgumentException unusable) {
+      this.vertx = null;
+      return Future.failedFuture(unusable);
+    }
     Bus.install(vertx);
     List<String> features = new ArrayList<>();
     // key files are read on a worker thread: deploy may be called from an event loop
@@ -227,8 +243,9 @@ public final class Gateway {
           return null;
         })
         .compose(v -> openLedger())
-        .compose(v -> new RestartSweep(store, Clock.systemUTC(),
-            Duration.ofSeconds(options.resumeWindowSec())).run())
+        // what a previous run left unfinished is this run's to finish only when no other node is running
+        .compose(v -> membership.nodes().size() > 1 ? Future.succeededFuture()
+            : new RestartSweep(store, Clock.systemUTC(), Duration.ofSeconds(options.resumeWindowSec())).run())
         .<Void>map(v -> {
           features.addAll(features()); // after the ledger is open: it decides provisioned_credentials
           return null;

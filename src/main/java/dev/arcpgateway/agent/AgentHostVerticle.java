@@ -50,14 +50,14 @@ public final class AgentHostVerticle extends VerticleBase {
             .put("provider", providerId)
             .put("name", registration.name())
             .put("version", registration.version())
-            .put("default", registration.isDefault()), Bus.OPTIONS));
+            .put("default", registration.isDefault()), Bus.LOCAL));
   }
 
   @Override
   public Future<?> stop() {
     running.values().forEach(job -> job.cancelled("agent host stopped"));
     return vertx.eventBus().request(Addresses.AGENT_REGISTRY,
-            new JsonObject().put("op", "withdraw").put("provider", providerId), Bus.withTimeout(1_000))
+            new JsonObject().put("op", "withdraw").put("provider", providerId), Bus.localWithTimeout(1_000))
         .recover(registryGone -> Future.succeededFuture()); // Vert.x closing: the registry may be gone first
   }
 

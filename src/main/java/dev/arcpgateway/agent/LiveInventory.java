@@ -18,10 +18,10 @@ public final class LiveInventory {
 
   /** Subscribes to changes, then asks the registry for the snapshot that is current now. */
   public Future<Void> start(Vertx vertx) {
-    consumer = vertx.eventBus().consumer(Addresses.AGENT_INVENTORY, message -> update(message.body()));
+    consumer = vertx.eventBus().localConsumer(Addresses.AGENT_INVENTORY, message -> update(message.body()));
     return consumer.completion()
         .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.AGENT_REGISTRY,
-            new JsonObject().put("op", "snapshot"), Bus.OPTIONS))
+            new JsonObject().put("op", "snapshot"), Bus.LOCAL))
         .map(reply -> {
           update(reply.body());
           return null;

@@ -26,7 +26,7 @@ public final class DelegationTokenAuthenticator implements Authenticator {
       return Future.failedFuture(Authenticator.refused("not a delegation token"));
     }
     return vertx.eventBus().<JsonObject>request(Addresses.LEASE, new JsonObject().put("op", "verify")
-            .put("delegation_token", token), Bus.OPTIONS)
+            .put("delegation_token", token), Bus.LOCAL)
         .map(reply -> new Principal(reply.body().getString("principal"), Set.of(), token))
         .recover(e -> Future.failedFuture(Authenticator.refused("delegation token refused")));
   }

@@ -4,13 +4,17 @@ package dev.arcpgateway.bus;
  * Every event-bus address the gateway uses. Shared addresses are consumed by all instances of a verticle
  * (point-to-point round robin); per-session, per-connection and per-job addresses belong to the one instance
  * that owns that session, connection or job. docs/architecture.md lists the same table.
+ *
+ * <p>In a cluster, the fixed names marked <i>node-local</i> are registered with {@code localConsumer}: each node
+ * has its own, and a send reaches the sender's node only (senders use {@link Bus#LOCAL}). Everything else is
+ * reachable from every node: ids are unique across the cluster, and agents may run on any node.
  */
 public final class Addresses {
 
   private Addresses() {
   }
 
-  /** Transport → any session instance: the first frame of a new connection. */
+  /** Transport → any session instance of its node (node-local): the first frame of a new connection. */
   public static final String SESSION_CONNECT = "arcp.session.connect";
 
   /** Everything addressed to one live session: client frames, job traffic, transport state. */
@@ -23,7 +27,7 @@ public final class Addresses {
     return "arcp.conn." + connectionId;
   }
 
-  /** Session → any job-runner instance: submit a job. */
+  /** Session → any job-runner instance of its node (node-local): submit a job. */
   public static final String JOB_SUBMIT = "arcp.job.submit";
 
   /** Everything addressed to one job, handled by the job-runner instance that owns it. */
@@ -31,7 +35,7 @@ public final class Addresses {
     return "arcp.job." + jobId;
   }
 
-  /** Job runner → agent host: dispatch a job to {@code name@version}. */
+  /** Job runner → agent host or bridge, on any node: dispatch a job to {@code name@version}. */
   public static String agent(String name, String version) {
     return "arcp.agent." + name + "@" + version;
   }
@@ -41,13 +45,24 @@ public final class Addresses {
     return "arcp.agent.job." + jobId;
   }
 
-  /** Agent hosts → registry: announce and withdraw agents. */
+  /** Agent hosts and the bridge → their node's registry (node-local): announce and withdraw agents. */
   public static final String AGENT_REGISTRY = "arcp.agents.registry";
 
-  /** Registry → everyone (publish): the current agent inventory after every change. */
+  /** Registry → its node (publish, node-local): the cluster's agent inventory after every change. */
   public static final String AGENT_INVENTORY = "arcp.agents.inventory";
 
-  /** Agents and job runner → lease verticle: may this job do this? */
+  /**
+   * Registry → the registry of node {@code nodeId}: the agents this node offers (a request answered with the
+   * agents that node offers), so that every node's inventory is the union of the cluster's.
+   */
+  public static String agentOffers(String nodeId) {
+    return "arcp.agents.offers." + nodeId;
+  }
+
+  /**
+   * Job runner → its node's lease verticle (node-local): may this job do this? A job's lease lives on the node of
+   * its job runner.
+   */
   public static final String LEASE = "arcp.lease";
 
   /**
@@ -57,7 +72,7 @@ public final class Addresses {
   public static final String LIFECYCLE = "arcp.lifecycle";
 
   /**
-   * The gateway → job runners and sessions (publish), while it drains: {@code {op: "end_jobs"}} ends the jobs
+   * The gateway → its node's job runners and sessions (publish, node-local), while it drains: {@code {op: "end_jobs"}} ends the jobs
    * still running, {@code {op: "close_sessions"}} has every session send {@code session.closed} and close its
    * socket with 1001.
    */

@@ -19,6 +19,12 @@ public final class Bus {
   /** Delivery options for every internal send; never mutate this instance. */
   public static final DeliveryOptions OPTIONS = new DeliveryOptions().setCodecName(SharedJsonCodec.NAME);
 
+  /**
+   * For sends to this node's own singletons (lease, job submit, agent registry, drain): in a cluster they stay on
+   * this node without asking the cluster who listens; without one they are {@link #OPTIONS}. Never mutate it.
+   */
+  public static final DeliveryOptions LOCAL = new DeliveryOptions(OPTIONS).setLocalOnly(true);
+
   private Bus() {
   }
 
@@ -34,6 +40,11 @@ public final class Bus {
   /** Delivery options with a send timeout. */
   public static DeliveryOptions withTimeout(long millis) {
     return new DeliveryOptions(OPTIONS).setSendTimeout(millis);
+  }
+
+  /** {@link #LOCAL} with a send timeout. */
+  public static DeliveryOptions localWithTimeout(long millis) {
+    return new DeliveryOptions(LOCAL).setSendTimeout(millis);
   }
 
   /** Passes JSON objects by reference locally and as JSON text over the wire. */

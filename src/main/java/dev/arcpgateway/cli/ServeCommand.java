@@ -3,6 +3,8 @@ package dev.arcpgateway.cli;
 import dev.arcpgateway.Gateway;
 import dev.arcpgateway.agent.bridge.BridgeSettings;
 import dev.arcpgateway.agent.demo.DemoAgents;
+import dev.arcpgateway.cluster.ClusterSettings;
+import dev.arcpgateway.cluster.HazelcastSetup;
 import dev.arcpgateway.config.ConfigSources;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.config.SecretMask;
@@ -16,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -121,6 +124,22 @@ final class ServeCommand implements Callable<Integer> {
       description = "on SIGTERM, how long running jobs may finish before they end (default 30)")
   Integer drainTimeoutSec;
 
+  @Option(names = "--cluster", description = "join a cluster of gateway nodes (Hazelcast; needs --store pg and a"
+      + " configured delegation key)")
+  Boolean cluster;
+
+  @Option(names = "--cluster-host", description = "address Hazelcast and the clustered event bus bind to (default"
+      + " 127.0.0.1)")
+  String clusterHost;
+
+  @Option(names = "--cluster-members", paramLabel = "HOST:PORT,...",
+      description = "the other nodes' Hazelcast addresses (default 127.0.0.1:5701 to 127.0.0.1:5710)")
+  String clusterMembers;
+
+  @Option(names = "--cluster-config", paramLabel = "FILE", description = "Hazelcast XML used instead of the cluster"
+      + " settings (see conf/cluster.xml)")
+  String clusterConfig;
+
   @Override
   public Integer call() throws Exception {
     GatewayOptions options;
@@ -162,7 +181,13 @@ final class ServeCommand implements Callable<Integer> {
     }
     PrometheusMeterRegistry registry = options.metricsEnabled()
         ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
-    Vertx vertx = vertx(tracing, registry);
+    Vertx vertx;
+    try {
+      vertx = vertx(tracing, registry, ClusterSettings.fromJson(options.cluster()));
+    } catch (IllegalArgumentException unusable) {
+      System.err.println(unusable.getMessage());
+      return 2;
+    }
     Gateway.Builder builder = Gateway.builder().options(options).agents(DemoAgents.all())
         .openTelemetry(tracing.openTelemetry());
     if (registry != null) {
@@ -214,7 +239,7 @@ final class ServeCommand implements Callable<Integer> {
       options.addToken("local", token);
       System.err.println("No token configured: generated one for principal 'local': " + token);
     }
-    Vertx vertx = vertx(tracing, null);
+    Vertx vertx = vertx(tracing, null, ClusterSettings.fromJson(new JsonObject()));
     java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all())
         .openTelemetry(tracing.openTelemetry()).stdio(System.in, protocolOut, ended::countDown).build();
@@ -243,14 +268,30 @@ final class ServeCommand implements Callable<Integer> {
     return null;
   }
 
-  /** @param registry where Vert.x reports its own meters (HTTP, event bus, pools), or null for none */
-  private Vertx vertx(Tracing tracing, PrometheusMeterRegistry registry) {
+  /**
+   * @param registry where Vert.x reports its own meters (HTTP, event bus, pools), or null for none
+   * @param cluster  when enabled, the Vert.x joins that cluster before it is returned
+   */
+  private Vertx vertx(Tracing tracing, PrometheusMeterRegistry registry, ClusterSettings cluster) throws Exception {
     io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions();
     if (eventLoops != null) {
       vertxOptions.setEventLoopPoolSize(eventLoops);
     }
-    return tracing.install(registry == null ? Vertx.builder().with(vertxOptions)
-        : VertxMeters.builder(vertxOptions, registry)).build();
+    if (cluster.enabled()) {
+      HazelcastSetup.eventBusOn(vertxOptions, cluster);
+    }
+    io.vertx.core.VertxBuilder builder = tracing.install(registry == null ? Vertx.builder().with(vertxOptions)
+        : VertxMeters.builder(vertxOptions, registry));
+    if (!cluster.enabled()) {
+      return builder.build();
+    }
+    try {
+      return builder.withClusterManager(HazelcastSetup.clusterManager(cluster)).buildClustered()
+          .await(60, TimeUnit.SECONDS);
+    } catch (Exception notJoined) { // e.g. no free port from cluster.port: a setting to change, said in one line
+      throw new IllegalArgumentException("the cluster could not be joined from " + cluster.host() + ":"
+          + cluster.port() + ": " + notJoined.getMessage());
+    }
   }
 
   private static ListenException listenFailure(Throwable failure) {
@@ -284,6 +325,13 @@ final class ServeCommand implements Callable<Integer> {
     putIfSet(flags, "drain_timeout_sec", drainTimeoutSec);
     putIfSet(flags, "store.type", store);
     putIfSet(flags, "store.uri", pgUri);
+    putIfSet(flags, "cluster.enabled", cluster);
+    putIfSet(flags, "cluster.host", clusterHost);
+    if (clusterMembers != null) {
+      flags.put("cluster.members", new JsonArray(java.util.Arrays.stream(clusterMembers.split(","))
+          .map(String::strip).filter(m -> !m.isEmpty()).map(m -> (Object) m).toList()));
+    }
+    putIfSet(flags, "cluster.config_file", clusterConfig);
     if (instances != null) {
       List.of("instances.transport", "instances.session", "instances.job_runner")
           .forEach(key -> flags.put(key, instances));

@@ -53,6 +53,7 @@ public class GatewayOptions {
   private JsonObject loginThrottle = new JsonObject();
   private JsonObject bridge = new JsonObject();
   private JsonObject store = new JsonObject();
+  private JsonObject cluster = new JsonObject();
   private int jobHeartbeatSec = 5;
   private int jobLivenessTimeoutSec = 15;
   private boolean lifecycleNotifications;
@@ -118,6 +119,7 @@ public class GatewayOptions {
     loginThrottle = json.getJsonObject("login_throttle", loginThrottle);
     bridge = json.getJsonObject("bridge", bridge);
     store = json.getJsonObject("store", store);
+    cluster = json.getJsonObject("cluster", cluster);
     jobHeartbeatSec = limits.getInteger("job_heartbeat_sec", jobHeartbeatSec);
     jobLivenessTimeoutSec = limits.getInteger("job_liveness_timeout_sec", jobLivenessTimeoutSec);
     JsonObject runtime = json.getJsonObject("runtime", new JsonObject());
@@ -166,6 +168,7 @@ public class GatewayOptions {
       throw new IllegalArgumentException("transport.http_idle_timeout_ms must not be negative (0 disables it)");
     }
     dev.arcpgateway.store.StoreSettings.fromJson(store); // names the store setting that cannot work
+    dev.arcpgateway.cluster.ClusterSettings.fromJson(cluster).requireSharedState(store, lease);
     if (jobLivenessTimeoutSec <= jobHeartbeatSec) {
       throw new IllegalArgumentException("limits.job_liveness_timeout_sec must exceed limits.job_heartbeat_sec");
     }
@@ -513,6 +516,16 @@ public class GatewayOptions {
     return this;
   }
 
+  /** Clustering with other nodes: see {@link dev.arcpgateway.cluster.ClusterSettings}. */
+  public JsonObject cluster() {
+    return cluster;
+  }
+
+  public GatewayOptions setCluster(JsonObject cluster) {
+    this.cluster = cluster.copy();
+    return this;
+  }
+
   /**
    * Provisioned credentials: {@code provisioner} ({@code "local"} for the built-in one), {@code endpoint},
    * {@code rotate_every_sec}, {@code ledger_file} (a durable ledger is required for the feature).
@@ -683,7 +696,8 @@ public class GatewayOptions {
         .put("lease", lease.copy()).put("credentials", credentials.copy()).put("bridge", bridge.copy())
         .put("telemetry", new JsonObject().put("exporter", "none").mergeIn(telemetry))
         .put("log", new JsonObject().put("level", "INFO").put("format", "text").mergeIn(log))
-        .put("metrics", new JsonObject().put("enabled", metricsEnabled)).put("drain_timeout_sec", drainTimeoutSec);
+        .put("metrics", new JsonObject().put("enabled", metricsEnabled)).put("drain_timeout_sec", drainTimeoutSec)
+        .put("cluster", cluster.copy());
   }
 
   /** Whether the gateway keeps meters and serves them at {@code /metrics} ({@code metrics.enabled}, default on). */

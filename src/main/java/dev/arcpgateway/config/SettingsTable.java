@@ -84,7 +84,13 @@ public final class SettingsTable {
       Setting.of("store.type", Kind.STRING),
       Setting.of("store.uri", Kind.STRING).env("ARCP_PG_URI"),
       Setting.of("store.pool_size", Kind.INT),
-      Setting.of("store.retention_sec", Kind.LONG));
+      Setting.of("store.retention_sec", Kind.LONG),
+      Setting.of("cluster.enabled", Kind.BOOL),
+      Setting.of("cluster.name", Kind.STRING),
+      Setting.of("cluster.host", Kind.STRING),
+      Setting.of("cluster.port", Kind.INT),
+      Setting.of("cluster.members", Kind.STRINGS),
+      Setting.of("cluster.config_file", Kind.STRING));
 
   private SettingsTable() {
   }

@@ -77,7 +77,7 @@ final class Admission {
         .put("parent_job_id", request.parentJobId())
         .put("delegation_token", delegationToken)
         .put("provision_credentials", body.getBoolean("provision_credentials", false));
-    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, grantRequest, Bus.withTimeout(options.requestTimeoutMs()))
+    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, grantRequest, Bus.localWithTimeout(options.requestTimeoutMs()))
         .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)))
         .compose(reply -> {
           JsonObject grant = reply.body();
@@ -116,7 +116,7 @@ final class Admission {
   }
 
   private void releaseLease(String jobId) {
-    vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId), Bus.OPTIONS);
+    vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId), Bus.LOCAL);
   }
 
   private void releaseKey(IdempotencyStore.Claim claim) {

@@ -52,7 +52,7 @@ final class Delegations {
     JsonObject ask = new JsonObject().put("op", "delegate").put("job_id", parent.id).put("job_token", parent.token)
         .put("agent", AgentRef.parse(agentText).name()).put("lease_request", leaseRequest)
         .put("lease_constraints", leaseConstraints);
-    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, ask, Bus.withTimeout(options.requestTimeoutMs()))
+    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, ask, Bus.localWithTimeout(options.requestTimeoutMs()))
         .compose(granted -> {
           JsonObject payload = new JsonObject().put("agent", agentText).put("input", body.getValue("input"))
               .put("lease_request", leaseRequest).put("lease_constraints", leaseConstraints);
@@ -71,7 +71,7 @@ final class Delegations {
               .put("provision_credentials", parent.provisionCredentials)
               .put("delegated_by", new JsonObject().put("job_id", parent.id).put("delegate_id", delegateId));
           return vertx.eventBus().<JsonObject>request(Addresses.JOB_SUBMIT, submit,
-              Bus.withTimeout(options.requestTimeoutMs()));
+              Bus.localWithTimeout(options.requestTimeoutMs()));
         })
         .map(accepted -> {
           String childId = accepted.body().getString("job_id");

@@ -80,8 +80,8 @@ public final class JobRunnerVerticle extends VerticleBase {
     long sweepMs = TimeUnit.SECONDS.toMillis(options.jobHeartbeatSec());
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweepLostAgents());
     return inventory.start(vertx)
-        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.DRAIN, this::onDrain).completion())
-        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.JOB_SUBMIT, this::onSubmit).completion());
+        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.DRAIN, this::onDrain).completion())
+        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.JOB_SUBMIT, this::onSubmit).completion());
   }
 
   /** The gateway drains and its timeout passed: the jobs still running end, retryable (on another node). */

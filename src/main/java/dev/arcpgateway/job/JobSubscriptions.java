@@ -79,7 +79,7 @@ final class JobSubscriptions {
       return Future.succeededFuture(null);
     }
     return vertx.eventBus().<JsonObject>request(Addresses.LEASE, new JsonObject().put("op", "budget")
-            .put("job_id", job.id), Bus.withTimeout(options.requestTimeoutMs()))
+            .put("job_id", job.id), Bus.localWithTimeout(options.requestTimeoutMs()))
         .map(reply -> reply.body().getJsonObject("budget"));
   }
 

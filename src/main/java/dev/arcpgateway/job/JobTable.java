@@ -255,7 +255,7 @@ final class JobTable {
 
   void releaseLease(String jobId) {
     vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId),
-        Bus.OPTIONS);
+        Bus.LOCAL);
   }
 
   /**

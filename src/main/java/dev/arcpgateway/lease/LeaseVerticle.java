@@ -77,7 +77,7 @@ public final class LeaseVerticle extends VerticleBase {
         settings.tokenPublicKey());
     credentials = new ProvisionedCredentials(vertx, provisioner, ledger);
     credentials.sweep(); // in the background: startup does not wait for a slow upstream
-    return vertx.eventBus().<JsonObject>consumer(Addresses.LEASE, this::handle).completion();
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.LEASE, this::handle).completion();
   }
 
   private void handle(Message<JsonObject> message) {

@@ -18,10 +18,10 @@ public final class AgentsOnlineVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_INVENTORY, message -> count(message.body()))
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.AGENT_INVENTORY, message -> count(message.body()))
         .completion()
         .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.AGENT_REGISTRY,
-            new JsonObject().put("op", "snapshot"), Bus.OPTIONS))
+            new JsonObject().put("op", "snapshot"), Bus.LOCAL))
         .onSuccess(reply -> count(reply.body()));
   }
 

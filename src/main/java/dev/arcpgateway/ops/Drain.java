@@ -51,11 +51,11 @@ public final class Drain {
           if (finished) {
             return Future.succeededFuture(true);
           }
-          vertx.eventBus().publish(Addresses.DRAIN, new JsonObject().put("op", "end_jobs"), Bus.OPTIONS);
+          vertx.eventBus().publish(Addresses.DRAIN, new JsonObject().put("op", "end_jobs"), Bus.LOCAL);
           return within(vertx, runningJobs.none(), END_GRACE_MS);
         })
         .compose(ended -> {
-          vertx.eventBus().publish(Addresses.DRAIN, new JsonObject().put("op", "close_sessions"), Bus.OPTIONS);
+          vertx.eventBus().publish(Addresses.DRAIN, new JsonObject().put("op", "close_sessions"), Bus.LOCAL);
           return within(vertx, openConnections.none(), CLOSE_GRACE_MS);
         })
         .mapEmpty();

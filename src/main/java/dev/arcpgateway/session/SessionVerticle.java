@@ -96,8 +96,8 @@ public final class SessionVerticle extends VerticleBase {
     long sweepMs = Math.max(100, Math.min(1_000, options.heartbeatIntervalSec() * 250L));
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweep());
     return inventory.start(vertx)
-        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.DRAIN, this::onDrain).completion())
-        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_CONNECT, this::onConnect).completion());
+        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.DRAIN, this::onDrain).completion())
+        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.SESSION_CONNECT, this::onConnect).completion());
   }
 
   /** The gateway drains and its jobs ended: every client is told and its socket closed (1001). */

@@ -117,7 +117,7 @@ final class ClientConnection {
   }
 
   private void connectWith(JsonObject request) {
-    vertx.eventBus().<JsonObject>request(Addresses.SESSION_CONNECT, request, Bus.OPTIONS).onComplete(answer -> {
+    vertx.eventBus().<JsonObject>request(Addresses.SESSION_CONNECT, request, Bus.LOCAL).onComplete(answer -> {
       connecting = false;
       if (answer.failed()) {
         socket.close(1011, "the gateway could not open a session");

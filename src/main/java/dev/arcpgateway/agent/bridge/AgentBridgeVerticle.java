@@ -106,7 +106,7 @@ public final class AgentBridgeVerticle extends VerticleBase {
           authenticator = auth;
           logins = new LoginGuard(vertx, new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
               System::nanoTime));
-          return vertx.eventBus().<JsonObject>consumer(ANNOUNCE, this::onAnnounce).completion();
+          return vertx.eventBus().<JsonObject>localConsumer(ANNOUNCE, this::onAnnounce).completion();
         })
         .compose(v -> TcpEventBusBridge.create(vertx, permissions, new NetServerOptions(), this::onBridgeEvent)
             .listen(internalPort, "127.0.0.1"))
@@ -302,7 +302,7 @@ public final class AgentBridgeVerticle extends VerticleBase {
   }
 
   private Future<Message<Object>> registry(JsonObject request) {
-    return vertx.eventBus().request(Addresses.AGENT_REGISTRY, request, Bus.OPTIONS);
+    return vertx.eventBus().request(Addresses.AGENT_REGISTRY, request, Bus.LOCAL);
   }
 
   // ---- a process leaves -------------------------------------------------------------------------------------
@@ -333,6 +333,6 @@ public final class AgentBridgeVerticle extends VerticleBase {
     }
     connection.jobs.clear();
     vertx.eventBus().send(Addresses.AGENT_REGISTRY, new JsonObject().put("op", "withdraw")
-        .put("provider", connection.id), Bus.OPTIONS);
+        .put("provider", connection.id), Bus.LOCAL);
   }
 }

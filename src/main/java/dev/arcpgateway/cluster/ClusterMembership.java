@@ -1,0 +1,87 @@
+package dev.arcpgateway.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Which nodes form the cluster this gateway's Vert.x belongs to, and when that changes. A Vert.x that is not
+ * clustered is a cluster of one node.
+ */
+public final class ClusterMembership {
+
+  private static final String ALONE = "local";
+
+  private final HazelcastClusterManager hazelcast;
+
+  private ClusterMembership(HazelcastClusterManager hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  /**
+   * The membership of {@code vertx}'s cluster.
+   *
+   * @throws IllegalArgumentException when {@code vertx} is clustered by another manager than Hazelcast (the
+   *                                  gateway watches Hazelcast's members to drop a departed node's agents)
+   */
+  public static ClusterMembership of(Vertx vertx) {
+    if (!vertx.isClustered()) {
+      return new ClusterMembership(null);
+    }
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    if (!(manager instanceof HazelcastClusterManager hazelcast)) {
+      throw new IllegalArgumentException("a clustered gateway needs the Hazelcast cluster manager, not "
+          + manager.getClass().getName());
+    }
+    return new ClusterMembership(hazelcast);
+  }
+
+  public boolean clustered() {
+    return hazelcast != null;
+  }
+
+  /** This node's id, as the cluster manager names it. */
+  public String nodeId() {
+    return hazelcast == null ? ALONE : hazelcast.getNodeId();
+  }
+
+  /** The ids of the nodes in the cluster now, this one included. */
+  public List<String> nodes() {
+    return hazelcast == null ? List.of(ALONE) : hazelcast.getNodes();
+  }
+
+  /**
+   * Calls {@code changed} (on a Hazelcast thread) whenever a node joins or leaves.
+   *
+   * @return what stops the calls
+   */
+  public Runnable onChange(Runnable changed) {
+    if (hazelcast == null) {
+      return () -> { };
+    }
+    // Vert.x keeps the manager's one NodeListener for itself: watch Hazelcast's members beside it
+    UUID registration = hazelcast.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        changed.run();
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        changed.run();
+      }
+    });
+    return () -> {
+      try {
+        hazelcast.getHazelcastInstance().getCluster().removeMembershipListener(registration);
+      } catch (com.hazelcast.core.HazelcastInstanceNotActiveException leftAlready) {
+        // the node has left the cluster: nothing more will be called
+      }
+    };
+  }
+}
