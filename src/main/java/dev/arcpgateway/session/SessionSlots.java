@@ -3,7 +3,6 @@ package dev.arcpgateway.session;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -21,19 +20,11 @@ final class SessionSlots {
   /** Takes a slot for {@code sessionId}, or fails PERMISSION_DENIED; completes on the environment's loop. */
   static Future<Void> take(SessionEnvironment env, String principal, String sessionId) {
     int max = env.options().maxSessionsPerPrincipal();
-    Promise<Void> onOwnLoop = Promise.promise();
-    env.store().sessions().takeSlot(principal, sessionId, max).onComplete(taken -> env.context().runOnContext(v -> {
-      if (taken.failed()) {
-        onOwnLoop.fail(taken.cause());
-      } else if (taken.result()) {
-        onOwnLoop.complete();
-      } else {
-        onOwnLoop.fail(new ArcpException(ErrorCode.PERMISSION_DENIED, "principal " + principal
+    return env.onLoop(env.store().sessions().takeSlot(principal, sessionId, max)).compose(taken -> taken
+        ? Future.succeededFuture()
+        : Future.failedFuture(new ArcpException(ErrorCode.PERMISSION_DENIED, "principal " + principal
             + " already holds the most sessions allowed (" + max + "); close some or let them expire",
-            new JsonObject().put("max_sessions_per_principal", max)));
-      }
-    })); // a store may answer on any thread; sessions change only on their own loop
-    return onOwnLoop.future();
+            new JsonObject().put("max_sessions_per_principal", max))));
   }
 
   /** Gives the slot back; the future completes (never fails) once the store answered. */

@@ -101,6 +101,14 @@ public final class CliProcess implements AutoCloseable {
     return stdout.await(condition, what, this);
   }
 
+  /** {@code serve} on a free port on the PostgreSQL database at {@code uri}, with one principal's token. */
+  static CliProcess servePg(String uri, String principal, String token, String... more) {
+    List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--store", "pg", "--token",
+        principal + ":" + token));
+    args.addAll(List.of(more));
+    return start(Map.of("ARCP_PG_URI", uri), args.toArray(String[]::new));
+  }
+
   /** Waits until the gateway says where it listens ({@code listening on ws[s]://127.0.0.1:PORT/arcp}); its port. */
   int listeningPort() {
     Matcher m = LISTENING.matcher(awaitStdout(out -> LISTENING.matcher(out).find(), "the gateway listening"));

@@ -62,7 +62,7 @@ class PgRestartResumeTest {
   private static void stopAndResume(boolean kill) throws Exception {
     String uri = EmbeddedPg.freshDatabase();
     Map<ResumeForm, Seen> seen = new EnumMap<>(ResumeForm.class);
-    try (CliProcess first = serve(uri, "--drain-timeout-sec", "1")) {
+    try (CliProcess first = CliProcess.servePg(uri, "alice", TOKEN, "--drain-timeout-sec", "1")) {
       List<WireClient> clients = new ArrayList<>();
       for (ResumeForm form : ResumeForm.values()) {
         WireClient client = WireClient.connect(vertx, first.listeningPort());
@@ -79,7 +79,7 @@ class PgRestartResumeTest {
       clients.forEach(WireClient::drop);
     }
 
-    try (CliProcess second = serve(uri)) {
+    try (CliProcess second = CliProcess.servePg(uri, "alice", TOKEN)) {
       for (ResumeForm form : ResumeForm.values()) {
         Seen before = seen.get(form);
         WireClient client = WireClient.connect(vertx, second.listeningPort());
@@ -159,11 +159,6 @@ class PgRestartResumeTest {
     return new Seen(client.sessionId(), token, jobId, lastSeq, lastEvent);
   }
 
-  private static CliProcess serve(String uri, String... more) {
-    List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--store", "pg", "--token", "alice:" + TOKEN));
-    args.addAll(List.of(more));
-    return CliProcess.start(Map.of("ARCP_PG_URI", uri), args.toArray(String[]::new));
-  }
 
 
 

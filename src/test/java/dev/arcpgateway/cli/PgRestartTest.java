@@ -89,7 +89,7 @@ class PgRestartTest {
         .put("input", new JsonObject().put("count", 50_000_000).put("size", 32));
     Map<String, List<Long>> seenBefore = new HashMap<>();
     List<String> jobs = new ArrayList<>();
-    try (CliProcess first = serve(uri, "--drain-timeout-sec", "1")) {
+    try (CliProcess first = CliProcess.servePg(uri, "alice", TOKEN, "--drain-timeout-sec", "1")) {
       WireClient client = WireClient.connect(vertx, first.listeningPort());
       client.hello(TOKEN);
       String keyed = client.submit(chatty.copy().put("idempotency_key", key)).getString("id");
@@ -119,7 +119,7 @@ class PgRestartTest {
       client.close();
     }
 
-    try (CliProcess second = serve(uri)) {
+    try (CliProcess second = CliProcess.servePg(uri, "alice", TOKEN)) {
       WireClient client = WireClient.connect(vertx, second.listeningPort());
       client.hello(TOKEN);
       client.send(Continuity.listJobs(client.sessionId(), new JsonObject()));
@@ -187,11 +187,6 @@ class PgRestartTest {
     return process.stderr().lines().filter(line -> !line.startsWith("SLF4J:") && !line.isBlank()).count();
   }
 
-  private static CliProcess serve(String uri, String... more) {
-    List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--store", "pg", "--token", "alice:" + TOKEN));
-    args.addAll(List.of(more));
-    return CliProcess.start(Map.of("ARCP_PG_URI", uri), args.toArray(String[]::new));
-  }
 
 
 
