@@ -124,6 +124,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "on SIGTERM, how long running jobs may finish before they end (default 30)")
   Integer drainTimeoutSec;
 
+  @Option(names = "--demo-agents", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "run the demo agents in this process (default on; --no-demo-agents leaves agents to other"
+          + " nodes and bridged processes)")
+  boolean demoAgents;
+
   @Option(names = "--cluster", description = "join a cluster of gateway nodes (Hazelcast; needs --store pg and a"
       + " configured delegation key)")
   Boolean cluster;
@@ -188,7 +193,7 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println(unusable.getMessage());
       return 2;
     }
-    Gateway.Builder builder = Gateway.builder().options(options).agents(DemoAgents.all())
+    Gateway.Builder builder = Gateway.builder().options(options).agents(demoAgents ? DemoAgents.all() : List.of())
         .openTelemetry(tracing.openTelemetry());
     if (registry != null) {
       builder.meterRegistry(registry);

@@ -8,6 +8,7 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Which nodes form the cluster this gateway's Vert.x belongs to, and when that changes. A Vert.x that is not
@@ -16,6 +17,8 @@ import java.util.UUID;
 public final class ClusterMembership {
 
   private static final String ALONE = "local";
+  /** The member attribute in which vertx-hazelcast keeps a member's Vert.x node id (not Hazelcast's own id). */
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   private final HazelcastClusterManager hazelcast;
 
@@ -61,11 +64,7 @@ public final class ClusterMembership {
    * @return what stops the calls
    */
   public Runnable onChange(Runnable changed) {
-    if (hazelcast == null) {
-      return () -> { };
-    }
-    // Vert.x keeps the manager's one NodeListener for itself: watch Hazelcast's members beside it
-    UUID registration = hazelcast.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+    return watch(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
         changed.run();
@@ -76,6 +75,37 @@ public final class ClusterMembership {
         changed.run();
       }
     });
+  }
+
+  /**
+   * Calls {@code left} (on a Hazelcast thread) with the id of each node that leaves the cluster, gracefully or
+   * because the others lost it.
+   *
+   * @return what stops the calls
+   */
+  public Runnable onLeft(Consumer<String> left) {
+    return watch(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        // joining nodes bring their own work
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        String nodeId = event.getMember().getAttribute(VERTX_NODE_ID);
+        if (nodeId != null) {
+          left.accept(nodeId);
+        }
+      }
+    });
+  }
+
+  private Runnable watch(MembershipListener listener) {
+    if (hazelcast == null) {
+      return () -> { };
+    }
+    // Vert.x keeps the manager's one NodeListener for itself: watch Hazelcast's members beside it
+    UUID registration = hazelcast.getHazelcastInstance().getCluster().addMembershipListener(listener);
     return () -> {
       try {
         hazelcast.getHazelcastInstance().getCluster().removeMembershipListener(registration);

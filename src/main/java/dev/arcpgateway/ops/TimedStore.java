@@ -143,6 +143,11 @@ public final class TimedStore implements GatewayStore {
     }
 
     @Override
+    public Future<List<JobSnapshot>> unfinishedOfNode(String nodeId) {
+      return jobs.unfinishedOfNode(nodeId); // when a node leaves
+    }
+
+    @Override
     public Future<JobSnapshot> get(String jobId) {
       return timed(get, () -> jobs.get(jobId));
     }

@@ -29,6 +29,14 @@ public interface JobStore {
     return Future.succeededFuture(List.of());
   }
 
+  /**
+   * Unfinished jobs run by the clustered gateway node {@code nodeId} (its Vert.x node id), oldest first: what a
+   * node that left the cluster leaves behind. A store used by one process only has none.
+   */
+  default Future<List<JobSnapshot>> unfinishedOfNode(String nodeId) {
+    return Future.succeededFuture(List.of());
+  }
+
   /** The job, or null when unknown. */
   Future<JobSnapshot> get(String jobId);
 

@@ -2,17 +2,22 @@ package dev.arcpgateway.store;
 
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.cluster.ClusterMembership;
 import dev.arcpgateway.protocol.ArcpException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Finishes the jobs of another gateway process that stopped saying it runs them (it died, or hangs): each ends
- * with INTERNAL_ERROR, retryable, "the gateway process running the job stopped" ({@link AbandonedJobs}), and its
- * submitting session, wherever it lives now, is sent that frame (op {@code orphaned}; a session brought back from
- * the store later finds it in the job's log instead). Looks every {@code everyMs}, from a timer of its own.
+ * Finishes the jobs of another gateway process that stopped running them: each ends with INTERNAL_ERROR,
+ * retryable, "the gateway process running the job stopped" ({@link AbandonedJobs}), and its submitting session,
+ * wherever it lives now, is sent that frame (op {@code orphaned}; a session brought back from the store later finds
+ * it in the job's log instead). Two signals find them: a clustered node that leaves the cluster (its jobs at once),
+ * and, every {@code everyMs} from a timer of its own, any process that stopped marking its jobs in the store (it
+ * died, or hangs, clustered or not). Sweeps run one after the other; the compare-and-set of each job's status lets
+ * only one node finish it.
  */
 public final class OrphanSweepVerticle extends VerticleBase {
 
@@ -22,7 +27,10 @@ public final class OrphanSweepVerticle extends VerticleBase {
   private final GatewayStore store;
   private final Clock clock;
   private final long everyMs;
-  private boolean sweeping;
+  /** The sweep running or last run: the next one starts after it. */
+  private Future<?> last = Future.succeededFuture();
+  private boolean timedSweepWaiting;
+  private Runnable stopWatching = () -> { };
 
   public OrphanSweepVerticle(GatewayStore store, Clock clock, long everyMs) {
     this.store = store;
@@ -33,20 +41,34 @@ public final class OrphanSweepVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.setPeriodic(everyMs, everyMs, t -> {
-      if (!sweeping) {
-        sweeping = true;
-        store.jobs().orphaned().compose(jobs -> finishFrom(jobs, 0, 0)).onComplete(done -> {
-          sweeping = false;
-          if (done.succeeded() && done.result() > 0) {
-            LOG.log(System.Logger.Level.INFO, "finished {0} job(s) whose gateway process stopped running them",
-                done.result());
-          } else if (done.failed() && !(done.cause() instanceof ArcpException)) { // outages: the store logs them
-            LOG.log(System.Logger.Level.WARNING, "could not finish orphaned jobs: " + done.cause().getMessage());
-          }
+      if (!timedSweepWaiting) { // a slow store: one timed sweep queued at most
+        timedSweepWaiting = true;
+        sweep("whose gateway process stopped marking them", () -> {
+          timedSweepWaiting = false;
+          return store.jobs().orphaned();
         });
       }
     });
+    stopWatching = ClusterMembership.of(vertx).onLeft(node -> context.runOnContext(v ->
+        sweep("of node " + node + ", which left the cluster", () -> store.jobs().unfinishedOfNode(node))));
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopWatching.run();
+    return Future.succeededFuture();
+  }
+
+  private void sweep(String whose, Supplier<Future<List<JobSnapshot>>> jobs) {
+    last = last.eventually(() -> jobs.get().compose(found -> finishFrom(found, 0, 0)).onComplete(done -> {
+      if (done.succeeded() && done.result() > 0) {
+        LOG.log(System.Logger.Level.INFO, "finished {0} job(s) {1}", done.result(), whose);
+      } else if (done.failed() && !(done.cause() instanceof ArcpException)) { // outages: the store logs them
+        LOG.log(System.Logger.Level.WARNING, "could not finish the jobs " + whose + ": "
+            + done.cause().getMessage());
+      }
+    }));
   }
 
   private Future<Integer> finishFrom(List<JobSnapshot> jobs, int i, int finished) {

@@ -114,6 +114,31 @@ class ClusterRoutingTest {
   }
 
   @Test
+  void whenNodeADropsOutItsJobsEndRetryableAndItsClientResumesOnB() {
+    TestGateway a = cluster.start(List.of(GateAgent.registration()));
+    TestGateway b = cluster.start(List.of());
+    WireClient onA = a.session(TestGateway.ALICE);
+    String jobId = onA.expectAccepted(onA.submit(GateAgent.NAME, GateAgent.input("lost"))).getString("job_id");
+    GateAgent.emit(a.vertx(), "lost", 1);
+    long lastSeq = onA.nextOfType("job.event").getLong("event_seq");
+    String resumeToken = Continuity.resumeToken(onA);
+    onA.drop();
+
+    // A's process goes on marking its jobs in the store: only B seeing A leave the cluster can end this one
+    cluster.lose(a);
+    WireClient onB = WireClient.connect(b.vertx(), b.port());
+    onB.send(Continuity.sessionResume(onA.sessionId(), resumeToken, lastSeq));
+    onB.expect("session.welcome");
+    List<JsonObject> frames = onB.untilTerminal(jobId);
+    JsonObject terminal = frames.get(frames.size() - 1);
+    JsonObject error = terminal.getJsonObject("payload");
+    assertEquals("job.error", terminal.getString("type"), terminal.encode());
+    assertEquals("INTERNAL_ERROR", error.getString("code"), terminal.encode());
+    assertEquals(true, error.getBoolean("retryable"), terminal.encode());
+    assertEquals(lastSeq + frames.size(), terminal.getLong("event_seq"), "gap-free after the resume point");
+  }
+
+  @Test
   void aSessionOnBSubscribesToAJobRunningOnA() {
     TestGateway a = cluster.start(List.of(GateAgent.registration()));
     TestGateway b = cluster.start(List.of());

@@ -5,6 +5,8 @@ import dev.arcpgateway.cluster.ClusterSettings;
 import dev.arcpgateway.cluster.HazelcastSetup;
 import dev.arcpgateway.config.GatewayOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +29,7 @@ public final class ClusterNodes implements AutoCloseable {
   private final String database = EmbeddedPg.freshDatabase();
   private final List<Integer> ports = new ArrayList<>();
   private final List<TestGateway> nodes = new ArrayList<>();
+  private final List<TestGateway> lost = new ArrayList<>();
 
   /** @param size how many nodes may join (each gets a Hazelcast port, all are listed as members) */
   public ClusterNodes(int size) {
@@ -74,8 +77,24 @@ public final class ClusterNodes implements AutoCloseable {
     nodes.remove(node);
   }
 
+  /**
+   * Node {@code node} drops out of the cluster as if its process died: its Hazelcast member is terminated at once,
+   * so the others see it leave without a goodbye, while its gateway (cut off) stays deployed until it is closed
+   * with its Vert.x here, best effort.
+   */
+  public void lose(TestGateway node) {
+    ((HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager()).getHazelcastInstance()
+        .getLifecycleService().terminate();
+    nodes.remove(node);
+    lost.add(node);
+  }
+
   @Override
   public void close() {
+    for (TestGateway node : lost) {
+      node.close();
+      node.vertx().close(); // its cluster manager is gone: closing may not complete, and nothing waits for it
+    }
     for (TestGateway node : reversed()) {
       stop(node);
     }

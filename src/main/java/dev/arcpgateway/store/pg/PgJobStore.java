@@ -142,6 +142,17 @@ final class PgJobStore implements JobStore {
   }
 
   @Override
+  public Future<List<JobSnapshot>> unfinishedOfNode(String nodeId) {
+    return db.execute("SELECT " + COLUMNS + " FROM arcp_job WHERE status IN ('pending', 'running') AND owner = $1"
+        + " ORDER BY created_at", Tuple.of(nodeOwner(nodeId))).map(PgJobStore::snapshots);
+  }
+
+  /** The {@code owner} of the jobs a clustered node runs: named after its Vert.x node id, which the others see. */
+  static String nodeOwner(String nodeId) {
+    return "node-" + nodeId;
+  }
+
+  @Override
   public Future<JobSnapshot> get(String jobId) {
     return db.execute("SELECT " + COLUMNS + " FROM arcp_job WHERE job_id = $1", Tuple.of(jobId))
         .map(rows -> rows.size() == 0 ? null : snapshot(rows.iterator().next()));

@@ -2,6 +2,7 @@ package dev.arcpgateway.store.pg;
 
 import static dev.arcpgateway.store.pg.PgDatabase.time;
 
+import dev.arcpgateway.cluster.ClusterMembership;
 import dev.arcpgateway.store.CredentialLedger;
 import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.GatewayStore;
@@ -44,7 +45,9 @@ public final class PgStore implements GatewayStore {
     this.vertx = vertx;
     this.pool = pool;
     this.db = new PgDatabase(pool, where);
-    this.owner = "gw-" + UUID.randomUUID();
+    ClusterMembership membership = ClusterMembership.of(vertx);
+    // a clustered node's jobs carry its node id, so the others can finish them as soon as it leaves
+    this.owner = membership.clustered() ? PgJobStore.nodeOwner(membership.nodeId()) : "gw-" + UUID.randomUUID();
     this.jobs = new PgJobStore(vertx, db, owner);
     this.events = new PgEventLog(vertx, db);
     this.sessions = new PgSessionStore(db);
