@@ -6,23 +6,29 @@ import dev.arcpgateway.cluster.ClusterMembership;
 import dev.arcpgateway.protocol.ArcpException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Finishes the jobs of another gateway process that stopped running them: each ends with INTERNAL_ERROR,
- * retryable, "the gateway process running the job stopped" ({@link AbandonedJobs}), and its submitting session,
+ * retryable, "the gateway process running the job stopped" ({@link AbandonedJobs}); its submitting session,
  * wherever it lives now, is sent that frame (op {@code orphaned}; a session brought back from the store later finds
- * it in the job's log instead). Two signals find them: a clustered node that leaves the cluster (its jobs at once),
- * and, every {@code everyMs} from a timer of its own, any process that stopped marking its jobs in the store (it
- * died, or hangs, clustered or not). Sweeps run one after the other; the compare-and-set of each job's status lets
- * only one node finish it.
+ * it in the job's log instead); and its agent, when it runs on a surviving node, is told to stop (a {@code cancel}
+ * order), so that it frees its slot instead of waiting for credits from a runner that is gone.
+ *
+ * <p>Two signals find them: a clustered node that leaves the cluster (its jobs at once), and, every
+ * {@code everyMs} from a timer of its own, any process that stopped marking its jobs in the store (it died, or
+ * hangs, clustered or not). Sweeps run one after the other; the compare-and-set of each job's status lets only one
+ * node finish it.
  */
 public final class OrphanSweepVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(OrphanSweepVerticle.class.getName());
   static final String MESSAGE = "the gateway process running the job stopped; its work was lost";
+  private static final JsonObject STOP_AGENT = new JsonObject().put("op", "cancel")
+      .put("reason", "the gateway process running the job stopped");
 
   private final GatewayStore store;
   private final Clock clock;
@@ -83,6 +89,7 @@ public final class OrphanSweepVerticle extends VerticleBase {
       if (job.sessionId() != null) {
         vertx.eventBus().send(Addresses.session(job.sessionId()), frame.copy().put("op", "orphaned"), Bus.OPTIONS);
       }
+      vertx.eventBus().send(Addresses.agentJob(job.jobId()), STOP_AGENT, Bus.OPTIONS);
       return finishFrom(jobs, i + 1, finished + 1);
     });
   }

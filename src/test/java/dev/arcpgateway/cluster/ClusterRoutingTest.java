@@ -139,6 +139,26 @@ class ClusterRoutingTest {
   }
 
   @Test
+  void whenNodeADropsOutTheAgentOnBRunningItsJobIsToldToStop() throws Exception {
+    Promise<Void> running = Promise.promise();
+    Promise<Void> stopped = Promise.promise();
+    AgentRegistration untilStopped = AgentRegistration.of("until-stopped", "1.0.0", job -> {
+      running.tryComplete();
+      job.whenCancelled().onComplete(v -> stopped.tryComplete());
+      return Promise.promise().future(); // runs until told to stop
+    });
+    TestGateway a = cluster.start(List.of());
+    cluster.start(List.of(untilStopped));
+    WireClient onA = a.session(TestGateway.ALICE);
+    onA.expectAccepted(onA.submit("until-stopped", new JsonObject()));
+    running.future().await(10, TimeUnit.SECONDS);
+    onA.drop();
+
+    cluster.lose(a);
+    stopped.future().await(20, TimeUnit.SECONDS); // else B's agent would hold the job (and its slot) forever
+  }
+
+  @Test
   void aSessionOnBSubscribesToAJobRunningOnA() {
     TestGateway a = cluster.start(List.of(GateAgent.registration()));
     TestGateway b = cluster.start(List.of());

@@ -106,7 +106,8 @@ public final class ClusterNodes implements AutoCloseable {
     return copy;
   }
 
-  private static int freePort() {
+  /** A free TCP port on 127.0.0.1 (for a Hazelcast member, a bridge …). */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
