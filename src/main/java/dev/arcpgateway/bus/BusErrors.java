@@ -101,4 +101,10 @@ public final class BusErrors {
         || reply.failureType() == ReplyFailure.TIMEOUT && reply.getMessage() != null
             && reply.getMessage().startsWith(DISCARDED));
   }
+
+  /** True when a request got no answer in time: its consumer is slow, or on a node that is gone. */
+  public static boolean timedOut(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT
+        && !noHandlers(failure);
+  }
 }

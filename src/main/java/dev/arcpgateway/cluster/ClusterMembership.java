@@ -2,9 +2,12 @@ package dev.arcpgateway.cluster;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.UUID;
@@ -56,6 +59,24 @@ public final class ClusterMembership {
   /** The ids of the nodes in the cluster now, this one included. */
   public List<String> nodes() {
     return hazelcast == null ? List.of(ALONE) : hazelcast.getNodes();
+  }
+
+  /**
+   * Whether no node in the cluster now consumes {@code address}, though one may still be listed: the event bus
+   * forgets a departed node's consumers a moment after the node is gone, and a request sent to one in between
+   * waits for its timeout: this tells that case from a consumer that is there but slow. Always false when not
+   * clustered, where a missing consumer is a plain NO_HANDLERS. The future may complete on any thread.
+   */
+  public Future<Boolean> noMemberConsumes(String address) {
+    if (hazelcast == null) {
+      return Future.succeededFuture(false);
+    }
+    Promise<List<RegistrationInfo>> registrations = Promise.promise();
+    hazelcast.getRegistrations(address, registrations);
+    return registrations.future().map(listed -> {
+      List<String> members = hazelcast.getNodes();
+      return listed.stream().noneMatch(registration -> members.contains(registration.nodeId()));
+    });
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.arcpgateway.auth.Principal;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.cluster.ClusterMembership;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.ops.Drain;
 import dev.arcpgateway.ops.GatewayMetrics;
@@ -50,6 +51,8 @@ public final class SessionVerticle extends VerticleBase {
 
   /** The sessions being brought back from the store, shared by every instance. */
   private static final String RESTORING = "arcp.sessions.restoring";
+  /** A resume hand-off to a session on another node: long enough for a live owner, short when its node died. */
+  private static final long CLUSTER_HAND_OFF_MS = 3_000;
 
   private final GatewayOptions options;
   private final GatewayStore store;
@@ -65,6 +68,7 @@ public final class SessionVerticle extends VerticleBase {
   private final Drain drain;
   private GatewayMetrics.SessionCounts counts;
   private LoginGuard logins;
+  private ClusterMembership membership;
 
   /**
    * @param budget        shared by every instance: it bounds what all sessions together buffer
@@ -91,6 +95,7 @@ public final class SessionVerticle extends VerticleBase {
     environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, observePolicy,
         runtimeFeatures, sessions, budget, metrics, drain);
     logins = new LoginGuard(vertx, loginThrottle);
+    membership = ClusterMembership.of(vertx);
     counts = metrics.sessionInstance();
     // a quarter interval keeps pings about one interval apart, and costs one pass per tick
     long sweepMs = Math.max(100, Math.min(1_000, options.heartbeatIntervalSec() * 250L));
@@ -197,13 +202,35 @@ public final class SessionVerticle extends VerticleBase {
       if (hello.featuresSent()) {
         request.put("features", new JsonArray(new ArrayList<>(hello.features())));
       }
-      return vertx.eventBus().<JsonObject>request(Addresses.session(sessionId), request,
-              Bus.withTimeout(options.requestTimeoutMs()))
+      String address = Addresses.session(sessionId);
+      return vertx.eventBus().<JsonObject>request(address, request, Bus.withTimeout(handOffTimeoutMs()))
           .map(reply -> reply.body())
-          .recover(failure -> !BusErrors.noHandlers(failure) ? Future.failedFuture(BusErrors.toArcp(failure))
-              : store.survivesRestart() ? restore(sessionId, request)
-              : Future.failedFuture(Session.notResumable()));
+          .recover(failure -> {
+            if (BusErrors.noHandlers(failure)) {
+              return restoreHere(sessionId, request);
+            }
+            if (!BusErrors.timedOut(failure)) {
+              return Future.failedFuture(BusErrors.toArcp(failure));
+            }
+            // the session's node may have just died, before the event bus forgot its consumers
+            return environment.onLoop(membership.noMemberConsumes(address)).compose(departed -> departed
+                ? restoreHere(sessionId, request) : Future.failedFuture(BusErrors.toArcp(failure)));
+          });
     }));
+  }
+
+  /**
+   * How long the session's owner has to take a resume over. An owner answers within a store round trip; in a
+   * cluster, a request to a node that has just died waits this long before it is found gone, so it is short there.
+   */
+  private long handOffTimeoutMs() {
+    return membership.clustered() ? Math.min(options.requestTimeoutMs(), CLUSTER_HAND_OFF_MS)
+        : options.requestTimeoutMs();
+  }
+
+  /** Nobody has the session: bring it back here from the store, when the store keeps sessions. */
+  private Future<JsonObject> restoreHere(String sessionId, JsonObject request) {
+    return store.survivesRestart() ? restore(sessionId, request) : Future.failedFuture(Session.notResumable());
   }
 
   /**
