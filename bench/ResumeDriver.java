@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   java -cp target/arcp-gateway.jar:target/drv ResumeDriver submit --url URL --token T --events 100000 --state F
  *   java -cp target/arcp-gateway.jar:target/drv ResumeDriver resume --url URL --token T --state F [--form nested]
+ *   java -cp target/arcp-gateway.jar:target/drv ResumeDriver failover --url A --url-b B --token T --kill-pid P
  * </pre>
  *
  * <ul>
@@ -36,6 +38,13 @@ import java.util.concurrent.TimeUnit;
  *       quiet for {@code --quiet-ms} (a duplicate would show there). Then it stores the welcome's new resume
  *       token in {@code --state} (the token rotates on every welcome) and closes the socket, so the session can
  *       be resumed again. A refusal ({@code session.error}) is reported as such.</li>
+ *   <li>{@code failover}: a cluster node's loss as its client sees it. Submits {@code --jobs} chatty jobs of
+ *       {@code --events} events on node {@code --url}, reads until each has streamed {@code --kill-after} events,
+ *       then kills process {@code --kill-pid} ({@code kill -9}: that node) and resumes with a
+ *       {@code session.resume} frame on node {@code --url-b} from the last event_seq it read, reconnecting until
+ *       B answers. Every frame with an event_seq must follow on without a gap or a repeat, each job's chatty
+ *       messages continuing where they stopped, until every job has ended; it times, from the kill, the welcome
+ *       and the last job's end (its job.error, or a job.result if it finished first).</li>
  * </ul>
  *
  * <p>Each phase prints one {@code RESULT {json}} line. Exit code 0 when the phase did what it checks, 3 when the
@@ -65,8 +74,9 @@ public final class ResumeDriver {
       exit = switch (argv.length == 0 ? "" : argv[0]) {
         case "submit" -> driver.submit();
         case "resume" -> driver.resume();
+        case "failover" -> driver.failover();
         default -> {
-          System.err.println("usage: ResumeDriver submit|resume --url URL --token TOKEN --state FILE [options]");
+          System.err.println("usage: ResumeDriver submit|resume|failover --url URL --token TOKEN [options]");
           yield 2;
         }
       };
@@ -251,6 +261,142 @@ public final class ResumeDriver {
     return ok ? 0 : 1;
   }
 
+  // ---- failover -------------------------------------------------------------------------------------------
+
+  private int failover() throws Exception {
+    int jobs = Integer.parseInt(arg("jobs", "2"));
+    long events = Long.parseLong(arg("events", "200000"));
+    long killAfter = Long.parseLong(arg("kill-after", "20000"));
+    long timeoutSec = Long.parseLong(arg("timeout", "60"));
+    WebSocket ws = connect(arg("url", "ws://127.0.0.1:8080/arcp"));
+    Promise<JsonObject> welcomed = Promise.promise();
+    Promise<Void> streamed = Promise.promise();
+    Map<String, Long> lastEvent = new HashMap<>(); // job id -> the last chatty message index read
+    long[] lastSeq = {0};
+    ws.textMessageHandler(text -> {
+      JsonObject frame = new JsonObject(text);
+      switch (frame.getString("type")) {
+        case "session.welcome" -> welcomed.tryComplete(frame);
+        case "session.error", "job.error", "job.result" -> streamed.tryFail("before the kill: " + text);
+        default -> {
+          Long seq = frame.getLong("event_seq");
+          if (seq != null && !streamed.future().isComplete()) {
+            lastSeq[0] = seq;
+            long index = chattyIndex(frame);
+            if (index >= 0) {
+              lastEvent.put(frame.getString("job_id"), index);
+            }
+            if (lastEvent.size() == jobs && lastEvent.values().stream().allMatch(i -> i + 1 >= killAfter)) {
+              streamed.tryComplete();
+            }
+          }
+        }
+      }
+    });
+    ws.writeTextMessage(hello().encode());
+    JsonObject welcome = welcomed.future().await(10, TimeUnit.SECONDS);
+    String sessionId = welcome.getString("session_id");
+    for (int i = 0; i < jobs; i++) {
+      ws.writeTextMessage(frame("job.submit", sessionId, new JsonObject().put("agent", "chatty")
+          .put("input", new JsonObject().put("count", events).put("size", 64))).encode());
+    }
+    streamed.future().await(timeoutSec, TimeUnit.SECONDS);
+    Map<String, Long> seenBeforeKill = new HashMap<>(lastEvent);
+    long resumeFrom = lastSeq[0];
+
+    Process kill = new ProcessBuilder("kill", "-9", arg("kill-pid", "")).inheritIO().start();
+    long killed = System.nanoTime();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -9 " + arg("kill-pid", "") + " failed");
+    }
+    ws.close();
+
+    JsonObject resume = frame("session.resume", null, new JsonObject().put("session_id", sessionId)
+        .put("resume_token", welcome.getJsonObject("payload").getString("resume_token"))
+        .put("last_event_seq", resumeFrom));
+    Promise<Void> ended = Promise.promise();
+    Promise<JsonObject> rewelcomed = Promise.promise();
+    long[] at = new long[2]; // nanos of {welcome, the last job's end}
+    long[] counts = {resumeFrom, 0, 0}; // {last seq, replayed frames, frames out of place}
+    Map<String, String> outcomes = new HashMap<>();
+    String[] firstBad = new String[1];
+    WebSocket onB = connectRetrying(arg("url-b", ""), timeoutSec);
+    onB.textMessageHandler(text -> {
+      long now = System.nanoTime();
+      JsonObject frame = new JsonObject(text);
+      String type = frame.getString("type");
+      if ("session.welcome".equals(type)) {
+        at[0] = now;
+        rewelcomed.tryComplete(frame);
+        return;
+      }
+      if ("session.error".equals(type)) {
+        rewelcomed.tryFail(text);
+        ended.tryFail(text);
+        return;
+      }
+      Long seq = frame.getLong("event_seq");
+      if (seq == null) {
+        return;
+      }
+      counts[1]++;
+      String jobId = frame.getString("job_id");
+      boolean inPlace = seq == counts[0] + 1 && seenBeforeKill.containsKey(jobId) && !outcomes.containsKey(jobId);
+      long index = chattyIndex(frame);
+      if (index >= 0) {
+        inPlace &= index == lastEvent.getOrDefault(jobId, -2L) + 1;
+        lastEvent.put(jobId, index);
+      } else if ("job.error".equals(type) || "job.result".equals(type)) {
+        JsonObject payload = frame.getJsonObject("payload", new JsonObject());
+        outcomes.put(jobId, "job.result".equals(type) ? "result" : payload.getString("code")
+            + (payload.getBoolean("retryable", false) ? " (retryable)" : ""));
+        if (outcomes.size() == jobs) {
+          at[1] = now;
+          ended.tryComplete();
+        }
+      }
+      if (!inPlace && counts[2]++ == 0) {
+        firstBad[0] = "expected event_seq " + (counts[0] + 1) + " in place, got " + text;
+      }
+      counts[0] = seq;
+    });
+    onB.writeTextMessage(resume.encode());
+    JsonObject out = new JsonObject().put("mode", "failover").put("jobs", jobs).put("kill_after", killAfter);
+    try {
+      rewelcomed.future().await(timeoutSec, TimeUnit.SECONDS);
+      ended.future().await(timeoutSec, TimeUnit.SECONDS);
+    } catch (Exception incomplete) {
+      System.out.println("RESULT " + out.put("ok", false).put("replayed", counts[1])
+          .put("failure", String.valueOf(incomplete.getMessage())).encode());
+      return 1;
+    }
+    onB.close();
+    boolean ok = counts[2] == 0;
+    out.put("ok", ok).put("replayed", counts[1]).put("out_of_place", counts[2])
+        .put("outcomes", new JsonArray(List.copyOf(outcomes.values())))
+        .put("welcome_ms", round((at[0] - killed) / 1e6, 1)).put("ended_s", round((at[1] - killed) / 1e9, 3));
+    System.out.println("RESULT " + out.encode());
+    if (firstBad[0] != null) {
+      System.err.println(firstBad[0]);
+    }
+    return ok ? 0 : 1;
+  }
+
+  /** Connects to {@code url}, again every 50 ms while nothing listens there yet, for up to {@code timeoutSec}. */
+  private WebSocket connectRetrying(String url, long timeoutSec) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSec);
+    while (true) {
+      try {
+        return connect(url);
+      } catch (Exception refused) {
+        if (System.nanoTime() > deadline) {
+          throw refused;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
   /** The resume request in {@code form} (the three forms of wire-notes §4.1/§13 the gateway accepts). */
   private JsonObject resumeFrame(String form, String sessionId, String resumeToken) {
     return switch (form) {
@@ -274,7 +420,11 @@ public final class ResumeDriver {
   // ---- wire -----------------------------------------------------------------------------------------------
 
   private WebSocket connect() throws Exception {
-    URI url = URI.create(arg("url", "ws://127.0.0.1:8080/arcp"));
+    return connect(arg("url", "ws://127.0.0.1:8080/arcp"));
+  }
+
+  private WebSocket connect(String address) throws Exception {
+    URI url = URI.create(address);
     return client.connect(new WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort()).setURI(url.getPath()))
         .await(10, TimeUnit.SECONDS);
   }

@@ -33,23 +33,13 @@ read -r -a RESUME_MODES <<<"${RESUME_MODES:-live term kill9}"
 PORT=${PORT:-18480}
 TOKEN=tb
 OUT=target/store
-PG_DIR=target/bench-pg
 JAR=target/arcp-gateway.jar
 rm -rf "$OUT"
-mkdir -p "$OUT" "$PG_DIR/tmp" target/drv
-
-[ -f "$FLOOR_DIR/PerfDriver.java" ] || { echo "no PerfDriver.java in FLOOR_DIR=$FLOOR_DIR" >&2; exit 2; }
-[ -f "$JAR" ] && [ -d target/test-classes ] || mvn -q -B -DskipTests package
-[ -s "$PG_DIR/classpath.txt" ] && [ "$PG_DIR/classpath.txt" -nt pom.xml ] \
-  || mvn -o -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PG_DIR/classpath.txt"
-TEST_CP="target/test-classes:$(cat "$PG_DIR/classpath.txt")"
-if [ ! -f target/drv/PerfDriver.class ] || [ "$FLOOR_DIR/PerfDriver.java" -nt target/drv/PerfDriver.class ]; then
-  javac --release 17 -cp "$JAR" -d target/drv "$FLOOR_DIR/PerfDriver.java"
-fi
+mkdir -p "$OUT"
+# shellcheck source=bench/pg-processes.sh
+. bench/pg-processes.sh
 [ target/drv/ResumeDriver.class -nt bench/ResumeDriver.java ] \
   || javac --release 17 -cp "$JAR" -d target/drv bench/ResumeDriver.java
-[ target/drv/PgServer.class -nt bench/PgServer.java ] \
-  || javac --release 17 -cp "$TEST_CP" -d target/drv bench/PgServer.java
 
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(echo8 chatty1m resume)
@@ -66,54 +56,12 @@ for scenario in "${SCENARIOS[@]}"; do [ "$scenario" = resume ] || driver_args "$
 
 # ---- processes: one PostgreSQL for the sitting, one gateway at a time ------------------------------------------
 
-PG_PID=""   # the PgServer JVM
-GW_PID=""
-cleanup() {
-  if [ -n "$GW_PID" ]; then kill -9 "$GW_PID" 2>/dev/null || true; fi
-  if [ -n "$PG_PID" ]; then
-    kill "$PG_PID" 2>/dev/null || true # its shutdown hook stops PostgreSQL and removes the data directory
-    wait "$PG_PID" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM # so that the EXIT trap stops PostgreSQL and the gateway on Ctrl-C or kill too
-
 databases=0
 for scenario in "${SCENARIOS[@]}"; do
   if [ "$scenario" = resume ]; then databases=$((databases + ROUNDS * ${#RESUME_MODES[@]})); else databases=$((databases + ROUNDS)); fi
 done
-# the data directory goes under target/; the binaries stay where the tests unpack them
-: >"$PG_DIR/server.out"
-java -Djava.io.tmpdir="$PG_DIR/tmp" -Dot.epg.working-dir="${TMPDIR:-/tmp}/embedded-pg" -cp "target/drv:$TEST_CP" \
-  PgServer serve --databases "$databases" >>"$PG_DIR/server.out" 2>"$PG_DIR/server.err" &
-PG_PID=$!
-for _ in $(seq 1 600); do
-  grep -q '^READY' "$PG_DIR/server.out" && break
-  kill -0 "$PG_PID" 2>/dev/null || { echo "PostgreSQL did not start:" >&2; cat "$PG_DIR/server.err" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q '^READY' "$PG_DIR/server.out" || { echo "PostgreSQL did not start within 60 s" >&2; exit 1; }
-mapfile -t PG_URIS < <(awk '$1 == "URI" {print $2}' "$PG_DIR/server.out")
-POSTMASTER=$(awk '$1 == "PID" {print $2}' "$PG_DIR/server.out")
-NEXT_DB=0
-next_db() { URI=${PG_URIS[$NEXT_DB]}; NEXT_DB=$((NEXT_DB + 1)); }
-
-# CPU ticks of the postmaster and its children (backends, writers), including children that already exited
-pg_ticks() {
-  python3 - "$POSTMASTER" <<'EOF'
-import os, sys
-root, total = sys.argv[1], 0
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        continue
-    if pid == root or fields[1] == root:
-        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-print(total)
-EOF
-}
+start_pg "$databases"
+GW_PID=""
 
 # start_gateway <memory|pg> <log> [serve options...]: sets GW_PID once it listens
 start_gateway() {
@@ -121,32 +69,15 @@ start_gateway() {
   shift 2
   local store_args=()
   [ "$store" = pg ] && store_args=(--store pg --pg-uri "$URI")
-  : >"$log" # emptied here, not in the background job: the wait below must not read an older run's line
-  # shellcheck disable=SC2086
-  java ${GATEWAY_JVM_ARGS:-} -jar "$JAR" serve --port "$PORT" --bridge-port 0 --token "bench:$TOKEN" "${store_args[@]}" "$@" \
-    ${GATEWAY_ARGS:-} >>"$log" 2>&1 &
-  GW_PID=$!
-  for _ in $(seq 1 600); do
-    grep -qs 'ARCP gateway listening' "$log" && return 0
-    kill -0 "$GW_PID" 2>/dev/null || { echo "the gateway did not start:" >&2; cat "$log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "the gateway did not start within 60 s: $log" >&2
-  exit 1
+  launch_gateway "$log" "$PORT" "${store_args[@]}" "$@"
+  GW_PID=$LAUNCHED
 }
 
-# stop_gateway <TERM|KILL>: SIGTERM drains (at most 60 s here, then kill -9); KILL is kill -9
+# stop_gateway <TERM|KILL>
 stop_gateway() {
-  { # stderr of the whole block: the shell's "Killed" notice goes with it
-    kill "-$1" "$GW_PID" || true
-    for _ in $(seq 1 600); do kill -0 "$GW_PID" || break; sleep 0.1; done
-    kill -9 "$GW_PID" || true
-    wait "$GW_PID" || true
-  } 2>/dev/null
+  stop_pid "$1" "$GW_PID"
   GW_PID=""
 }
-
-pg_stats() { java -cp "target/drv:$TEST_CP" PgServer stats "$URI" | sed -n 's/^STATS //p'; }
 
 # ---- runs ---------------------------------------------------------------------------------------------------
 

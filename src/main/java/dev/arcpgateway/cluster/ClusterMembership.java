@@ -80,6 +80,19 @@ public final class ClusterMembership {
   }
 
   /**
+   * Calls {@code gone} (on any thread) if, as nodes leave, no member consumes {@code address} any more.
+   *
+   * @return what stops watching
+   */
+  public Runnable onNoMemberConsuming(String address, Runnable gone) {
+    return onLeft(node -> noMemberConsumes(address).onSuccess(none -> {
+      if (none) {
+        gone.run();
+      }
+    }));
+  }
+
+  /**
    * Calls {@code changed} (on a Hazelcast thread) whenever a node joins or leaves.
    *
    * @return what stops the calls

@@ -27,6 +27,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
@@ -203,20 +205,40 @@ public final class SessionVerticle extends VerticleBase {
         request.put("features", new JsonArray(new ArrayList<>(hello.features())));
       }
       String address = Addresses.session(sessionId);
-      return vertx.eventBus().<JsonObject>request(address, request, Bus.withTimeout(handOffTimeoutMs()))
-          .map(reply -> reply.body())
-          .recover(failure -> {
-            if (BusErrors.noHandlers(failure)) {
-              return restoreHere(sessionId, request);
-            }
-            if (!BusErrors.timedOut(failure)) {
-              return Future.failedFuture(BusErrors.toArcp(failure));
-            }
-            // the session's node may have just died, before the event bus forgot its consumers
-            return environment.onLoop(membership.noMemberConsumes(address)).compose(departed -> departed
-                ? restoreHere(sessionId, request) : Future.failedFuture(BusErrors.toArcp(failure)));
-          });
+      // a node killed a moment ago may still be listed as the session's consumer; it would never answer
+      return environment.onLoop(membership.noMemberConsumes(address)).compose(departed -> departed
+          ? restoreHere(sessionId, request) : handOff(address, sessionId, request));
     }));
+  }
+
+  /** Asks the instance that has the session to take the resume over; brings it back here if nobody has it. */
+  private Future<JsonObject> handOff(String address, String sessionId, JsonObject request) {
+    Promise<Message<JsonObject>> handOff = Promise.promise();
+    vertx.eventBus().<JsonObject>request(address, request, Bus.withTimeout(handOffTimeoutMs()))
+        .onComplete(answer -> {
+          if (answer.succeeded()) {
+            handOff.tryComplete(answer.result());
+          } else {
+            handOff.tryFail(answer.cause());
+          }
+        });
+    // a killed node does not answer: once the cluster sees it leave, nobody has the session any more
+    Runnable stopWatching = membership.onNoMemberConsuming(address, () -> context.runOnContext(v ->
+        handOff.tryFail(new ReplyException(ReplyFailure.NO_HANDLERS, "the session's node left the cluster"))));
+    return handOff.future()
+        .onComplete(decided -> stopWatching.run())
+        .map(Message::body)
+        .recover(failure -> {
+          if (BusErrors.noHandlers(failure)) {
+            return restoreHere(sessionId, request);
+          }
+          if (!BusErrors.timedOut(failure)) {
+            return Future.failedFuture(BusErrors.toArcp(failure));
+          }
+          // the node left between the check above and the watch: the event bus may still list its consumer
+          return environment.onLoop(membership.noMemberConsumes(address)).compose(departed -> departed
+              ? restoreHere(sessionId, request) : Future.failedFuture(BusErrors.toArcp(failure)));
+        });
   }
 
   /**
