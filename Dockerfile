@@ -25,8 +25,11 @@ ENV ARCP_CONFIG=/app/conf/gateway.json \
     ARCP_BRIDGE_HOST=0.0.0.0 \
     ARCP_BRIDGE_PORT=7070 \
     ARCP_LOG_FORMAT=json
-# 8080: ARCP WebSocket at /arcp, and /health, /ready and /metrics on the same listener; 7070: the agent bridge
-EXPOSE 8080 7070
+# 8080: ARCP WebSocket at /arcp, and /health, /ready and /metrics on the same listener; 7070: the agent bridge;
+# 5701: Hazelcast, when the container is a cluster node (ARCP_CLUSTER_ENABLED=true, ARCP_CLUSTER_HOST set to the
+# container's --hostname, ARCP_CLUSTER_MEMBERS the nodes' NAME:5701); the clustered event bus takes a free port
+# that the other nodes learn through Hazelcast, so the nodes share one Docker network rather than published ports
+EXPOSE 8080 7070 5701
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${ARCP_PORT}/ready" || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/arcp-gateway.jar", "serve"]

@@ -2,6 +2,8 @@ package dev.arcpgateway.cluster;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +17,8 @@ import java.util.List;
  *
  * @param enabled    whether {@code serve} joins a cluster
  * @param name       the Hazelcast cluster name; only nodes with the same name join each other
- * @param host       the address Hazelcast and the clustered event bus bind to and advertise
+ * @param host       the address Hazelcast and the clustered event bus bind to and advertise (given as a host
+ *                   name, the address it resolves to)
  * @param port       Hazelcast's first port; the next {@value #PORT_COUNT} are tried when it is taken
  * @param members    where the other nodes' Hazelcast ports are ({@code HOST:PORT})
  * @param configFile a Hazelcast XML file used instead of the settings above, or null
@@ -35,7 +38,8 @@ public record ClusterSettings(boolean enabled, String name, String host, int por
 
   /** Reads and checks the section; a setting that cannot work is an {@link IllegalArgumentException} naming it. */
   public static ClusterSettings fromJson(JsonObject json) {
-    String host = json.getString("host", DEFAULT_HOST);
+    boolean enabled = json.getBoolean("enabled", false);
+    String host = enabled ? address(json.getString("host", DEFAULT_HOST)) : json.getString("host", DEFAULT_HOST);
     int port = json.getInteger("port", DEFAULT_PORT);
     if (port < 1 || port > 65535 - PORT_COUNT) {
       throw new IllegalArgumentException("cluster.port must be between 1 and " + (65535 - PORT_COUNT) + ", got "
@@ -50,8 +54,20 @@ public record ClusterSettings(boolean enabled, String name, String host, int por
     } else {
       listed.forEach(member -> members.add(member(String.valueOf(member))));
     }
-    return new ClusterSettings(json.getBoolean("enabled", false), json.getString("name", DEFAULT_NAME), host, port,
+    return new ClusterSettings(enabled, json.getString("name", DEFAULT_NAME), host, port,
         members, json.getString("config_file"));
+  }
+
+  /**
+   * The address a host name stands for: Hazelcast picks its interface by address, and in a container the name
+   * ({@code --hostname}) is what one knows before the container runs. An address stays as it is.
+   */
+  private static String address(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException unknown) {
+      throw new IllegalArgumentException("cluster.host " + host + " does not resolve to an address");
+    }
   }
 
   private static String member(String member) {

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11, node loss, as processes: two {@code serve --cluster} nodes on one embedded PostgreSQL database. A
- * client on node A streams two chatty jobs that run on node B's agent; A is killed ({@code kill -9}) mid-stream.
- * The client resumes on B with its {@code last_event_seq} and gets every stored frame after it exactly once, in
- * order, each job's events going on where they stopped, then both jobs' retryable INTERNAL_ERROR; B's agent is told
- * to stop them, and the resumed session goes on submitting on B.
+ * Issue 11, node loss, as processes: two {@code serve --cluster} nodes on one embedded PostgreSQL database (node B
+ * configured by environment, as the Docker image is). A client on node A streams two chatty jobs that run on node
+ * B's agent; A is killed ({@code kill -9}) mid-stream. The client resumes on B with its {@code last_event_seq} and
+ * gets every stored frame after it exactly once, in order, each job's events going on where they stopped, then
+ * both jobs' retryable INTERNAL_ERROR, and the resumed session goes on submitting on B.
  */
 class ClusterNodeKillTest {
 
@@ -55,7 +55,7 @@ class ClusterNodeKillTest {
     int portA = ClusterNodes.freePort();
     int portB = ClusterNodes.freePort();
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-    try (CliProcess b = node(uri, cluster, portB, members);
+    try (CliProcess b = nodeByEnvironment(uri, cluster, portB, members);
          CliProcess a = node(uri, cluster, portA, members, "--no-demo-agents")) {
       int wsA = a.listeningPort();
       int wsB = b.listeningPort();
@@ -130,6 +130,18 @@ class ClusterNodeKillTest {
         "--set", "lease.delegation.algorithm=HS256", "--set", "lease.delegation.secret=" + SECRET));
     args.addAll(List.of(more));
     return CliProcess.servePg(uri, "alice", TOKEN, args.toArray(String[]::new));
+  }
+
+  /**
+   * As {@link #node}, set up the way the Docker image is: every cluster and store setting from an {@code ARCP_*}
+   * variable, and this node's Hazelcast address given as a host name (a container knows its {@code --hostname}).
+   */
+  private static CliProcess nodeByEnvironment(String uri, String cluster, int port, String members) {
+    return CliProcess.start(Map.of("ARCP_STORE_TYPE", "pg", "ARCP_PG_URI", uri, "ARCP_CLUSTER_ENABLED", "true",
+        "ARCP_CLUSTER_HOST", "localhost", "ARCP_CLUSTER_PORT", String.valueOf(port), "ARCP_CLUSTER_NAME", cluster,
+        "ARCP_CLUSTER_MEMBERS", members, "ARCP_LEASE_DELEGATION_ALGORITHM", "HS256",
+        "ARCP_LEASE_DELEGATION_SECRET", SECRET, "ARCP_TOKENS", "alice:" + TOKEN),
+        "serve", "--port", "0", "--bridge-port", "0");
   }
 
   /**

@@ -38,6 +38,15 @@ class ClusterSettingsTest {
   }
 
   @Test
+  void aHostNameStandsForItsAddressAsAContainersHostnameWould() {
+    ClusterSettings settings = ClusterSettings.fromJson(new JsonObject().put("enabled", true).put("host", "localhost"));
+    assertEquals("127.0.0.1", settings.host());
+    IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ClusterSettings.fromJson(new JsonObject().put("enabled", true).put("host", "no-such-host.invalid")));
+    assertTrue(refused.getMessage().contains("cluster.host no-such-host.invalid"), refused.getMessage());
+  }
+
+  @Test
   void theShippedExampleSaysTheSame() {
     Config shipped = HazelcastSetup.config(ClusterSettings.fromJson(new JsonObject()
         .put("config_file", "conf/cluster.xml")));
