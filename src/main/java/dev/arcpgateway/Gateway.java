@@ -112,8 +112,9 @@ public final class Gateway {
   private final List<AgentRegistration> agents;
   private final Supplier<? extends Deployable> stdio;
   private final LiveCount runningJobs = new LiveCount();
+  private final LiveCount hostedJobs = new LiveCount();
   private final LiveCount openConnections = new LiveCount();
-  private final Drain drain = new Drain(runningJobs, openConnections);
+  private final Drain drain = new Drain(runningJobs, hostedJobs, openConnections);
   private final Readiness readiness;
   /** Scraped at {@code /metrics}; null when metrics are off. */
   private final PrometheusMeterRegistry registry;
@@ -259,7 +260,8 @@ public final class Gateway {
         .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings.result(), leasePolicy, provisioner,
             store.credentials(), metrics, store.tokenUses()), 1));
     for (AgentRegistration agent : agents) {
-      chain = chain.compose(v -> deploy(() -> new AgentHostVerticle(agent, options, openTelemetry), 1));
+      chain = chain.compose(v -> deploy(() -> drain.handsOver(new AgentHostVerticle(agent, options, openTelemetry,
+          hostedJobs)), 1));
     }
     BufferBudget budget = new BufferBudget(options.bufferBudgetBytes()); // one for all session instances
     LoginThrottle loginThrottle = new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
@@ -268,8 +270,8 @@ public final class Gateway {
     // the HTTP routes beside /arcp, mounted in this order: operations endpoints, the dashboard's pages
     List<RouteGroup> routes = List.of(new OpsRoutes(vertx, readiness, registry), new DashboardRoutes(options.path()));
     if (bridge.enabled()) {
-      chain = chain.compose(v -> deploy(() -> new AgentBridgeVerticle(options, bridge, metrics,
-          bound -> bridgePort = bound), 1));
+      chain = chain.compose(v -> deploy(() -> drain.handsOver(new AgentBridgeVerticle(options, bridge, metrics,
+          hostedJobs, bound -> bridgePort = bound)), 1));
     }
     return chain
         .compose(v -> deploy(() -> new JobRunnerVerticle(options, servingStore, observePolicy, openTelemetry,
@@ -378,6 +380,14 @@ public final class Gateway {
     }
     return drain.run(vertx, java.util.concurrent.TimeUnit.SECONDS.toMillis(options.drainTimeoutSec()))
         .compose(v -> undeploy());
+  }
+
+  /**
+   * Completes once a drain ({@link #close()}) has handed over: this node's agents take no more jobs, so in a
+   * cluster the other nodes' jobs go to their own agents; null before a drain starts.
+   */
+  public Future<Void> handedOver() {
+    return drain.handedOver();
   }
 
   /** Whether a drain started ({@link #close()}): the node is not ready and takes no new work. */

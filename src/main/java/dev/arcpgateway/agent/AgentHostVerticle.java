@@ -4,6 +4,8 @@ import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.ops.HandOver;
+import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Ids;
@@ -11,8 +13,10 @@ import dev.arcpgateway.telemetry.JobTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,30 +25,38 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one Java agent ({@code name@version}) on its own event loop: announces it to the registry, takes
  * dispatches on {@link Addresses#agent(String, String)}, runs each job through a {@link LocalJobContext}, reports
- * every running job alive each heartbeat interval, and withdraws the agent when undeployed.
+ * every running job alive each heartbeat interval, and withdraws the agent when undeployed. A drain makes it
+ * stop taking dispatches first ({@link #handOver()}) while its jobs finish.
  */
-public final class AgentHostVerticle extends VerticleBase {
+public final class AgentHostVerticle extends VerticleBase implements HandOver {
 
   private final AgentRegistration registration;
   private final GatewayOptions options;
   private final String providerId = "host_" + Ids.message();
   private final Map<String, LocalJobContext> running = new HashMap<>();
   private final JobTracing tracing;
+  private final LiveCount hostedJobs;
+  private MessageConsumer<JsonObject> dispatches;
 
-  /** @param openTelemetry where the span of each job's run goes (§11) */
-  public AgentHostVerticle(AgentRegistration registration, GatewayOptions options, OpenTelemetry openTelemetry) {
+  /**
+   * @param openTelemetry where the span of each job's run goes (§11)
+   * @param hostedJobs    counts the jobs this host runs, for a drain
+   */
+  public AgentHostVerticle(AgentRegistration registration, GatewayOptions options, OpenTelemetry openTelemetry,
+                           LiveCount hostedJobs) {
     this.registration = registration;
     this.options = options;
     this.tracing = new JobTracing(openTelemetry);
+    this.hostedJobs = hostedJobs;
   }
 
   @Override
   public Future<?> start() {
     long heartbeatMs = TimeUnit.SECONDS.toMillis(options.jobHeartbeatSec());
     vertx.setPeriodic(heartbeatMs, heartbeatMs, t -> running.values().forEach(LocalJobContext::heartbeat));
-    return vertx.eventBus()
-        .<JsonObject>consumer(Addresses.agent(registration.name(), registration.version()), this::onDispatch)
-        .completion()
+    dispatches = vertx.eventBus()
+        .consumer(Addresses.agent(registration.name(), registration.version()), this::onDispatch);
+    return dispatches.completion()
         .compose(v -> vertx.eventBus().request(Addresses.AGENT_REGISTRY, new JsonObject()
             .put("op", "announce")
             .put("provider", providerId)
@@ -56,8 +68,21 @@ public final class AgentHostVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     running.values().forEach(job -> job.cancelled("agent host stopped"));
+    return withdraw();
+  }
+
+  /** Stops taking dispatches and leaves the inventory; the jobs it runs go on until they end. */
+  @Override
+  public Future<Void> handOver() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> dispatches.unregister().compose(unregistered -> withdraw()).onComplete(done));
+    return done.future();
+  }
+
+  private Future<Void> withdraw() {
     return vertx.eventBus().request(Addresses.AGENT_REGISTRY,
             new JsonObject().put("op", "withdraw").put("provider", providerId), Bus.localWithTimeout(1_000))
+        .<Void>mapEmpty()
         .recover(registryGone -> Future.succeededFuture()); // Vert.x closing: the registry may be gone first
   }
 
@@ -75,9 +100,11 @@ public final class AgentHostVerticle extends VerticleBase {
     JsonObject traced = dispatch.copy().put("traceparent", JobTracing.childTraceparent(span, traceId));
     LocalJobContext job = new LocalJobContext(vertx, traced, options.requestTimeoutMs(), () -> {
       running.remove(dispatch.getString("job_id"));
+      hostedJobs.removed();
       span.end();
     });
     running.put(job.jobId(), job);
+    hostedJobs.added();
     job.listen().onComplete(ready -> {
       // "credits": this agent sends its events within an EventWindow, so the runner reports what it has taken
       message.reply(new JsonObject().put("provider", providerId).put("credits", true), Bus.OPTIONS);

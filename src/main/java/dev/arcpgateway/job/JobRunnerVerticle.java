@@ -43,6 +43,8 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final ObservePolicy observePolicy;
   private final OpenTelemetry openTelemetry;
   private final boolean publishLifecycle;
+  /** How often a dispatch is sent before its agent counts as gone. */
+  private static final int DISPATCH_ATTEMPTS = 3;
   private final LiveCount runningJobs;
   private final GatewayMetrics metrics;
   private final LiveInventory inventory = new LiveInventory();
@@ -136,7 +138,11 @@ public final class JobRunnerVerticle extends VerticleBase {
   }
 
   private void dispatch(Job job) {
-    JsonObject dispatch = new JsonObject()
+    dispatch(job, dispatchOf(job), 1);
+  }
+
+  private static JsonObject dispatchOf(Job job) {
+    return new JsonObject()
         .put("op", "dispatch")
         .put("job_id", job.id)
         .put("job_token", job.token)
@@ -151,6 +157,13 @@ public final class JobRunnerVerticle extends VerticleBase {
         .put("budget", job.grant.getJsonObject("budget"))
         .put("credentials", job.grant.getJsonArray("credentials"))
         .put("extensions", job.request.extensions());
+  }
+
+  /**
+   * Sends the dispatch to the agent's providers (the event bus picks one). A provider that stopped listening a
+   * moment ago — its node draining or gone, the bus not told yet — is skipped by trying again, a few times.
+   */
+  private void dispatch(Job job, JsonObject dispatch, int attempt) {
     // the job span is current while the dispatch leaves, so Vert.x's event-bus span (when tracing) joins it
     JobTracing.within(job.span, () -> vertx.eventBus().<JsonObject>request(Addresses.agent(job.agent.name(),
             job.agent.version()), dispatch, Bus.withTimeout(options.requestTimeoutMs())))
@@ -169,6 +182,10 @@ public final class JobRunnerVerticle extends VerticleBase {
           }
         })
         .onFailure(failure -> {
+          if (BusErrors.noHandlers(failure) && attempt < DISPATCH_ATTEMPTS && job.live()) {
+            dispatch(job, dispatch, attempt + 1);
+            return;
+          }
           ArcpException error = BusErrors.noHandlers(failure)
               ? new ArcpException(ErrorCode.AGENT_NOT_AVAILABLE, "agent " + job.agent + " is no longer available")
               : BusErrors.toArcp(failure);

@@ -6,12 +6,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The graceful end of a node: it turns not-ready and refuses new sessions and submits (sessions read
- * {@link #started()}), lets running jobs finish up to the drain timeout, ends the rest with a retryable
- * INTERNAL_ERROR, then has every session send {@code session.closed} and close its socket with 1001 (going away),
- * and completes once the clients' sockets are closed (or a short grace passed).
+ * {@link #started()}), hands over (its agents take no more jobs, so in a cluster the other nodes' jobs go to their
+ * own agents: {@link HandOver}), lets running jobs finish up to the drain timeout — those its job runners run and
+ * those its agents run for other nodes — ends the rest with a retryable INTERNAL_ERROR, then has every session send
+ * {@code session.closed} and close its socket with 1001 (going away), and completes once the clients' sockets are
+ * closed (or a short grace passed). The node leaves the cluster after that, when its Vert.x closes.
  *
  * <p>Each step waits for an event — the last job gone, the last socket closed — not for time; the job runners
  * and sessions hear the orders on {@link Addresses#DRAIN}. A job's terminal frame is sent before it counts as
@@ -26,13 +30,28 @@ public final class Drain {
   static final long CLOSE_GRACE_MS = 5_000;
 
   private final LiveCount runningJobs;
+  private final LiveCount hostedJobs;
   private final LiveCount openConnections;
+  private final List<HandOver> handOvers = new CopyOnWriteArrayList<>();
   private volatile boolean started;
+  private Future<Void> handedOver;
   private Future<Void> outcome;
 
-  public Drain(LiveCount runningJobs, LiveCount openConnections) {
+  /**
+   * @param runningJobs     the jobs this node's job runners run
+   * @param hostedJobs      the jobs this node's agents (Java and bridged) run, whoever submitted them
+   * @param openConnections the clients' connections
+   */
+  public Drain(LiveCount runningJobs, LiveCount hostedJobs, LiveCount openConnections) {
     this.runningJobs = runningJobs;
+    this.hostedJobs = hostedJobs;
     this.openConnections = openConnections;
+  }
+
+  /** Adds what stops taking jobs when the drain starts; returns it. */
+  public <T extends HandOver> T handsOver(T handOver) {
+    handOvers.add(handOver);
+    return handOver;
   }
 
   /** True from the moment the drain starts: no new sessions, no new submits, not ready. */
@@ -46,7 +65,9 @@ public final class Drain {
       return outcome;
     }
     started = true;
-    outcome = within(vertx, runningJobs.none(), timeoutMs)
+    handedOver = Future.join(handOvers.stream().map(HandOver::handOver).toList()).mapEmpty();
+    outcome = handedOver.transform(done -> within(vertx, Future.all(runningJobs.none(), hostedJobs.none())
+            .mapEmpty(), timeoutMs))
         .compose(finished -> {
           if (finished) {
             return Future.succeededFuture(true);
@@ -60,6 +81,14 @@ public final class Drain {
         })
         .mapEmpty();
     return outcome;
+  }
+
+  /**
+   * Completes once this node takes no more jobs from the cluster (its agents handed over), after {@link #run}
+   * started; null before.
+   */
+  public synchronized Future<Void> handedOver() {
+    return handedOver;
   }
 
   /** True once {@code event} happened, false when {@code timeoutMs} passed first. */

@@ -7,12 +7,15 @@ import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.ops.GatewayMetrics;
+import dev.arcpgateway.ops.HandOver;
+import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.job.AgentOps;
 import dev.arcpgateway.protocol.AgentRef;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Ids;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -28,7 +31,9 @@ import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.IntConsumer;
@@ -45,7 +50,7 @@ import java.util.regex.Pattern;
  * agents join the live inventory and leave it with their last process; a process that disconnects fails its
  * running jobs at once.
  */
-public final class AgentBridgeVerticle extends VerticleBase {
+public final class AgentBridgeVerticle extends VerticleBase implements HandOver {
 
   /** Agent processes announce here (request/reply). */
   public static final String ANNOUNCE = "arcp.bridge.announce";
@@ -70,15 +75,38 @@ public final class AgentBridgeVerticle extends VerticleBase {
   private final Map<String, BridgeConnection> byId = new HashMap<>();
   private final Map<String, BridgeConnection> inboxOwners = new HashMap<>();
   private final Map<String, BridgedAgent> agents = new HashMap<>();
+  private final LiveCount hostedJobs;
+  /** A drain started: processes take no more jobs here, and no more are announced. */
+  private boolean handedOver;
   private AgentAuthenticator authenticator;
   private LoginGuard logins;
 
+  /** @param hostedJobs counts the jobs the connected processes run, for a drain */
   public AgentBridgeVerticle(GatewayOptions options, BridgeSettings settings, GatewayMetrics metrics,
-                             IntConsumer onListening) {
+                             LiveCount hostedJobs, IntConsumer onListening) {
     this.options = options;
     this.settings = settings;
     this.metrics = metrics;
+    this.hostedJobs = hostedJobs;
     this.onListening = onListening;
+  }
+
+  /**
+   * The processes connected here take no more jobs (a drain), and leave the inventory; their running jobs go on,
+   * and the processes stay connected until the node closes (then the example libraries fail over).
+   */
+  @Override
+  public Future<Void> handOver() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      handedOver = true;
+      List<Future<Void>> steps = new ArrayList<>();
+      agents.values().forEach(agent -> steps.add(agent.handOver()));
+      byId.keySet().forEach(provider -> steps.add(registry(new JsonObject().put("op", "withdraw")
+          .put("provider", provider)).<Void>mapEmpty()));
+      Future.join(steps).<Void>mapEmpty().onComplete(done);
+    });
+    return done.future();
   }
 
   @Override
@@ -265,6 +293,10 @@ public final class AgentBridgeVerticle extends VerticleBase {
           || connection.identity.result() == null) {
         throw new ArcpException(ErrorCode.UNAUTHENTICATED, "announce from an unknown connection");
       }
+      if (handedOver) {
+        throw new ArcpException(ErrorCode.INTERNAL_ERROR, "this gateway node is shutting down; connect to another",
+            true, null);
+      }
       AgentRef ref = new AgentRef(body.getString("name"), body.getString("version"));
       if (ref.version() == null) {
         throw ArcpException.invalid("announce needs name and version");
@@ -287,7 +319,7 @@ public final class AgentBridgeVerticle extends VerticleBase {
             }
             connection.announced.put(ref.toString(), maxConcurrent);
             agents.computeIfAbsent(ref.toString(),
-                r -> new BridgedAgent(vertx, ref.name(), ref.version(), options.jobHeartbeatSec()))
+                r -> new BridgedAgent(vertx, ref.name(), ref.version(), options.jobHeartbeatSec(), hostedJobs))
                 .addProvider(connection, maxConcurrent);
             return registry(new JsonObject().put("op", "announce").put("provider", connection.id).put("owner", owner)
                 .put("name", ref.name()).put("version", ref.version())

@@ -4,7 +4,9 @@ import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.protocol.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -33,7 +35,10 @@ final class BridgedAgent {
   /** The orders consumers of jobs still waiting for a process. */
   private final Map<String, MessageConsumer<JsonObject>> waitingOrders = new HashMap<>();
   private final Map<String, Running> running = new HashMap<>();
+  private final LiveCount hostedJobs;
   private MessageConsumer<JsonObject> consumer;
+  /** Handed over (a drain): no more dispatches are taken, the running jobs go on. */
+  private boolean handedOver;
   private int next;
 
   private record Provider(BridgeConnection connection, int maxConcurrent) {
@@ -62,11 +67,12 @@ final class BridgedAgent {
     }
   }
 
-  BridgedAgent(Vertx vertx, String name, String version, int heartbeatSec) {
+  BridgedAgent(Vertx vertx, String name, String version, int heartbeatSec, LiveCount hostedJobs) {
     this.vertx = vertx;
     this.name = name;
     this.version = version;
     this.heartbeatSec = heartbeatSec;
+    this.hostedJobs = hostedJobs;
   }
 
   String ref() {
@@ -76,7 +82,7 @@ final class BridgedAgent {
   void addProvider(BridgeConnection connection, int maxConcurrent) {
     providers.removeIf(p -> p.connection == connection);
     providers.add(new Provider(connection, maxConcurrent));
-    if (consumer == null) {
+    if (consumer == null && !handedOver) {
       consumer = vertx.eventBus().consumer(Addresses.agent(name, version), this::onDispatch);
     }
     drain();
@@ -88,6 +94,7 @@ final class BridgedAgent {
     running.values().removeIf(job -> {
       if (job.provider.connection == connection) {
         job.orders.unregister();
+        hostedJobs.removed();
         return true;
       }
       return false;
@@ -168,14 +175,30 @@ final class BridgedAgent {
     BridgeConnection connection = provider.connection;
     connection.jobs.put(jobId, job.getString("job_token"));
     running.put(jobId, new Running(provider, waitingOrders.remove(jobId)));
+    hostedJobs.added();
     vertx.eventBus().send(connection.inbox, job.copy().put("heartbeat_sec", heartbeatSec));
     dispatch.reply(new JsonObject().put("provider", connection.id), Bus.OPTIONS);
+  }
+
+  /**
+   * Takes no more dispatches (a drain): the cluster routes new jobs to other nodes' providers, while the jobs
+   * running here, and those already waiting for a process, go on.
+   */
+  Future<Void> handOver() {
+    handedOver = true;
+    if (consumer == null) {
+      return Future.succeededFuture();
+    }
+    MessageConsumer<JsonObject> leaving = consumer;
+    consumer = null;
+    return leaving.unregister();
   }
 
   /** The job ended (the job runner says so, whoever ended it): its slot is free again. */
   void ended(String jobId) {
     Running job = running.remove(jobId);
     if (job != null) {
+      hostedJobs.removed();
       job.orders.unregister();
       job.provider.connection.jobs.remove(jobId);
       drain();
