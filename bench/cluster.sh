@@ -6,7 +6,7 @@
 # node A is killed (kill -9) while two chatty jobs stream, and the client resumes on B, timed from the kill to
 # the welcome and to both jobs' end (target: under 10 s).
 #
-#   bench/cluster.sh [scenario ...]    scenarios: echo8 chatty1m failover (default: all three)
+#   bench/cluster.sh [scenario ...]    scenarios: echo8 chatty1m chatty100 failover (default: echo8 chatty1m failover)
 #
 # Environment: ROUNDS (3), SECONDS_PER_RUN (8), WARMUP (4), CHATTY_EVENTS (1000000), PORT (18480; node B is
 # PORT+1), HZ_PORT (18570; Hazelcast of A, B on HZ_PORT+1), GATEWAY_ARGS, GATEWAY_JVM_ARGS, FLOOR_DIR
@@ -35,13 +35,6 @@ mkdir -p "$OUT"
 
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(echo8 chatty1m failover)
-driver_args() {
-  case "$1" in
-    echo8) echo "echo --inflight 8 --seconds $SECONDS_PER_RUN --warmup $WARMUP" ;;
-    chatty1m) echo "chatty --events $CHATTY_EVENTS --size 64 --runs 1 --warmup-runs 1 --warmup-events $((CHATTY_EVENTS / 5))" ;;
-    *) echo "unknown scenario $1" >&2; exit 2 ;;
-  esac
-}
 for scenario in "${SCENARIOS[@]}"; do [ "$scenario" = failover ] || driver_args "$scenario" >/dev/null; done
 
 runs=0

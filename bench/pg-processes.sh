@@ -3,8 +3,8 @@
 # full_page_writes off as in the tests, so the disk's flush time is left out), a fresh database per run, and the
 # gateway processes, all stopped when the script ends (Ctrl-C and kill included).
 #
-# Needs: JAR, TOKEN, FLOOR_DIR set by the script. Gives: TEST_CP, start_pg, next_db (sets URI), pg_ticks,
-# pg_stats, launch_gateway, stop_pid.
+# Needs: JAR, TOKEN, FLOOR_DIR, SECONDS_PER_RUN, WARMUP, CHATTY_EVENTS set by the script. Gives: TEST_CP,
+# driver_args, start_pg, next_db (sets URI), pg_ticks, pg_stats, launch_gateway, stop_pid.
 
 PG_DIR=target/bench-pg
 mkdir -p "$PG_DIR/tmp" target/drv
@@ -19,6 +19,16 @@ if [ ! -f target/drv/PerfDriver.class ] || [ "$FLOOR_DIR/PerfDriver.java" -nt ta
 fi
 [ target/drv/PgServer.class -nt bench/PgServer.java ] \
   || javac --release 17 -cp "$TEST_CP" -d target/drv bench/PgServer.java
+
+# driver_args <scenario>: PerfDriver's options for one of the scenarios these scripts share
+driver_args() {
+  case "$1" in
+    echo8) echo "echo --inflight 8 --seconds $SECONDS_PER_RUN --warmup $WARMUP" ;;
+    chatty1m) echo "chatty --events $CHATTY_EVENTS --size 64 --runs 1 --warmup-runs 1 --warmup-events $((CHATTY_EVENTS / 5))" ;;
+    chatty100) echo "chatty --events 100 --size 64 --inflight 8 --seconds $SECONDS_PER_RUN --warmup $WARMUP" ;;
+    *) echo "unknown scenario $1" >&2; exit 2 ;;
+  esac
+}
 
 PG_PID=""      # the PgServer JVM
 GW_PIDS=()     # every gateway started, stopped or not

@@ -44,14 +44,6 @@ mkdir -p "$OUT"
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(echo8 chatty1m resume)
 
-driver_args() {
-  case "$1" in
-    echo8) echo "echo --inflight 8 --seconds $SECONDS_PER_RUN --warmup $WARMUP" ;;
-    chatty1m) echo "chatty --events $CHATTY_EVENTS --size 64 --runs 1 --warmup-runs 1 --warmup-events $((CHATTY_EVENTS / 5))" ;;
-    chatty100) echo "chatty --events 100 --size 64 --inflight 8 --seconds $SECONDS_PER_RUN --warmup $WARMUP" ;;
-    *) echo "unknown scenario $1" >&2; exit 2 ;;
-  esac
-}
 for scenario in "${SCENARIOS[@]}"; do [ "$scenario" = resume ] || driver_args "$scenario" >/dev/null; done
 
 # ---- processes: one PostgreSQL for the sitting, one gateway at a time ------------------------------------------
