@@ -291,6 +291,117 @@ export class AgentProcess {
   }
 }
 
+/**
+ * Serves this process's agents through one of several bridge addresses (the nodes of a gateway cluster) at a
+ * time, and through another when that connection is lost (Python: `Failover`).
+ *
+ *   const agent = new Failover([{ host: '10.0.0.1', port: 7070 }, { host: '10.0.0.2', port: 7070 }], { token });
+ *   await agent.announce('hello', '1.0.0', run, { maxConcurrent: 4 });
+ *   await agent.serve();
+ *
+ * Each connection is an AgentProcess with an inbox of its own. When one is lost, the jobs it carried are abandoned
+ * (their handlers see the job cancelled, what they send is dropped, their pending requests reject), and the next
+ * address is tried first, then the others in turn, waiting 0.2 s, doubling to 2 s, between rounds; every agent
+ * announced so far is announced again on the new connection. A gateway that refuses the login or an announce (a
+ * bad token, a name the token may not serve) is not retried: serve() rejects with the ArcpError.
+ */
+export class Failover {
+  static REFUSALS = ['UNAUTHENTICATED', 'PERMISSION_DENIED', 'INVALID_REQUEST'];
+
+  constructor(bridges, { token = process.env.ARCP_AGENT_TOKEN, requestTimeoutMs = 30000,
+    log = (text) => console.error(text) } = {}) {
+    if (!bridges?.length) throw new Error('Failover needs at least one bridge address');
+    this.bridges = bridges;
+    this.token = token ?? '';
+    this.requestTimeoutMs = requestTimeoutMs;
+    this.log = log;
+    this.agents = []; // [name, version, handler, options], announced on every connection
+    this.process = null; // the connection in use now
+    this.next = 0;
+    this.stopped = false;
+  }
+
+  /** Remembers the agent for every connection; connects now if not connected yet. Resolves with the answer. */
+  async announce(name, version, handler, options = {}) {
+    this.agents.push([name, version, handler, options]);
+    if (this.process && !this.process.isClosed) return this.process.announce(name, version, handler, options);
+    return this.connectAny();
+  }
+
+  /** Serves until close(); rejects with the ArcpError if a gateway refuses this process for good. */
+  async serve() {
+    let delayMs = 200;
+    while (!this.stopped) {
+      if (this.process && !this.process.isClosed) {
+        await this.process.closed;
+        delayMs = 200;
+        continue;
+      }
+      if ((await this.connectAny()) === null && !this.stopped) {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        delayMs = Math.min(2000, delayMs * 2);
+      }
+    }
+  }
+
+  close() {
+    this.stopped = true;
+    this.process?.close();
+  }
+
+  /** One round over the addresses, from the next one on: the last announce's answer, or null. */
+  async connectAny() {
+    for (let i = 0; i < this.bridges.length && !this.stopped; i++) {
+      const { host, port } = this.bridges[this.next];
+      this.next = (this.next + 1) % this.bridges.length;
+      const answer = await this.connect(host, port);
+      if (answer !== null) return answer;
+    }
+    return null;
+  }
+
+  async connect(host, port) {
+    let agent;
+    try {
+      agent = await AgentProcess.connect({ host, port, token: this.token, requestTimeoutMs: this.requestTimeoutMs,
+        log: this.log });
+    } catch (e) {
+      this.log(`arcp: bridge ${host}:${port} unreachable (${e.message})`);
+      return null;
+    }
+    let answer = {};
+    try {
+      for (const [name, version, handler, options] of this.agents) {
+        answer = await agent.announce(name, version, handler, options);
+      }
+    } catch (e) {
+      agent.close();
+      // refused outright, or the bridge turned the login away (an err frame before it closed: a bad token)
+      if (Failover.REFUSALS.includes(e.code) || agent.lastErr !== null) {
+        this.stopped = true;
+        throw e;
+      }
+      this.log(`arcp: bridge ${host}:${port} did not take the agents (${e.message})`);
+      return null;
+    }
+    this.process = agent;
+    this.log(`arcp: serving through ${host}:${port}`);
+    return answer;
+  }
+}
+
+/** "HOST:PORT,HOST:PORT,..." as [{host, port}, ...]; throws naming a bad entry. */
+export function parseBridges(text) {
+  return text.split(',').map((part) => part.trim()).map((entry) => {
+    const colon = entry.lastIndexOf(':');
+    const port = Number(entry.slice(colon + 1));
+    if (colon <= 0 || !/^[0-9]+$/.test(entry.slice(colon + 1)) || port <= 0 || port >= 65536) {
+      throw new Error(`bridge addresses are HOST:PORT, got '${entry}'`);
+    }
+    return { host: entry.slice(0, colon), port };
+  });
+}
+
 /** One dispatched job. */
 export class Job {
   constructor(agent, dispatch) {
@@ -495,16 +606,17 @@ export class Job {
   }
 }
 
-/** The command line every example shares: --host --port --token --name --version --max-concurrent. */
+/** The command line every example shares: --host --port --bridge --token --name --version --max-concurrent. */
 export function parseArgs(defaultName, argv = process.argv.slice(2)) {
-  const args = { host: '127.0.0.1', port: 7070, token: process.env.ARCP_AGENT_TOKEN, name: defaultName,
-    version: '1.0.0', maxConcurrent: 4 };
+  const args = { host: '127.0.0.1', port: 7070, bridge: process.env.ARCP_BRIDGE, token: process.env.ARCP_AGENT_TOKEN,
+    name: defaultName, version: '1.0.0', maxConcurrent: 4 };
   for (let i = 0; i < argv.length; i += 2) {
     const [key, value] = [argv[i], argv[i + 1]];
     if (value === undefined) usage(defaultName, `${key} needs a value`);
     switch (key) {
       case '--host': args.host = value; break;
       case '--port': args.port = Number(value); break;
+      case '--bridge': args.bridge = value; break;
       case '--token': args.token = value; break;
       case '--name': args.name = value; break;
       case '--version': args.version = value; break;
@@ -513,18 +625,42 @@ export function parseArgs(defaultName, argv = process.argv.slice(2)) {
     }
   }
   if (!args.token) usage(defaultName, '--token (or ARCP_AGENT_TOKEN) is required');
+  args.bridges = null;
+  if (args.bridge) {
+    try {
+      args.bridges = parseBridges(args.bridge);
+    } catch (e) {
+      usage(defaultName, e.message);
+    }
+  }
   return args;
 }
 
 function usage(name, problem) {
   console.error(`${problem}\nusage: node ${name}.mjs --port 7070 --token TOKEN [--host H] [--name N] [--version V]`
-    + ' [--max-concurrent N]');
+    + ' [--max-concurrent N]\n   or: node ' + name + '.mjs --bridge HOST:PORT,HOST:PORT,... --token TOKEN [...]'
+    + ' (fails over to the next address when the connection is lost; or ARCP_BRIDGE)');
   process.exit(2);
 }
 
-/** Connects, announces `run` and serves until the gateway goes away (exit status 1). */
+/**
+ * Connects, announces `run` and serves. With --host/--port it ends (exit status 1) when the gateway goes away;
+ * with --bridge it fails over to the next address instead, and ends only when refused.
+ */
 export async function main(run, defaultName) {
   const args = parseArgs(defaultName);
+  if (args.bridges) {
+    const agent = new Failover(args.bridges, { token: args.token });
+    try {
+      const answer = await agent.announce(args.name, args.version, run, { maxConcurrent: args.maxConcurrent });
+      if (answer !== null) console.log(`announced ${answer.agent} as ${answer.provider}`);
+      await agent.serve();
+    } catch (e) {
+      console.error(`announce refused: ${e.message}`);
+      process.exit(2);
+    }
+    process.exit(1);
+  }
   let agent;
   try {
     agent = await AgentProcess.connect({ host: args.host, port: args.port, token: args.token });

@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 
-__all__ = ["AgentProcess", "Job", "ArcpError", "Cancelled", "get_extension"]
+__all__ = ["AgentProcess", "Failover", "Job", "ArcpError", "Cancelled", "get_extension", "parse_bridges"]
 
 _LENGTH = struct.Struct(">I")
 
@@ -337,6 +337,106 @@ class AgentProcess:
                     job._send_op("heartbeat")
 
 
+class Failover:
+    """Serves this process's agents through one of several bridge addresses (the nodes of a gateway cluster) at
+    a time, and through another when that connection is lost.
+
+        agent = arcp_agent.Failover([("10.0.0.1", 7070), ("10.0.0.2", 7070)], token="s3cret-agent")
+        agent.announce("hello", "1.0.0", run, max_concurrent=4)
+        agent.serve_forever()
+
+    Each connection is an AgentProcess with an inbox of its own. When one is lost, the jobs it carried are
+    abandoned (their handlers see the job cancelled, what they send is dropped, their pending requests fail), and
+    the next address is tried first, then the others in turn, waiting 0.2 s, doubling to 2 s, between rounds;
+    every agent announced so far is announced again on the new connection. A gateway that refuses the login or
+    an announce (a bad token, a name the token may not serve) is not retried: serve_forever raises the ArcpError.
+    """
+
+    REFUSALS = ("UNAUTHENTICATED", "PERMISSION_DENIED", "INVALID_REQUEST")
+
+    def __init__(self, bridges, token=None, request_timeout=30.0, log=None):
+        if not bridges:
+            raise ValueError("Failover needs at least one bridge address")
+        self.bridges = list(bridges)
+        self.token = token if token is not None else os.environ.get("ARCP_AGENT_TOKEN", "")
+        self.request_timeout = request_timeout
+        self._log = log or (lambda text: print(text, file=sys.stderr, flush=True))
+        self._agents = []  # (name, version, handler, max_concurrent, default), announced on every connection
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+        self._process = None
+        self._next = 0
+
+    @property
+    def process(self):
+        """The connection in use now, or None between connections."""
+        return self._process
+
+    def announce(self, name, version, handler, max_concurrent=0, default=True):
+        """Remembers the agent for every connection; connects now if not connected yet. Returns the answer."""
+        self._agents.append((name, version, handler, max_concurrent, default))
+        process = self._process
+        if process is not None and not process.closed:
+            return process.announce(name, version, handler, max_concurrent, default)
+        return self._connect_any()
+
+    def serve_forever(self):
+        """Serves until close(); raises ArcpError if a gateway refuses this process for good."""
+        delay = 0.2
+        while not self._stopped.is_set():
+            process = self._process
+            if process is not None and not process.closed:
+                while not process._closed.wait(0.5):
+                    if self._stopped.is_set():
+                        return False
+                delay = 0.2
+                continue
+            if self._connect_any() is None:
+                self._stopped.wait(delay)
+                delay = min(2.0, delay * 2)
+        return False
+
+    def close(self):
+        self._stopped.set()
+        process = self._process
+        if process is not None:
+            process.close()
+
+    def _connect_any(self):
+        """One round over the addresses, from the next one on; the last announce's answer, or None."""
+        for _ in range(len(self.bridges)):
+            host, port = self.bridges[self._next]
+            self._next = (self._next + 1) % len(self.bridges)
+            if self._stopped.is_set():
+                return None
+            answer = self._connect(host, port)
+            if answer is not None:
+                return answer
+        return None
+
+    def _connect(self, host, port):
+        try:
+            process = AgentProcess(host, port, self.token, self.request_timeout, self._log)
+        except OSError as e:
+            self._log(f"arcp: bridge {host}:{port} unreachable ({e})")
+            return None
+        answer = {}
+        try:
+            for name, version, handler, max_concurrent, default in self._agents:
+                answer = process.announce(name, version, handler, max_concurrent, default)
+        except ArcpError as e:
+            process.close()
+            # refused outright, or the bridge turned the login away (an err frame before it closed: a bad token)
+            if e.code in self.REFUSALS or process._last_err is not None:
+                self._stopped.set()
+                raise
+            self._log(f"arcp: bridge {host}:{port} did not take the agents ({e})")
+            return None
+        self._process = process
+        self._log(f"arcp: serving through {host}:{port}")
+        return answer
+
+
 class Job:
     """One dispatched job. Every method may be called from the job's thread; cancel flips `cancelled`."""
 
@@ -534,6 +634,17 @@ class Job:
         self._send_op("fail", error=ArcpError(code, message, retryable, details).payload())
 
 
+def parse_bridges(text):
+    """"HOST:PORT,HOST:PORT,..." as [(host, port), ...]; raises ValueError naming a bad entry."""
+    bridges = []
+    for entry in (part.strip() for part in text.split(",")):
+        host, sep, port = entry.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"bridge addresses are HOST:PORT, got {entry!r}")
+        bridges.append((host, int(port)))
+    return bridges
+
+
 def parse_args(description, default_name):
     """The command line every example shares."""
     import argparse
@@ -541,6 +652,9 @@ def parse_args(description, default_name):
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--host", default="127.0.0.1", help="the gateway's agent bridge host")
     parser.add_argument("--port", type=int, default=7070, help="the gateway's agent bridge port (default 7070)")
+    parser.add_argument("--bridge", default=os.environ.get("ARCP_BRIDGE"), metavar="HOST:PORT,...",
+                        help="bridge addresses of the gateway's nodes, tried in turn, the next one whenever the"
+                             " connection is lost (or ARCP_BRIDGE; instead of --host and --port)")
     parser.add_argument("--token", default=os.environ.get("ARCP_AGENT_TOKEN"),
                         help="agent token (or ARCP_AGENT_TOKEN)")
     parser.add_argument("--name", default=default_name, help=f"agent name (default {default_name})")
@@ -549,12 +663,31 @@ def parse_args(description, default_name):
     args = parser.parse_args()
     if not args.token:
         parser.error("--token (or ARCP_AGENT_TOKEN) is required")
+    if args.bridge:
+        try:
+            args.bridges = parse_bridges(args.bridge)
+        except ValueError as e:
+            parser.error(str(e))
+    else:
+        args.bridges = None
     return args
 
 
 def main(run, description, default_name):
-    """Connects, announces `run` as the agent and serves until the gateway goes away (exit status 1)."""
+    """Connects, announces `run` as the agent and serves. With --host/--port it ends (exit status 1) when the
+    gateway goes away; with --bridge it fails over to the next address instead, and ends only when refused."""
     args = parse_args(description, default_name)
+    if args.bridges:
+        agent = Failover(args.bridges, args.token)
+        try:
+            answer = agent.announce(args.name, args.version, run, max_concurrent=args.max_concurrent)
+            if answer is not None:
+                print(f"announced {answer.get('agent')} as {answer.get('provider')}", flush=True)
+            agent.serve_forever()
+        except ArcpError as e:
+            print(f"announce refused: {e}", file=sys.stderr, flush=True)
+            return 2
+        return 1
     agent = AgentProcess(args.host, args.port, args.token)
     try:
         answer = agent.announce(args.name, args.version, run, max_concurrent=args.max_concurrent)

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 public final class CliProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("listening on wss?://127\\.0\\.0\\.1:(\\d+)/arcp");
+  private static final Pattern BRIDGE_LISTENING =
+      Pattern.compile("Agent bridge listening on tcp://127\\.0\\.0\\.1:(\\d+)");
 
   private static final long WAIT_SECONDS = 30;
   /**
@@ -112,6 +114,14 @@ public final class CliProcess implements AutoCloseable {
   /** Waits until the gateway says where it listens ({@code listening on ws[s]://127.0.0.1:PORT/arcp}); its port. */
   int listeningPort() {
     Matcher m = LISTENING.matcher(awaitStdout(out -> LISTENING.matcher(out).find(), "the gateway listening"));
+    assertTrue(m.find());
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** Waits until the gateway says where its agent bridge listens; its port. */
+  int bridgePort() {
+    Matcher m = BRIDGE_LISTENING.matcher(awaitStdout(out -> BRIDGE_LISTENING.matcher(out).find(),
+        "the agent bridge listening"));
     assertTrue(m.find());
     return Integer.parseInt(m.group(1));
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arcpgateway.testing.ClusterNodes;
 import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.EmbeddedPg;
+import dev.arcpgateway.testing.ExampleAgent;
 import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -29,11 +30,13 @@ import org.junit.jupiter.api.Test;
  * configured by environment, as the Docker image is). A client on node A streams two chatty jobs that run on node
  * B's agent; A is killed ({@code kill -9}) mid-stream. The client resumes on B with its {@code last_event_seq} and
  * gets every stored frame after it exactly once, in order, each job's events going on where they stopped, then
- * both jobs' retryable INTERNAL_ERROR, and the resumed session goes on submitting on B.
+ * both jobs' retryable INTERNAL_ERROR, and the resumed session goes on submitting on B. A bridged Python agent
+ * given both nodes' bridge addresses serves through A until the kill, then through B.
  */
 class ClusterNodeKillTest {
 
   private static final String TOKEN = "tok-cluster";
+  private static final String AGENT_TOKEN = "tok-cluster-agent";
   private static final String SECRET = "cluster-kill-test-delegation-secret-32b";
   private static final int EVENTS_BEFORE_KILL = 200;
   private static Vertx vertx;
@@ -56,9 +59,12 @@ class ClusterNodeKillTest {
     int portB = ClusterNodes.freePort();
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
     try (CliProcess b = nodeByEnvironment(uri, cluster, portB, members);
-         CliProcess a = node(uri, cluster, portA, members, "--no-demo-agents")) {
+         CliProcess a = node(uri, cluster, portA, members, "--no-demo-agents");
+         ExampleAgent python = ExampleAgent.startFailingOver(ExampleAgent.Program.CHATTY_PY,
+             List.of(a.bridgePort(), b.bridgePort()), AGENT_TOKEN)) {
       int wsA = a.listeningPort();
       int wsB = b.listeningPort();
+      python.awaitOutput("serving through 127.0.0.1:" + a.bridgePort(), Duration.ofSeconds(30));
       WireClient client = sessionListing(wsA, "chatty");
 
       List<String> jobs = List.of(submitChatty(client), submitChatty(client));
@@ -116,6 +122,13 @@ class ClusterNodeKillTest {
       JsonObject result = resumed.nextOfType("job.result");
       assertEquals(echoJob, result.getString("job_id"));
       assertEquals(expectedSeq, result.getLong("event_seq"), "numbered on from the replay");
+
+      python.awaitOutput("serving through 127.0.0.1:" + b.bridgePort(), Duration.ofSeconds(30));
+      String pythonJob = resumed.expectAccepted(resumed.submit("chatty-py", new JsonObject().put("count", 3)))
+          .getString("job_id");
+      JsonObject pythonOutcome = lastOf(resumed.untilTerminal(pythonJob));
+      assertEquals("job.result", pythonOutcome.getString("type"), "the Python agent failed over to B: "
+          + pythonOutcome.encode() + "\n" + python.describe());
       resumed.close();
       // Hazelcast and Vert.x report the lost connection to A; nothing of the gateway's own may fail
       assertFalse(b.stderr().contains("SEVERE dev.arcpgateway") || b.stderr().contains("\tat dev.arcpgateway"),
@@ -127,7 +140,8 @@ class ClusterNodeKillTest {
   private static CliProcess node(String uri, String cluster, int port, String members, String... more) {
     List<String> args = new ArrayList<>(List.of("--cluster", "--cluster-members", members,
         "--set", "cluster.name=" + cluster, "--set", "cluster.port=" + port, "--bridge-port", "0",
-        "--set", "lease.delegation.algorithm=HS256", "--set", "lease.delegation.secret=" + SECRET));
+        "--set", "lease.delegation.algorithm=HS256", "--set", "lease.delegation.secret=" + SECRET,
+        "--agent-token", AGENT_TOKEN + ":chatty-py"));
     args.addAll(List.of(more));
     return CliProcess.servePg(uri, "alice", TOKEN, args.toArray(String[]::new));
   }
@@ -141,7 +155,7 @@ class ClusterNodeKillTest {
         "ARCP_CLUSTER_HOST", "localhost", "ARCP_CLUSTER_PORT", String.valueOf(port), "ARCP_CLUSTER_NAME", cluster,
         "ARCP_CLUSTER_MEMBERS", members, "ARCP_LEASE_DELEGATION_ALGORITHM", "HS256",
         "ARCP_LEASE_DELEGATION_SECRET", SECRET, "ARCP_TOKENS", "alice:" + TOKEN),
-        "serve", "--port", "0", "--bridge-port", "0");
+        "serve", "--port", "0", "--bridge-port", "0", "--agent-token", AGENT_TOKEN + ":chatty-py");
   }
 
   /**
@@ -160,6 +174,10 @@ class ClusterNodeKillTest {
       assertTrue(System.nanoTime() < deadline, "node A never listed " + agent + ": " + agents.encode());
       Thread.sleep(100); // a poll: nothing on the wire says when the inventory changes
     }
+  }
+
+  private static JsonObject lastOf(List<JsonObject> frames) {
+    return frames.get(frames.size() - 1);
   }
 
   private static JsonArray agents(JsonObject welcome) {

@@ -92,14 +92,30 @@ public final class ExampleAgent implements AutoCloseable {
     return agent;
   }
 
+  /**
+   * Starts {@code program} with several bridge addresses ({@code --bridge 127.0.0.1:P,...}: it fails over from
+   * one to the next) and waits for its first announce to be answered.
+   */
+  public static ExampleAgent startFailingOver(Program program, List<Integer> bridgePorts, String token) {
+    String bridges = String.join(",", bridgePorts.stream().map(port -> "127.0.0.1:" + port).toList());
+    ExampleAgent agent = launch(program, List.of("--bridge", bridges, "--token", token));
+    agent.awaitOutput("announced ", ANNOUNCE_WAIT);
+    return agent;
+  }
+
   /** Starts {@code program} without waiting for anything. */
   public static ExampleAgent launch(Program program, int bridgePort, String token, String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("--port", String.valueOf(bridgePort), "--token", token));
+    args.addAll(List.of(extraArgs));
+    return launch(program, args);
+  }
+
+  private static ExampleAgent launch(Program program, List<String> args) {
     if (!program.runtime.equals("java")) {
       require(program.runtime);
     }
     List<String> command = new ArrayList<>(program.command());
-    command.addAll(List.of("--port", String.valueOf(bridgePort), "--token", token));
-    command.addAll(List.of(extraArgs));
+    command.addAll(args);
     try {
       Files.createDirectories(LOGS);
       String base = program.agent + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
