@@ -2,7 +2,6 @@ package dev.arcpgateway.agent;
 
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
-import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.ops.HandOver;
 import dev.arcpgateway.ops.LiveCount;
@@ -18,6 +17,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one Java agent ({@code name@version}) on its own event loop: announces it to the registry, takes
  * dispatches on {@link Addresses#agent(String, String)}, runs each job through a {@link LocalJobContext}, reports
- * every running job alive each heartbeat interval, and withdraws the agent when undeployed. A drain makes it
- * stop taking dispatches first ({@link #handOver()}) while its jobs finish.
+ * every running job alive each heartbeat interval, and withdraws the agent when undeployed. With its {@code
+ * maxConcurrent} jobs running, further dispatches wait in a {@link DispatchQueue}, as they do for agent processes.
+ * A drain makes it stop taking dispatches first ({@link #handOver()}) while its jobs, running and waiting, finish.
  */
 public final class AgentHostVerticle extends VerticleBase implements HandOver {
 
@@ -37,6 +38,7 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
   private final JobTracing tracing;
   private final LiveCount hostedJobs;
   private MessageConsumer<JsonObject> dispatches;
+  private DispatchQueue queue;
 
   /**
    * @param openTelemetry where the span of each job's run goes (§11)
@@ -52,6 +54,7 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
 
   @Override
   public Future<?> start() {
+    queue = new DispatchQueue(vertx, registration.ref().toString(), options.agentQueueMax(), hostedJobs);
     long heartbeatMs = TimeUnit.SECONDS.toMillis(options.jobHeartbeatSec());
     vertx.setPeriodic(heartbeatMs, heartbeatMs, t -> running.values().forEach(LocalJobContext::heartbeat));
     dispatches = vertx.eventBus()
@@ -67,7 +70,9 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
 
   @Override
   public Future<?> stop() {
-    running.values().forEach(job -> job.cancelled("agent host stopped"));
+    // the queue first, or the slots the cancels free would start its jobs
+    queue.failAll(new ArcpException(ErrorCode.AGENT_NOT_AVAILABLE, registration.ref() + " stopped", true, null));
+    new ArrayList<>(running.values()).forEach(job -> job.cancelled("agent host stopped"));
     return withdraw();
   }
 
@@ -87,11 +92,28 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
   }
 
   private void onDispatch(Message<JsonObject> message) {
-    if (registration.maxConcurrent() > 0 && running.size() >= registration.maxConcurrent()) {
-      BusErrors.fail(message, new ArcpException(ErrorCode.INTERNAL_ERROR,
-          registration.ref() + " is running its maximum of " + registration.maxConcurrent() + " jobs"));
-      return;
+    if (hasRoom() && queue.isEmpty()) {
+      hostedJobs.added();
+      start(message, null);
+    } else {
+      int free = hasRoom() ? registration.maxConcurrent() - running.size() : 0;
+      queue.offer(message, registration.maxConcurrent(), free).onSuccess(waiting -> startWaiting());
     }
+  }
+
+  private boolean hasRoom() {
+    return registration.maxConcurrent() <= 0 || running.size() < registration.maxConcurrent();
+  }
+
+  private void startWaiting() {
+    while (hasRoom() && !queue.isEmpty()) {
+      DispatchQueue.Waiting next = queue.poll();
+      start(next.dispatch(), next);
+    }
+  }
+
+  /** Runs the job (already counted as hosted); {@code waited} is its place in the queue, or null. */
+  private void start(Message<JsonObject> message, DispatchQueue.Waiting waited) {
     JsonObject dispatch = message.body();
     String traceId = dispatch.getString("trace_id");
     Span span = tracing.startAgent(traceId, dispatch.getString("traceparent"), dispatch.getString("job_id"),
@@ -102,10 +124,10 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
       running.remove(dispatch.getString("job_id"));
       hostedJobs.removed();
       span.end();
+      startWaiting();
     });
     running.put(job.jobId(), job);
-    hostedJobs.added();
-    job.listen().onComplete(ready -> {
+    job.listen(waited).onComplete(ready -> {
       // "credits": this agent sends its events within an EventWindow, so the runner reports what it has taken
       message.reply(new JsonObject().put("provider", providerId).put("credits", true), Bus.OPTIONS);
       job.run(registration.agent());

@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param name          agent name ({@code [a-z0-9][a-z0-9._-]*})
  * @param version       version string ({@code [a-zA-Z0-9.+_-]+})
  * @param isDefault     whether a bare {@code name} resolves to this version
- * @param maxConcurrent jobs this agent runs at once before further dispatches are refused (0: unlimited)
+ * @param maxConcurrent jobs this agent runs at once; further dispatches wait in its {@link DispatchQueue} (0:
+ *                      unlimited)
  * @param agent         the implementation
  */
 public record AgentRegistration(String name, String version, boolean isDefault, int maxConcurrent, Agent agent) {

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +36,9 @@ final class LocalJobContext implements JobContext {
   private final String jobId;
   private final String jobToken;
   private final String jobAddress;
+  /** Frees the job's slot in its host: once, when the agent is done or the job ended from outside. */
   private final Runnable onDone;
+  private boolean released;
   /** How long a finished job keeps listening for the job runner's last order before letting go anyway. */
   private final long lastOrderGraceMs;
   private final Promise<Void> cancelled = Promise.promise();
@@ -64,25 +67,41 @@ final class LocalJobContext implements JobContext {
         () -> envelope("heartbeat"));
   }
 
-  /** Starts listening for the job runner's orders (cancel) before the agent runs. */
-  Future<Void> listen() {
-    orders = vertx.eventBus().consumer(Addresses.agentJob(jobId), message -> {
-      switch (message.body().getString("op", "")) {
-        case "cancel" -> {
-          cancelled(message.body().getString("reason", "cancelled"));
-          lastOrder();
-        }
-        case "ended" -> lastOrder();
-        case "taken" -> window.taken(message.body().getLong("events", 0L), message.body().getLong("bytes", 0L));
-        case "pause" -> window.pause();
-        case "resume" -> window.resume();
-        case "delegate_result" -> delegateResult(message.body());
-        default -> {
-          // nothing else is sent to running jobs
-        }
+  /**
+   * Starts listening for the job runner's orders (cancel) before the agent runs: on a consumer of its own, or on
+   * the one that heard them while the job waited for a slot ({@code waited}, may be null).
+   */
+  Future<Void> listen(DispatchQueue.Waiting waited) {
+    if (waited == null) {
+      orders = vertx.eventBus().consumer(Addresses.agentJob(jobId), this::onOrder);
+      return orders.completion();
+    }
+    orders = waited.ordersTo(this::onOrder);
+    if (waited.paused()) {
+      window.pause();
+    }
+    return Future.succeededFuture();
+  }
+
+  private void onOrder(Message<JsonObject> message) {
+    switch (message.body().getString("op", "")) {
+      case "cancel" -> {
+        cancelled(message.body().getString("reason", "cancelled"));
+        lastOrder();
       }
-    });
-    return orders.completion();
+      case "ended" -> {
+        // sent before the agent finished only for a job whose dispatch the runner gave up on (it waited too long)
+        cancelled("the job has ended");
+        lastOrder();
+      }
+      case "taken" -> window.taken(message.body().getLong("events", 0L), message.body().getLong("bytes", 0L));
+      case "pause" -> window.pause();
+      case "resume" -> window.resume();
+      case "delegate_result" -> delegateResult(message.body());
+      default -> {
+        // nothing else is sent to running jobs
+      }
+    }
   }
 
   void run(Agent agent) {
@@ -134,6 +153,15 @@ final class LocalJobContext implements JobContext {
       window.discard();
       cancelled.tryComplete();
       failDelegations();
+      // the slot is free at once, as for an agent process: an agent slow to notice must not hold up the queue
+      release();
+    }
+  }
+
+  private void release() {
+    if (!released) {
+      released = true;
+      onDone.run();
     }
   }
 
@@ -148,7 +176,7 @@ final class LocalJobContext implements JobContext {
     done = true;
     cancelled.tryComplete();
     failDelegations();
-    onDone.run();
+    release();
     if (orders == null) {
       return;
     }

@@ -41,6 +41,7 @@ public class GatewayOptions {
   private long idempotencyTtlSec = 24 * 3600;
   private long requestTimeoutMs = 30_000;
   private int maxSessionsPerPrincipal = 1_000;
+  private int agentQueueMax = 1_000;
   private int idleSessionEvictSec = 3_600;
   private long helloTimeoutMs = 10_000;
   private long httpIdleTimeoutMs = 30_000;
@@ -106,6 +107,7 @@ public class GatewayOptions {
     idempotencyTtlSec = limits.getLong("idempotency_ttl_sec", idempotencyTtlSec);
     requestTimeoutMs = limits.getLong("request_timeout_ms", requestTimeoutMs);
     maxSessionsPerPrincipal = limits.getInteger("max_sessions_per_principal", maxSessionsPerPrincipal);
+    agentQueueMax = limits.getInteger("agent_queue_max", agentQueueMax);
     idleSessionEvictSec = limits.getInteger("idle_session_evict_sec", idleSessionEvictSec);
     JsonObject transport = json.getJsonObject("transport", new JsonObject());
     helloTimeoutMs = transport.getLong("hello_timeout_ms", helloTimeoutMs);
@@ -152,6 +154,7 @@ public class GatewayOptions {
     requirePositive("limits.request_timeout_ms", requestTimeoutMs);
     requirePositive("limits.job_heartbeat_sec", jobHeartbeatSec);
     requirePositive("limits.max_sessions_per_principal", maxSessionsPerPrincipal);
+    requirePositive("limits.agent_queue_max", agentQueueMax);
     if (drainTimeoutSec < 0) {
       throw new IllegalArgumentException("drain_timeout_sec must not be negative (0: running jobs end at once)");
     }
@@ -424,6 +427,20 @@ public class GatewayOptions {
   }
 
   /**
+   * Jobs that may wait, on one node, for an agent whose every slot is busy (its {@code max_concurrent} jobs run):
+   * Java agents and agent processes alike; a further job is refused, retryable. How long one waits is bounded by
+   * {@link #requestTimeoutMs()}.
+   */
+  public int agentQueueMax() {
+    return agentQueueMax;
+  }
+
+  public GatewayOptions setAgentQueueMax(int agentQueueMax) {
+    this.agentQueueMax = agentQueueMax;
+    return this;
+  }
+
+  /**
    * A session that has had no job traffic and no requests (only heartbeats) for this long is closed and
    * forgotten (§14 heartbeat amplification); 0 disables eviction.
    */
@@ -689,7 +706,7 @@ public class GatewayOptions {
             .put("back_pressure_lag", backPressureLag).put("idempotency_ttl_sec", idempotencyTtlSec)
             .put("request_timeout_ms", requestTimeoutMs).put("job_heartbeat_sec", jobHeartbeatSec)
             .put("job_liveness_timeout_sec", jobLivenessTimeoutSec)
-            .put("max_sessions_per_principal", maxSessionsPerPrincipal)
+            .put("max_sessions_per_principal", maxSessionsPerPrincipal).put("agent_queue_max", agentQueueMax)
             .put("idle_session_evict_sec", idleSessionEvictSec))
         .put("runtime", new JsonObject().put("name", runtimeName).put("version", runtimeVersion))
         .put("observers", observers.copy()).put("jwt", jwt.copy()).put("login_throttle", loginThrottle.copy())

@@ -43,6 +43,7 @@ public final class SettingsTable {
       Setting.of("limits.job_heartbeat_sec", Kind.INT),
       Setting.of("limits.job_liveness_timeout_sec", Kind.INT),
       Setting.of("limits.max_sessions_per_principal", Kind.INT),
+      Setting.of("limits.agent_queue_max", Kind.INT),
       Setting.of("limits.idle_session_evict_sec", Kind.INT),
       Setting.of("runtime.name", Kind.STRING),
       Setting.of("runtime.version", Kind.STRING),

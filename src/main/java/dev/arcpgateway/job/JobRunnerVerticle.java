@@ -186,9 +186,17 @@ public final class JobRunnerVerticle extends VerticleBase {
             dispatch(job, dispatch, attempt + 1);
             return;
           }
-          ArcpException error = BusErrors.noHandlers(failure)
-              ? new ArcpException(ErrorCode.AGENT_NOT_AVAILABLE, "agent " + job.agent + " is no longer available")
-              : BusErrors.toArcp(failure);
+          ArcpException error;
+          if (BusErrors.noHandlers(failure)) {
+            error = new ArcpException(ErrorCode.AGENT_NOT_AVAILABLE, "agent " + job.agent + " is no longer available");
+          } else if (BusErrors.timedOut(failure)) {
+            // it waited in its agent's queue (every slot busy) longer than a dispatch may wait
+            error = new ArcpException(ErrorCode.AGENT_NOT_AVAILABLE, "agent " + job.agent + " took no new job within "
+                + options.requestTimeoutMs() + " ms (limits.request_timeout_ms); try again later", true,
+                new JsonObject().put("waited_ms", options.requestTimeoutMs()));
+          } else {
+            error = BusErrors.toArcp(failure);
+          }
           table.end(job, error, null);
         });
   }

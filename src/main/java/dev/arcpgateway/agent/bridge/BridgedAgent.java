@@ -1,17 +1,16 @@
 package dev.arcpgateway.agent.bridge;
 
+import dev.arcpgateway.agent.DispatchQueue;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
-import dev.arcpgateway.bus.BusErrors;
-import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.ops.LiveCount;
+import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +20,9 @@ import java.util.Map;
  * One {@code name@version} served by agent processes: takes the job runner's dispatches on
  * {@link Addresses#agent(String, String)}, hands each to the next process with room (round robin, respecting each
  * process's max concurrent jobs), and relays the job's orders (cancel, pause, resume, delegation results) to that
- * process's inbox. Dispatches wait in order while every process is busy; the job runner's dispatch timeout
- * ({@code limits.request_timeout_ms}) bounds the wait, and a job that ends while waiting is never dispatched.
+ * process's inbox. Dispatches wait in a {@link DispatchQueue} while every process is busy, as they do for a
+ * Java agent: at most {@code limits.agent_queue_max}, each at most {@code limits.request_timeout_ms}, and a job
+ * that ends while waiting is never dispatched.
  */
 final class BridgedAgent {
 
@@ -31,9 +31,7 @@ final class BridgedAgent {
   private final String version;
   private final int heartbeatSec;
   private final List<Provider> providers = new ArrayList<>();
-  private final ArrayDeque<Message<JsonObject>> waiting = new ArrayDeque<>();
-  /** The orders consumers of jobs still waiting for a process. */
-  private final Map<String, MessageConsumer<JsonObject>> waitingOrders = new HashMap<>();
+  private final DispatchQueue queue;
   private final Map<String, Running> running = new HashMap<>();
   private final LiveCount hostedJobs;
   private MessageConsumer<JsonObject> consumer;
@@ -67,12 +65,13 @@ final class BridgedAgent {
     }
   }
 
-  BridgedAgent(Vertx vertx, String name, String version, int heartbeatSec, LiveCount hostedJobs) {
+  BridgedAgent(Vertx vertx, String name, String version, int heartbeatSec, int queueMax, LiveCount hostedJobs) {
     this.vertx = vertx;
     this.name = name;
     this.version = version;
     this.heartbeatSec = heartbeatSec;
     this.hostedJobs = hostedJobs;
+    this.queue = new DispatchQueue(vertx, name + "@" + version, queueMax, hostedJobs);
   }
 
   String ref() {
@@ -104,40 +103,28 @@ final class BridgedAgent {
         consumer.unregister();
         consumer = null;
       }
-      while (!waiting.isEmpty()) {
-        BusErrors.fail(waiting.pollFirst(), new ArcpException(ErrorCode.AGENT_NOT_AVAILABLE,
-            "every process serving " + ref() + " left"));
-      }
-      waitingOrders.values().forEach(MessageConsumer::unregister);
-      waitingOrders.clear();
+      queue.failAll(new ArcpException(ErrorCode.AGENT_NOT_AVAILABLE, "every process serving " + ref() + " left"));
       return true;
     }
     return false;
   }
 
-  /**
-   * A dispatch waits its turn; from now on the job's orders are heard here, so that a job cancelled (or timed
-   * out) while waiting is dropped instead of dispatched later.
-   */
+  /** Every dispatch waits its turn, even when a process has room: the queue hears the job's orders meanwhile. */
   private void onDispatch(Message<JsonObject> dispatch) {
-    String jobId = dispatch.body().getString("job_id");
-    MessageConsumer<JsonObject> orders = vertx.eventBus().consumer(Addresses.agentJob(jobId),
-        order -> onOrder(jobId, order.body()));
-    waitingOrders.put(jobId, orders);
-    waiting.addLast(dispatch);
-    orders.completion().onComplete(v -> drain());
+    int slots = 0;
+    long free = 0;
+    for (Provider provider : providers) {
+      slots += provider.maxConcurrent;
+      free += provider.maxConcurrent <= 0 ? Integer.MAX_VALUE : Math.max(0, provider.maxConcurrent
+          - provider.load(running));
+    }
+    queue.offer(dispatch, slots, (int) Math.min(free, Integer.MAX_VALUE)).onSuccess(waiting -> drain());
   }
 
   private void onOrder(String jobId, JsonObject order) {
     Running job = running.get(jobId);
     if (job == null) {
-      // the job ended before any process took it
-      waiting.removeIf(dispatch -> jobId.equals(dispatch.body().getString("job_id")));
-      MessageConsumer<JsonObject> orders = waitingOrders.remove(jobId);
-      if (orders != null) {
-        orders.unregister();
-      }
-      return;
+      return; // the job already ended here
     }
     String op = order.getString("op");
     if (!"ended".equals(op)) {
@@ -149,12 +136,12 @@ final class BridgedAgent {
   }
 
   private void drain() {
-    while (!waiting.isEmpty()) {
+    while (!queue.isEmpty()) {
       Provider provider = pick();
       if (provider == null) {
         return;
       }
-      send(provider, waiting.pollFirst());
+      send(provider, queue.poll());
     }
   }
 
@@ -169,15 +156,17 @@ final class BridgedAgent {
     return null;
   }
 
-  private void send(Provider provider, Message<JsonObject> dispatch) {
-    JsonObject job = dispatch.body();
-    String jobId = job.getString("job_id");
+  private void send(Provider provider, DispatchQueue.Waiting waited) {
+    JsonObject job = waited.dispatch().body();
+    String jobId = waited.jobId();
     BridgeConnection connection = provider.connection;
     connection.jobs.put(jobId, job.getString("job_token"));
-    running.put(jobId, new Running(provider, waitingOrders.remove(jobId)));
-    hostedJobs.added();
+    running.put(jobId, new Running(provider, waited.ordersTo(order -> onOrder(jobId, order.body()))));
     vertx.eventBus().send(connection.inbox, job.copy().put("heartbeat_sec", heartbeatSec));
-    dispatch.reply(new JsonObject().put("provider", connection.id), Bus.OPTIONS);
+    if (waited.paused()) {
+      vertx.eventBus().send(connection.inbox, new JsonObject().put("op", "pause").put("job_id", jobId));
+    }
+    waited.dispatch().reply(new JsonObject().put("provider", connection.id), Bus.OPTIONS);
   }
 
   /**
