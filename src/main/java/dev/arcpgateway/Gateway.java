@@ -14,6 +14,7 @@ import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.auth.StaticTokenAuthenticator;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.cluster.ClusterMembership;
+import dev.arcpgateway.cluster.NodeMailboxVerticle;
 import dev.arcpgateway.cluster.ClusterSettings;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.job.JobRunnerVerticle;
@@ -244,6 +245,9 @@ public final class Gateway {
           return null;
         })
         .compose(v -> openLedger())
+        // in a cluster, before anything another node could send to: the jobs' addresses are reached through it
+        .compose(v -> membership.clustered() ? deploy(() -> new NodeMailboxVerticle(options.requestTimeoutMs()), 1)
+            : Future.<Void>succeededFuture())
         // what a previous run left unfinished is this run's to finish only when no other node is running
         .compose(v -> membership.nodes().size() > 1 ? Future.succeededFuture()
             : new RestartSweep(store, Clock.systemUTC(), Duration.ofSeconds(options.resumeWindowSec())).run())

@@ -2,6 +2,7 @@ package dev.arcpgateway.agent;
 
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.ops.HandOver;
 import dev.arcpgateway.ops.LiveCount;
@@ -39,6 +40,7 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
   private final LiveCount hostedJobs;
   private MessageConsumer<JsonObject> dispatches;
   private DispatchQueue queue;
+  private NodeRoutes routes;
 
   /**
    * @param openTelemetry where the span of each job's run goes (§11)
@@ -54,6 +56,7 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
 
   @Override
   public Future<?> start() {
+    routes = NodeRoutes.of(vertx);
     queue = new DispatchQueue(vertx, registration.ref().toString(), options.agentQueueMax(), hostedJobs);
     long heartbeatMs = TimeUnit.SECONDS.toMillis(options.jobHeartbeatSec());
     vertx.setPeriodic(heartbeatMs, heartbeatMs, t -> running.values().forEach(LocalJobContext::heartbeat));
@@ -129,7 +132,8 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
     running.put(job.jobId(), job);
     job.listen(waited).onComplete(ready -> {
       // "credits": this agent sends its events within an EventWindow, so the runner reports what it has taken
-      message.reply(new JsonObject().put("provider", providerId).put("credits", true), Bus.OPTIONS);
+      message.reply(new JsonObject().put("provider", providerId).put("node", routes.self()).put("credits", true),
+          Bus.OPTIONS);
       job.run(registration.agent());
     });
   }

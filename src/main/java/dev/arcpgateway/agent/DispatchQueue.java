@@ -89,7 +89,7 @@ public final class DispatchQueue {
       return Future.failedFuture(full);
     }
     String jobId = dispatch.body().getString("job_id");
-    MessageConsumer<JsonObject> orders = vertx.eventBus().consumer(Addresses.agentJob(jobId),
+    MessageConsumer<JsonObject> orders = vertx.eventBus().localConsumer(Addresses.agentJob(jobId),
         order -> onOrderWhileWaiting(jobId, order.body()));
     waiting.put(jobId, new Waiting(dispatch, orders));
     hostedJobs.added();

@@ -3,6 +3,7 @@ package dev.arcpgateway.agent;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.EventBodies;
@@ -36,6 +37,9 @@ final class LocalJobContext implements JobContext {
   private final String jobId;
   private final String jobToken;
   private final String jobAddress;
+  private final NodeRoutes routes;
+  /** The node whose job runner owns the job (null without a cluster). */
+  private final String ownerNode;
   /** Frees the job's slot in its host: once, when the agent is done or the job ended from outside. */
   private final Runnable onDone;
   private boolean released;
@@ -63,7 +67,9 @@ final class LocalJobContext implements JobContext {
     this.jobAddress = Addresses.job(jobId);
     this.onDone = onDone;
     this.lastOrderGraceMs = lastOrderGraceMs;
-    this.window = new EventWindow(message -> vertx.eventBus().send(jobAddress, message, Bus.OPTIONS),
+    this.routes = NodeRoutes.of(vertx);
+    this.ownerNode = dispatch.getString("node");
+    this.window = new EventWindow(message -> routes.send(ownerNode, jobAddress, message),
         () -> envelope("heartbeat"));
   }
 
@@ -73,7 +79,7 @@ final class LocalJobContext implements JobContext {
    */
   Future<Void> listen(DispatchQueue.Waiting waited) {
     if (waited == null) {
-      orders = vertx.eventBus().consumer(Addresses.agentJob(jobId), this::onOrder);
+      orders = vertx.eventBus().localConsumer(Addresses.agentJob(jobId), this::onOrder); // others: via the mailbox
       return orders.completion();
     }
     orders = waited.ordersTo(this::onOrder);
@@ -141,7 +147,7 @@ final class LocalJobContext implements JobContext {
   /** Heartbeats go past the window: a job waiting for its client is still alive. */
   void heartbeat() {
     if (!done) {
-      vertx.eventBus().send(jobAddress, envelope("heartbeat"), Bus.OPTIONS);
+      routes.send(ownerNode, jobAddress, envelope("heartbeat"));
     }
   }
 
@@ -405,7 +411,7 @@ final class LocalJobContext implements JobContext {
       return Future.failedFuture(ArcpException.invalid("job " + jobId + " has ended"));
     }
     // after the events sent before it, as without a window
-    return window.whenEmpty().compose(v -> vertx.eventBus().<JsonObject>request(jobAddress, request, Bus.OPTIONS))
+    return window.whenEmpty().compose(v -> routes.request(ownerNode, jobAddress, request, Bus.OPTIONS))
         .map(reply -> reply.body())
         .recover(failure -> Future.failedFuture(BusErrors.noHandlers(failure)
             ? new ArcpException(ErrorCode.JOB_NOT_FOUND, "job " + jobId + " has ended") : BusErrors.toArcp(failure)));

@@ -30,7 +30,10 @@ public final class Addresses {
   /** Session → any job-runner instance of its node (node-local): submit a job. */
   public static final String JOB_SUBMIT = "arcp.job.submit";
 
-  /** Everything addressed to one job, handled by the job-runner instance that owns it. */
+  /**
+   * Everything addressed to one job, handled by the job-runner instance that owns it (node-local: from another
+   * node through {@link #node}).
+   */
   public static String job(String jobId) {
     return "arcp.job." + jobId;
   }
@@ -40,9 +43,21 @@ public final class Addresses {
     return "arcp.agent." + name + "@" + version;
   }
 
-  /** Job runner → the agent running one job: cancellation and other job-scoped orders. */
+  /**
+   * Job runner → the agent running one job: cancellation and other job-scoped orders (node-local: from another
+   * node through {@link #node}).
+   */
   public static String agentJob(String jobId) {
     return "arcp.agent.job." + jobId;
+  }
+
+  /**
+   * Any node → node {@code nodeId}'s mailbox: a message for one of that node's node-local job addresses, named in
+   * a header, delivered there with its answer carried back ({@code cluster/NodeRoutes}). One clustered consumer
+   * per node instead of one per job: a job's addresses cost the cluster manager nothing.
+   */
+  public static String node(String nodeId) {
+    return "arcp.node." + nodeId;
   }
 
   /** Agent hosts and the bridge → their node's registry (node-local): announce and withdraw agents. */

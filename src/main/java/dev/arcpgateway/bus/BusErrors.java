@@ -19,6 +19,12 @@ public final class BusErrors {
   /** The failure code put on every ARCP refusal (bridged agents use it too). */
   public static final int ARCP_FAILURE = 4000;
 
+  /**
+   * The failure code of a request another node's mailbox passed on and nobody there consumed: read as Vert.x's
+   * own NO_HANDLERS (the job has ended, or never ran there).
+   */
+  public static final int NO_HANDLERS_THERE = 4404;
+
   /** How Vert.x begins the failure of a request whose consumer unregistered before taking it. */
   private static final String DISCARDED = "Discarded the request";
 
@@ -99,7 +105,8 @@ public final class BusErrors {
   public static boolean noHandlers(Throwable failure) {
     return failure instanceof ReplyException reply && (reply.failureType() == ReplyFailure.NO_HANDLERS
         || reply.failureType() == ReplyFailure.TIMEOUT && reply.getMessage() != null
-            && reply.getMessage().startsWith(DISCARDED));
+            && reply.getMessage().startsWith(DISCARDED)
+        || reply.failureType() == ReplyFailure.RECIPIENT_FAILURE && reply.failureCode() == NO_HANDLERS_THERE);
   }
 
   /** True when a request got no answer in time: its consumer is slow, or on a node that is gone. */

@@ -77,6 +77,8 @@ final class Job {
   long lastHeartbeatNanos = System.nanoTime();
   long maxRuntimeTimer = -1;
   MessageConsumer<JsonObject> consumer;
+  /** Passes the job's orders on to its agent's node when that is another node (NodeRoutes.relay), or null. */
+  MessageConsumer<JsonObject> agentRelay;
 
   Job(String id, String token, String principal, String sessionId, String traceId, AgentRef agent,
       SubmitRequest request, JsonObject grant, JsonObject accepted, ResultChunks chunks, Instant createdAt) {

@@ -5,6 +5,7 @@ import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
@@ -49,6 +50,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final LiveInventory inventory = new LiveInventory();
   private JobTable table;
+  private NodeRoutes routes;
   private Admission admission;
   private AgentMessages agentMessages;
   private Delegations delegations;
@@ -72,6 +74,7 @@ public final class JobRunnerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    routes = NodeRoutes.of(vertx);
     table = new JobTable(vertx, store, new Lifecycle(vertx.eventBus(), publishLifecycle), new JobTracing(openTelemetry),
         runningJobs, metrics);
     admission = new Admission(vertx, options, store, inventory);
@@ -124,7 +127,8 @@ public final class JobRunnerVerticle extends VerticleBase {
 
   private Future<Void> create(Job job) {
     table.add(job);
-    job.consumer = vertx.eventBus().consumer(Addresses.job(job.id), m -> onJobMessage(job, m));
+    // node-local: an agent or session on another node reaches it through this node's mailbox (NodeRoutes)
+    job.consumer = vertx.eventBus().localConsumer(Addresses.job(job.id), m -> onJobMessage(job, m));
     if (job.request.maxRuntimeSec() != null) {
       job.maxRuntimeTimer = vertx.setTimer(TimeUnit.SECONDS.toMillis(job.request.maxRuntimeSec()), t -> {
         job.maxRuntimeTimer = -1;
@@ -141,9 +145,12 @@ public final class JobRunnerVerticle extends VerticleBase {
     dispatch(job, dispatchOf(job), 1);
   }
 
-  private static JsonObject dispatchOf(Job job) {
-    return new JsonObject()
-        .put("op", "dispatch")
+  private JsonObject dispatchOf(Job job) {
+    JsonObject dispatch = new JsonObject().put("op", "dispatch");
+    if (routes.self() != null) {
+      dispatch.put("node", routes.self()); // where the agent sends what it has for the job
+    }
+    return dispatch
         .put("job_id", job.id)
         .put("job_token", job.token)
         .put("agent", job.agent.toString())
@@ -168,6 +175,11 @@ public final class JobRunnerVerticle extends VerticleBase {
     JobTracing.within(job.span, () -> vertx.eventBus().<JsonObject>request(Addresses.agent(job.agent.name(),
             job.agent.version()), dispatch, Bus.withTimeout(options.requestTimeoutMs())))
         .onSuccess(started -> {
+          String agentNode = started.body().getString("node");
+          if (routes.remote(agentNode)) {
+            // the job's orders (cancel, pause, the end …) reach the agent on its node
+            job.agentRelay = routes.relay(Addresses.agentJob(job.id), agentNode, JobRunnerVerticle::lastOrder);
+          }
           if (Boolean.TRUE.equals(started.body().getValue("credits"))) {
             job.taken.report();
           }
@@ -199,6 +211,12 @@ public final class JobRunnerVerticle extends VerticleBase {
           }
           table.end(job, error, null);
         });
+  }
+
+  /** After {@code ended} or {@code cancel} the runner sends the agent nothing more. */
+  private static boolean lastOrder(JsonObject order) {
+    String op = order.getString("op", "");
+    return op.equals("ended") || op.equals("cancel");
   }
 
   // ---- messages on the job's address ----------------------------------------------------------------------

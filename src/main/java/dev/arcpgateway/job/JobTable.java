@@ -210,7 +210,9 @@ final class JobTable {
     job.endOrder = agentReason != null ? new JsonObject().put("op", "cancel").put("reason", agentReason)
         : new JsonObject().put("op", "ended");
     if (agentReason != null || !job.agentLeft) {
-      vertx.eventBus().send(Addresses.agentJob(job.id), job.endOrder, Bus.OPTIONS);
+      vertx.eventBus().send(Addresses.agentJob(job.id), job.endOrder, Bus.OPTIONS); // its relay's last order
+    } else if (job.agentRelay != null) {
+      job.agentRelay.unregister();
     }
     if (job.maxRuntimeTimer >= 0) {
       vertx.cancelTimer(job.maxRuntimeTimer);

@@ -2,8 +2,8 @@ package dev.arcpgateway.session;
 
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.config.GatewayOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Supplier;
 
@@ -30,7 +30,7 @@ final class FlowControl {
   }
 
   private final GatewayOptions options;
-  private final EventBus bus;
+  private final NodeRoutes routes;
   private final String sessionId;
   private final Outbox outbox;
   private final ResumeBuffer buffer;
@@ -45,10 +45,10 @@ final class FlowControl {
   /** What the session's own jobs were last told. */
   private boolean throttled;
 
-  FlowControl(GatewayOptions options, EventBus bus, String sessionId, Outbox outbox, ResumeBuffer buffer,
+  FlowControl(GatewayOptions options, NodeRoutes routes, String sessionId, Outbox outbox, ResumeBuffer buffer,
               Supplier<Iterable<String>> ownLiveJobs, TooSlow tooSlow) {
     this.options = options;
-    this.bus = bus;
+    this.routes = routes;
     this.sessionId = sessionId;
     this.outbox = outbox;
     this.buffer = buffer;
@@ -113,7 +113,8 @@ final class FlowControl {
     }
     throttled = slow;
     for (String jobId : ownLiveJobs.get()) {
-      bus.send(Addresses.job(jobId), new JsonObject().put("op", "throttle").put("session_id", sessionId)
+      // a resumed session's jobs may run on the node it was on before
+      routes.sendAnywhere(Addresses.job(jobId), new JsonObject().put("op", "throttle").put("session_id", sessionId)
           .put("slow", slow), Bus.OPTIONS);
     }
   }

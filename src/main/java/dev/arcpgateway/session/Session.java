@@ -99,7 +99,8 @@ final class Session {
     this.parked = new ParkedReplies(env.options().resumeBufferMaxEvents(), env.options().resumeBufferMaxBytes(),
         budget::change);
     this.outbox = new Outbox(bus, env.context(), parked, this::afterFlush);
-    this.flow = new FlowControl(env.options(), bus, id, outbox, buffer, jobs::submittedLive, this::tooSlow);
+    this.flow = new FlowControl(env.options(), env.routes(), id, outbox, buffer, jobs::submittedLive,
+        this::tooSlow);
     this.subscriptions = new Subscriptions(env, this);
     this.ahead = new WriteAhead(env.vertx(), env.context(),
         env.store().survivesRestart() ? env.store().journal() : null, id);
@@ -718,7 +719,7 @@ final class Session {
         .put("session_id", id)
         .put("request_id", envelope.id())
         .put("reason", Fields.optString(envelope.payload(), "reason"));
-    bus.request(Addresses.job(jobId), request, Bus.withTimeout(env.options().requestTimeoutMs()))
+    env.routes().requestAnywhere(Addresses.job(jobId), request, Bus.withTimeout(env.options().requestTimeoutMs()))
         .recover(failure -> BusErrors.noHandlers(failure) ? finishedOrUnknown(jobId)
             : Future.failedFuture(BusErrors.toArcp(failure)))
         .onFailure(failure -> write(Frames.requestError(id, envelope.id(), jobId, envelope.traceId(),

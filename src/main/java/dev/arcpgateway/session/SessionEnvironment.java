@@ -1,5 +1,6 @@
 package dev.arcpgateway.session;
 
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.agent.LiveInventory;
 import dev.arcpgateway.auth.Authenticator;
 import dev.arcpgateway.auth.ObservePolicy;
@@ -30,12 +31,13 @@ import java.util.Map;
  * @param budget           the gateway-wide budget for buffered bytes, shared by all instances
  * @param metrics          the gateway's meters
  * @param drain            the gateway's drain: once started, no new sessions or submits
+ * @param routes           how a message reaches a job on another node
  */
 record SessionEnvironment(Vertx vertx, Context context, GatewayOptions options, GatewayStore store,
                           LiveInventory inventory, Authenticator authenticator, ObservePolicy observePolicy,
                           List<String> runtimeFeatures,
                           Map<String, Session> sessions, BufferBudget budget, GatewayMetrics metrics,
-                          Drain drain) {
+                          Drain drain, NodeRoutes routes) {
 
   /** {@code result}, completed on this instance's loop: a store or authenticator may answer on any thread. */
   <T> Future<T> onLoop(Future<T> result) {

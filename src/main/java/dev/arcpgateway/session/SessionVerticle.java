@@ -11,6 +11,7 @@ import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.cluster.ClusterMembership;
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.ops.Drain;
 import dev.arcpgateway.ops.GatewayMetrics;
@@ -95,7 +96,7 @@ public final class SessionVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, observePolicy,
-        runtimeFeatures, sessions, budget, metrics, drain);
+        runtimeFeatures, sessions, budget, metrics, drain, NodeRoutes.of(vertx));
     logins = new LoginGuard(vertx, loginThrottle);
     membership = ClusterMembership.of(vertx);
     counts = metrics.sessionInstance();

@@ -94,8 +94,7 @@ final class Subscriptions {
         .put("request_id", requestId)
         .put("history", history)
         .put("from_event_seq", from);
-    env.vertx().eventBus().request(Addresses.job(jobId), request,
-            Bus.withTimeout(env.options().requestTimeoutMs()))
+    env.routes().requestAnywhere(Addresses.job(jobId), request, Bus.withTimeout(env.options().requestTimeoutMs()))
         .<Object>map(reply -> null)
         .recover(failure -> BusErrors.noHandlers(failure)
             ? subscribeFinished(jobId, requestId, history, from)
@@ -171,7 +170,7 @@ final class Subscriptions {
       view.subscribed = false;
       view.submitted = false;
     }
-    env.vertx().eventBus().send(Addresses.job(jobId), new JsonObject().put("op", "unsubscribe")
+    env.routes().sendAnywhere(Addresses.job(jobId), new JsonObject().put("op", "unsubscribe")
         .put("session_id", session.id), Bus.OPTIONS);
   }
 }

@@ -3,6 +3,7 @@ package dev.arcpgateway.store;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.cluster.ClusterMembership;
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.protocol.ArcpException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,6 +38,7 @@ public final class OrphanSweepVerticle extends VerticleBase {
   private Future<?> last = Future.succeededFuture();
   private boolean timedSweepWaiting;
   private Runnable stopWatching = () -> { };
+  private NodeRoutes routes;
 
   public OrphanSweepVerticle(GatewayStore store, Clock clock, long everyMs) {
     this.store = store;
@@ -46,6 +48,7 @@ public final class OrphanSweepVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    routes = NodeRoutes.of(vertx);
     vertx.setPeriodic(everyMs, everyMs, t -> {
       if (!timedSweepWaiting) { // a slow store: one timed sweep queued at most
         timedSweepWaiting = true;
@@ -89,7 +92,7 @@ public final class OrphanSweepVerticle extends VerticleBase {
       if (job.sessionId() != null) {
         vertx.eventBus().send(Addresses.session(job.sessionId()), frame.copy().put("op", "orphaned"), Bus.OPTIONS);
       }
-      vertx.eventBus().send(Addresses.agentJob(job.jobId()), STOP_AGENT, Bus.OPTIONS);
+      routes.sendEverywhere(Addresses.agentJob(job.jobId()), STOP_AGENT); // its agent's node is not stored
       return finishFrom(jobs, i + 1, finished + 1);
     });
   }

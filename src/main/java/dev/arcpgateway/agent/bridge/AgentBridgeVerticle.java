@@ -5,6 +5,7 @@ import dev.arcpgateway.auth.LoginThrottle;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.ops.GatewayMetrics;
 import dev.arcpgateway.ops.HandOver;
@@ -78,6 +79,7 @@ public final class AgentBridgeVerticle extends VerticleBase implements HandOver 
   private final LiveCount hostedJobs;
   /** A drain started: processes take no more jobs here, and no more are announced. */
   private boolean handedOver;
+  private NodeRoutes routes;
   private AgentAuthenticator authenticator;
   private LoginGuard logins;
 
@@ -111,6 +113,7 @@ public final class AgentBridgeVerticle extends VerticleBase implements HandOver 
 
   @Override
   public Future<?> start() {
+    routes = NodeRoutes.of(vertx);
     // the 5.0.7 bridge cannot report the port it bound, so a free loopback port is found first (off the loop)
     return vertx.executeBlocking(AgentBridgeVerticle::freeLoopbackPort).compose(this::listen);
   }
@@ -353,11 +356,12 @@ public final class AgentBridgeVerticle extends VerticleBase implements HandOver 
     if (connection.inbox != null) {
       inboxOwners.remove(connection.inbox);
     }
-    connection.jobs.forEach((jobId, token) -> vertx.eventBus().send(Addresses.job(jobId), new JsonObject()
-        .put("op", "fail").put("job_token", token)
-        .put("error", new ArcpException(ErrorCode.INTERNAL_ERROR, "the agent process serving this job disconnected",
-            true, new JsonObject().put("agent", String.join(",", connection.announced.keySet()))
-            .put("provider", connection.id).put("reason", "agent disconnected")).toPayload()), Bus.OPTIONS));
+    // straight to each job's node: this node may be stopping, its relays going with the verticle
+    connection.jobs.forEach((jobId, token) -> routes.send(connection.owners.get(jobId), Addresses.job(jobId),
+        new JsonObject().put("op", "fail").put("job_token", token)
+            .put("error", new ArcpException(ErrorCode.INTERNAL_ERROR, "the agent process serving this job"
+                + " disconnected", true, new JsonObject().put("agent", String.join(",", connection.announced.keySet()))
+                .put("provider", connection.id).put("reason", "agent disconnected")).toPayload())));
     for (String ref : connection.announced.keySet()) {
       BridgedAgent agent = agents.get(ref);
       if (agent != null && agent.removeProvider(connection)) {

@@ -22,6 +22,8 @@ final class BridgeConnection {
   final Map<String, Integer> announced = new HashMap<>();
   /** Running jobs → their job tokens. */
   final Map<String, String> jobs = new HashMap<>();
+  /** Running jobs whose job runner is on another node → that node. */
+  final Map<String, String> owners = new HashMap<>();
   boolean closed;
   /** Registered for {@code arcp.lifecycle} (a token granted {@code observe_lifecycle}). */
   boolean observingLifecycle;

@@ -3,6 +3,7 @@ package dev.arcpgateway.agent.bridge;
 import dev.arcpgateway.agent.DispatchQueue;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
@@ -32,6 +33,7 @@ final class BridgedAgent {
   private final int heartbeatSec;
   private final List<Provider> providers = new ArrayList<>();
   private final DispatchQueue queue;
+  private final NodeRoutes routes;
   private final Map<String, Running> running = new HashMap<>();
   private final LiveCount hostedJobs;
   private MessageConsumer<JsonObject> consumer;
@@ -58,10 +60,20 @@ final class BridgedAgent {
   private static final class Running {
     final Provider provider;
     final MessageConsumer<JsonObject> orders;
+    /** Passes what the process sends for the job on to the job runner's node when that is another, or null. */
+    final MessageConsumer<JsonObject> toOwner;
 
-    Running(Provider provider, MessageConsumer<JsonObject> orders) {
+    Running(Provider provider, MessageConsumer<JsonObject> orders, MessageConsumer<JsonObject> toOwner) {
       this.provider = provider;
       this.orders = orders;
+      this.toOwner = toOwner;
+    }
+
+    void unregister() {
+      orders.unregister();
+      if (toOwner != null) {
+        toOwner.unregister();
+      }
     }
   }
 
@@ -72,6 +84,7 @@ final class BridgedAgent {
     this.heartbeatSec = heartbeatSec;
     this.hostedJobs = hostedJobs;
     this.queue = new DispatchQueue(vertx, name + "@" + version, queueMax, hostedJobs);
+    this.routes = NodeRoutes.of(vertx);
   }
 
   String ref() {
@@ -92,7 +105,7 @@ final class BridgedAgent {
     providers.removeIf(p -> p.connection == connection);
     running.values().removeIf(job -> {
       if (job.provider.connection == connection) {
-        job.orders.unregister();
+        job.unregister(); // the bridge told the job's owner itself
         hostedJobs.removed();
         return true;
       }
@@ -161,12 +174,25 @@ final class BridgedAgent {
     String jobId = waited.jobId();
     BridgeConnection connection = provider.connection;
     connection.jobs.put(jobId, job.getString("job_token"));
-    running.put(jobId, new Running(provider, waited.ordersTo(order -> onOrder(jobId, order.body()))));
+    String owner = job.getString("node");
+    // the process sends to the job's address here; its outcome is the last
+    MessageConsumer<JsonObject> toOwner = null;
+    if (routes.remote(owner)) {
+      toOwner = routes.relay(Addresses.job(jobId), owner, BridgedAgent::lastFromAgent);
+      connection.owners.put(jobId, owner);
+    }
+    running.put(jobId, new Running(provider, waited.ordersTo(order -> onOrder(jobId, order.body())), toOwner));
     vertx.eventBus().send(connection.inbox, job.copy().put("heartbeat_sec", heartbeatSec));
     if (waited.paused()) {
       vertx.eventBus().send(connection.inbox, new JsonObject().put("op", "pause").put("job_id", jobId));
     }
-    waited.dispatch().reply(new JsonObject().put("provider", connection.id), Bus.OPTIONS);
+    waited.dispatch().reply(new JsonObject().put("provider", connection.id).put("node", routes.self()),
+        Bus.OPTIONS);
+  }
+
+  private static boolean lastFromAgent(JsonObject message) {
+    String op = message.getString("op", "");
+    return op.equals("result") || op.equals("fail");
   }
 
   /**
@@ -188,8 +214,9 @@ final class BridgedAgent {
     Running job = running.remove(jobId);
     if (job != null) {
       hostedJobs.removed();
-      job.orders.unregister();
+      job.unregister();
       job.provider.connection.jobs.remove(jobId);
+      job.provider.connection.owners.remove(jobId);
       drain();
     }
   }
