@@ -83,16 +83,13 @@ class AgentCapacityTest {
   void aJobBeyondMaxConcurrentWaitsAndStartsWhenTheSlotFrees(Kind kind) {
     Slot slot = slot(kind);
     WireClient client = gateway.session(TestGateway.ALICE);
-    String first = submit(client, slot);
-    assertEquals(first, slot.started());
+    String first = startedOne(client, slot);
     String second = submit(client, slot);
     assertTrue(slot.startsNothing(NOT_STARTED), "one slot: the second job waits");
 
-    slot.finish(first);
-    assertEquals("job.result", last(client.untilTerminal(first)).getString("type"));
+    finishes(client, slot, first);
     assertEquals(second, slot.started(), "started once the slot is free");
-    slot.finish(second);
-    assertEquals("job.result", last(client.untilTerminal(second)).getString("type"));
+    finishes(client, slot, second);
   }
 
   @ParameterizedTest
@@ -100,8 +97,7 @@ class AgentCapacityTest {
   void aJobBeyondTheQueueIsRefusedRetryableAndTheWaitingOneStillRuns(Kind kind) {
     Slot slot = slot(kind);
     WireClient client = gateway.session(TestGateway.ALICE);
-    String running = submit(client, slot);
-    assertEquals(running, slot.started());
+    String running = startedOne(client, slot);
     String waiting = submit(client, slot);
     String refused = submit(client, slot);
 
@@ -114,8 +110,7 @@ class AgentCapacityTest {
 
     slot.finish(running);
     assertEquals(waiting, slot.started(), "the job in the queue is next");
-    slot.finish(waiting);
-    assertEquals("job.result", last(client.untilTerminal(waiting)).getString("type"));
+    finishes(client, slot, waiting);
     assertTrue(slot.startsNothing(NOT_STARTED), "the refused job never starts");
   }
 
@@ -124,18 +119,14 @@ class AgentCapacityTest {
   void aJobCancelledWhileWaitingNeverStartsNorTakesItsPlace(Kind kind) {
     Slot slot = slot(kind);
     WireClient client = gateway.session(TestGateway.ALICE);
-    String running = submit(client, slot);
-    assertEquals(running, slot.started());
+    String running = startedOne(client, slot);
     String cancelled = submit(client, slot);
-    client.send(Wire.cancel(client.sessionId(), cancelled, "not needed"));
-    JsonObject ended = last(client.untilTerminal(cancelled));
-    assertEquals("CANCELLED", ended.getJsonObject("payload").getString("code"), ended.encode());
+    cancels(client, cancelled, "not needed");
 
     String next = submit(client, slot); // the queue's one place is free again
     slot.finish(running);
     assertEquals(next, slot.started(), "the cancelled job is skipped");
-    slot.finish(next);
-    assertEquals("job.result", last(client.untilTerminal(next)).getString("type"));
+    finishes(client, slot, next);
     assertTrue(slot.startsNothing(NOT_STARTED), "the cancelled job never starts");
   }
 
@@ -145,16 +136,12 @@ class AgentCapacityTest {
   void aRunningJobThatIsCancelledFreesItsSlotAtOnce(Kind kind) {
     Slot slot = slot(kind);
     WireClient client = gateway.session(TestGateway.ALICE);
-    String cancelled = submit(client, slot);
-    assertEquals(cancelled, slot.started());
+    String cancelled = startedOne(client, slot);
     String waiting = submit(client, slot);
-    client.send(Wire.cancel(client.sessionId(), cancelled, "changed my mind"));
-    JsonObject ended = last(client.untilTerminal(cancelled));
-    assertEquals("CANCELLED", ended.getJsonObject("payload").getString("code"), ended.encode());
+    cancels(client, cancelled, "changed my mind");
 
     assertEquals(waiting, slot.started(), "the waiting job takes the cancelled one's slot");
-    slot.finish(waiting);
-    assertEquals("job.result", last(client.untilTerminal(waiting)).getString("type"));
+    finishes(client, slot, waiting);
   }
 
   @ParameterizedTest
@@ -162,8 +149,7 @@ class AgentCapacityTest {
   void aJobWaitingLongerThanADispatchMayEndsRetryableAndNeverStarts(Kind kind) {
     Slot slot = slot(kind);
     WireClient client = gateway.session(TestGateway.ALICE);
-    String running = submit(client, slot);
-    assertEquals(running, slot.started());
+    String running = startedOne(client, slot);
     String waiting = submit(client, slot);
 
     JsonObject ended = last(client.untilTerminal(waiting));
@@ -172,9 +158,26 @@ class AgentCapacityTest {
     assertEquals(true, payload.getBoolean("retryable"), payload.encode());
     assertTrue(payload.getString("message").contains("limits.request_timeout_ms"), payload.encode());
 
-    slot.finish(running);
-    assertEquals("job.result", last(client.untilTerminal(running)).getString("type"));
+    finishes(client, slot, running);
     assertTrue(slot.startsNothing(NOT_STARTED), "the job that waited too long never starts");
+  }
+
+  /** Submits a job the agent starts at once. */
+  private static String startedOne(WireClient client, Slot slot) {
+    String jobId = submit(client, slot);
+    assertEquals(jobId, slot.started());
+    return jobId;
+  }
+
+  private static void finishes(WireClient client, Slot slot, String jobId) {
+    slot.finish(jobId);
+    assertEquals("job.result", last(client.untilTerminal(jobId)).getString("type"));
+  }
+
+  private static void cancels(WireClient client, String jobId, String reason) {
+    client.send(Wire.cancel(client.sessionId(), jobId, reason));
+    JsonObject ended = last(client.untilTerminal(jobId));
+    assertEquals("CANCELLED", ended.getJsonObject("payload").getString("code"), ended.encode());
   }
 
   private static String submit(WireClient client, Slot slot) {

@@ -16,10 +16,13 @@ import dev.arcpgateway.testing.TestGateway;
 import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,10 @@ class ClusterRoutingTest {
     String request = client.submit(ONLY_ON_B, GateAgent.input("cross"));
     String jobId = client.expectAccepted(request).getString("job_id");
     GateAgent.emit(a.vertx(), "cross", 5);
+    // a job's addresses cost the cluster manager nothing: the job crosses nodes through their mailboxes
+    Set<String> clustered = clusteredAddresses(a);
+    assertTrue(clustered.stream().noneMatch(address -> address.contains(jobId)), clustered.toString());
+    assertTrue(clustered.stream().anyMatch(address -> address.startsWith("arcp.node.")), clustered.toString());
     GateAgent.finish(a.vertx(), "cross");
     List<JsonObject> frames = client.untilTerminal(jobId);
     List<String> logs = frames.stream().filter(f -> "job.event".equals(f.getString("type")))
@@ -88,6 +95,13 @@ class ClusterRoutingTest {
     JsonObject result = frames.get(frames.size() - 1);
     assertEquals("job.result", result.getString("type"), result.encode());
     assertEquals(5, result.getJsonObject("payload").getJsonObject("result").getInteger("steps"), result.encode());
+  }
+
+  /** Every address some node consumes cluster-wide, as Vert.x records them in Hazelcast. */
+  private static Set<String> clusteredAddresses(TestGateway node) {
+    HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager();
+    return Set.copyOf(manager.getHazelcastInstance().getMultiMap("__vertx.subs").keySet().stream()
+        .map(String::valueOf).toList());
   }
 
   @Test
