@@ -124,8 +124,17 @@ class ClusterNodeKillTest {
       assertEquals(expectedSeq, result.getLong("event_seq"), "numbered on from the replay");
 
       python.awaitOutput("serving through 127.0.0.1:" + b.bridgePort(), Duration.ofSeconds(30));
-      String pythonJob = resumed.expectAccepted(resumed.submit("chatty-py", new JsonObject().put("count", 3)))
-          .getString("job_id");
+      String pythonRequest = resumed.submit(new JsonObject().put("agent", "chatty-py")
+          .put("input", new JsonObject().put("count", 3))).getString("id");
+      // a process test on a loaded machine: as the other steps here, up to 30 s
+      String pythonJob;
+      try {
+        pythonJob = resumed.nextMatching(frame -> "job.accepted".equals(type(frame))
+            && pythonRequest.equals(payload(frame).getString("request_id")), "job.accepted of the Python agent's job",
+            Duration.ofSeconds(30)).getString("job_id");
+      } catch (AssertionError notAccepted) {
+        throw new AssertionError(notAccepted.getMessage() + "\nnode B: " + b.describe(), notAccepted);
+      }
       JsonObject pythonOutcome = lastOf(resumed.untilTerminal(pythonJob));
       assertEquals("job.result", pythonOutcome.getString("type"), "the Python agent failed over to B: "
           + pythonOutcome.encode() + "\n" + python.describe());
