@@ -123,7 +123,7 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
         dispatch.getString("agent"));
     // the agent sees its own span's context: what it calls and delegates continues from there
     JsonObject traced = dispatch.copy().put("traceparent", JobTracing.childTraceparent(span, traceId));
-    LocalJobContext job = new LocalJobContext(vertx, traced, options.requestTimeoutMs(), () -> {
+    LocalJobContext job = new LocalJobContext(vertx, routes, traced, options.requestTimeoutMs(), () -> {
       running.remove(dispatch.getString("job_id"));
       hostedJobs.removed();
       span.end();

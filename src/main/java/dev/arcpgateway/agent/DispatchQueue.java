@@ -100,10 +100,6 @@ public final class DispatchQueue {
     return waiting.isEmpty();
   }
 
-  public int size() {
-    return waiting.size();
-  }
-
   /** The longest waiting dispatch, now the caller's to start (still counted as hosted), or null. */
   public Waiting poll() {
     Iterator<Waiting> first = waiting.values().iterator();

@@ -59,7 +59,7 @@ final class LocalJobContext implements JobContext {
   private final Map<String, Promise<Object>> delegations = new HashMap<>();
   private long callCounter;
 
-  LocalJobContext(Vertx vertx, JsonObject dispatch, long lastOrderGraceMs, Runnable onDone) {
+  LocalJobContext(Vertx vertx, NodeRoutes routes, JsonObject dispatch, long lastOrderGraceMs, Runnable onDone) {
     this.vertx = vertx;
     this.dispatch = dispatch;
     this.jobId = dispatch.getString("job_id");
@@ -67,7 +67,7 @@ final class LocalJobContext implements JobContext {
     this.jobAddress = Addresses.job(jobId);
     this.onDone = onDone;
     this.lastOrderGraceMs = lastOrderGraceMs;
-    this.routes = NodeRoutes.of(vertx);
+    this.routes = routes;
     this.ownerNode = dispatch.getString("node");
     this.window = new EventWindow(message -> routes.send(ownerNode, jobAddress, message),
         () -> envelope("heartbeat"));

@@ -3,7 +3,6 @@ package dev.arcpgateway.cluster;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -16,11 +15,12 @@ import io.vertx.core.json.JsonObject;
  */
 public final class NodeMailboxVerticle extends VerticleBase {
 
-  private final long requestTimeoutMs;
+  /** How a request passed on here goes: node-local, waiting for its answer as long as any request may. */
+  private final DeliveryOptions local;
 
   /** @param requestTimeoutMs how long a request passed on here may wait for its answer */
   public NodeMailboxVerticle(long requestTimeoutMs) {
-    this.requestTimeoutMs = requestTimeoutMs;
+    this.local = Bus.localWithTimeout(requestTimeoutMs);
   }
 
   @Override
@@ -34,14 +34,10 @@ public final class NodeMailboxVerticle extends VerticleBase {
     if (to == null) {
       return; // nothing else is sent here
     }
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(message.headers()).remove(NodeRoutes.TO);
-    DeliveryOptions options = new DeliveryOptions(Bus.LOCAL).setHeaders(headers);
     if (message.replyAddress() == null) {
-      vertx.eventBus().send(to, message.body(), options);
-      return;
+      vertx.eventBus().send(to, message.body(), Bus.LOCAL);
+    } else {
+      NodeRoutes.answer(message, vertx.eventBus().request(to, message.body(), local));
     }
-    vertx.eventBus().<JsonObject>request(to, message.body(), options.setSendTimeout(requestTimeoutMs))
-        .onSuccess(answer -> message.reply(answer.body(), Bus.OPTIONS))
-        .onFailure(failure -> NodeRoutes.passOnFailure(message, failure));
   }
 }

@@ -10,7 +10,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,9 +127,7 @@ public final class NodeRoutes {
       if (message.replyAddress() == null) {
         send(node, address, message.body());
       } else {
-        request(node, address, message.body(), Bus.OPTIONS)
-            .onSuccess(answer -> message.reply(answer.body(), Bus.OPTIONS))
-            .onFailure(failure -> passOnFailure(message, failure));
+        answer(message, request(node, address, message.body(), Bus.OPTIONS));
       }
       if (last.test(message.body())) {
         relay.unregister();
@@ -139,10 +136,18 @@ public final class NodeRoutes {
     return relay;
   }
 
-  /** Answers {@code message} with a failure met elsewhere, keeping what it means (ARCP error, no handler). */
-  static void passOnFailure(Message<?> message, Throwable failure) {
+  /**
+   * Answers {@code message} with what a request passed on got: its answer, or its failure keeping what it means
+   * (an ARCP error, nobody consuming the address).
+   */
+  static void answer(Message<?> message, Future<Message<JsonObject>> passedOn) {
+    passedOn.onSuccess(answer -> message.reply(answer.body(), Bus.OPTIONS))
+        .onFailure(failure -> passOnFailure(message, failure));
+  }
+
+  private static void passOnFailure(Message<?> message, Throwable failure) {
     if (failure instanceof ReplyException reply) {
-      if (reply.failureType() == ReplyFailure.NO_HANDLERS || BusErrors.noHandlers(reply)) {
+      if (BusErrors.noHandlers(reply)) {
         message.fail(BusErrors.NO_HANDLERS_THERE, "no handler for " + message.address() + " there");
       } else {
         message.fail(reply.failureCode(), reply.getMessage());

@@ -1,9 +1,9 @@
 package dev.arcpgateway.session;
 
-import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.agent.LiveInventory;
 import dev.arcpgateway.auth.Authenticator;
 import dev.arcpgateway.auth.ObservePolicy;
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.ops.Drain;
 import dev.arcpgateway.ops.GatewayMetrics;

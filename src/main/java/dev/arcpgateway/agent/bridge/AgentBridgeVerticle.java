@@ -322,7 +322,7 @@ public final class AgentBridgeVerticle extends VerticleBase implements HandOver 
             }
             connection.announced.put(ref.toString(), maxConcurrent);
             agents.computeIfAbsent(ref.toString(),
-                r -> new BridgedAgent(vertx, ref.name(), ref.version(), options.jobHeartbeatSec(),
+                r -> new BridgedAgent(vertx, routes, ref.name(), ref.version(), options.jobHeartbeatSec(),
                     options.agentQueueMax(), hostedJobs))
                 .addProvider(connection, maxConcurrent);
             return registry(new JsonObject().put("op", "announce").put("provider", connection.id).put("owner", owner)

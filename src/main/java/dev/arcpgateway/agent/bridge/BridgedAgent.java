@@ -77,14 +77,15 @@ final class BridgedAgent {
     }
   }
 
-  BridgedAgent(Vertx vertx, String name, String version, int heartbeatSec, int queueMax, LiveCount hostedJobs) {
+  BridgedAgent(Vertx vertx, NodeRoutes routes, String name, String version, int heartbeatSec, int queueMax,
+               LiveCount hostedJobs) {
     this.vertx = vertx;
     this.name = name;
     this.version = version;
     this.heartbeatSec = heartbeatSec;
     this.hostedJobs = hostedJobs;
     this.queue = new DispatchQueue(vertx, name + "@" + version, queueMax, hostedJobs);
-    this.routes = NodeRoutes.of(vertx);
+    this.routes = routes;
   }
 
   String ref() {
