@@ -278,8 +278,8 @@ public final class TimedStore implements GatewayStore {
     }
 
     @Override
-    public Future<Void> dropThrough(String sessionId, long throughSeq) {
-      return journal.dropThrough(sessionId, throughSeq);
+    public Future<Void> dropRange(String sessionId, long afterSeq, long throughSeq) {
+      return journal.dropRange(sessionId, afterSeq, throughSeq);
     }
 
     @Override

@@ -54,8 +54,6 @@ final class Session {
   static final int CLOSE_TAKEN_OVER = 4001;
   /** Close code when the gateway shuts down (RFC 6455 §7.4.1: going away). */
   static final int CLOSE_GOING_AWAY = 1001;
-  /** How many frames the buffer drops before the journal drops them too: one statement per batch. */
-  private static final int JOURNAL_DROP_BATCH = 1024;
 
   private final SessionEnvironment env;
   private final EventBus bus;
@@ -70,6 +68,7 @@ final class Session {
   private final JobViews jobs = new JobViews();
   private final Subscriptions subscriptions;
   private final WriteAhead ahead;
+  private final JournalDrops journalDrops;
   private Set<String> features;
   private long nextSeq = 1;
   private String tokenHash;
@@ -81,8 +80,6 @@ final class Session {
   private final FlowControl flow;
   /** False once closed (§6.7): a closed session stays resumable but no longer counts against the cap. */
   private boolean holdsSlot = true;
-  /** The journal's frames up to this seq were dropped with the buffer's. */
-  private long journalDroppedThrough;
   /** The last write of this session's record: each waits for the one before, so the newest always lands last. */
   private Future<Void> snapshotSaved = Future.succeededFuture();
 
@@ -102,8 +99,9 @@ final class Session {
     this.flow = new FlowControl(env.options(), env.routes(), id, outbox, buffer, jobs::submittedLive,
         this::tooSlow);
     this.subscriptions = new Subscriptions(env, this);
-    this.ahead = new WriteAhead(env.vertx(), env.context(),
-        env.store().survivesRestart() ? env.store().journal() : null, id);
+    SessionJournal journal = env.store().survivesRestart() ? env.store().journal() : null;
+    this.ahead = new WriteAhead(env.vertx(), env.context(), journal, id);
+    this.journalDrops = new JournalDrops(journal, id);
   }
 
   /** Opens session {@code id}, which holds a slot of its principal, on {@code connectionId} and welcomes its client. */
@@ -587,7 +585,7 @@ final class Session {
       throw ArcpException.invalid("last_processed_seq must be a non-negative integer");
     }
     buffer.ack(seq);
-    dropJournaled();
+    journalDrops.bufferDroppedThrough(buffer.droppedThrough());
     flow.acknowledged();
   }
 
@@ -903,16 +901,8 @@ final class Session {
     ahead.numbered(frame, () -> {
       buffer.append(frame.seq(), frame.text());
       outbox.write(frame.seq(), frame.text());
-      dropJournaled();
+      journalDrops.bufferDroppedThrough(buffer.droppedThrough());
     });
-  }
-
-  private void dropJournaled() {
-    long dropped = buffer.droppedThrough();
-    if (dropped - journalDroppedThrough >= JOURNAL_DROP_BATCH && env.store().survivesRestart()) {
-      journalDroppedThrough = dropped;
-      env.store().journal().dropThrough(id, dropped); // a failure leaves frames a later drop removes
-    }
   }
 
   private void afterFlush() {

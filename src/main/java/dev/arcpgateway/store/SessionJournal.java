@@ -27,8 +27,12 @@ public interface SessionJournal {
   /** The highest seq ever appended for the session (0 for none), also when its frames were dropped. */
   Future<Long> lastSeq(String sessionId);
 
-  /** Drops the session's frames with a seq up to {@code throughSeq}: its client no longer needs them. */
-  Future<Void> dropThrough(String sessionId, long throughSeq);
+  /**
+   * Drops the session's frames with a seq above {@code afterSeq} and up to {@code throughSeq}: its client no longer
+   * needs them. The lower bound is what the caller already dropped, so that a drop touches only new frames (a
+   * database need not walk past the ones deleted before).
+   */
+  Future<Void> dropRange(String sessionId, long afterSeq, long throughSeq);
 
   /**
    * The jobs whose end the session has not journaled — those it submitted, and any other it journaled a frame

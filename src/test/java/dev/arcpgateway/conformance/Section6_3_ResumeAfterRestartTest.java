@@ -138,7 +138,7 @@ class Section6_3_ResumeAfterRestartTest {
       }
       store.events().append(JOB, logged).await(10, TimeUnit.SECONDS);
       store.journal().append(SESSION, journaled).await(10, TimeUnit.SECONDS);
-      store.journal().dropThrough(SESSION, 1).await(10, TimeUnit.SECONDS);
+      store.journal().dropRange(SESSION, 0, 1).await(10, TimeUnit.SECONDS);
     } finally {
       store.close().await(10, TimeUnit.SECONDS);
     }

@@ -58,7 +58,7 @@ class WriteAheadTest {
     }
 
     @Override
-    public Future<Void> dropThrough(String sessionId, long throughSeq) {
+    public Future<Void> dropRange(String sessionId, long afterSeq, long throughSeq) {
       throw new UnsupportedOperationException();
     }
 

@@ -457,10 +457,19 @@ public abstract class GatewayStoreContract {
   void droppedFramesGoButTheLastSeqAndTheJobPositionsStay() throws Exception {
     String session = fresh("sess");
     await(store.journal().append(session, frames(1, 10, "job-a", false)));
-    await(store.journal().dropThrough(session, 10));
+    await(store.journal().dropRange(session, 0, 10));
     assertTrue(await(store.journal().read(session, 0, 100)).isEmpty());
     assertEquals(10L, await(store.journal().lastSeq(session)), "the next seq is still 11");
     assertEquals(Map.of("job-a", 10L), await(store.journal().openJobs(session)), "and job-a is known up to 10");
+  }
+
+  @Test
+  void aDroppedRangeTakesOnlyTheFramesAboveItsLowerBoundAndUpToItsUpperBound() throws Exception {
+    String session = fresh("sess");
+    await(store.journal().append(session, frames(1, 10, "job-a", false)));
+    await(store.journal().dropRange(session, 3, 7));
+    assertEquals(List.of(1L, 2L, 3L, 8L, 9L, 10L),
+        await(store.journal().read(session, 0, 100)).stream().map(SessionJournal.Kept::seq).toList());
   }
 
   @Test

@@ -75,9 +75,9 @@ final class MemorySessionJournal implements SessionJournal {
   }
 
   @Override
-  public Future<Void> dropThrough(String sessionId, long throughSeq) {
+  public Future<Void> dropRange(String sessionId, long afterSeq, long throughSeq) {
     bySession.computeIfPresent(sessionId, (id, journal) -> {
-      journal.frames.headMap(throughSeq, true).clear();
+      journal.frames.subMap(afterSeq, false, throughSeq, true).clear();
       return journal;
     });
     return Future.succeededFuture();

@@ -112,9 +112,9 @@ final class PgSessionJournal implements SessionJournal {
   }
 
   @Override
-  public Future<Void> dropThrough(String sessionId, long throughSeq) {
-    return db.execute("DELETE FROM arcp_session_frame WHERE session_id = $1 AND seq <= $2",
-        Tuple.of(sessionId, throughSeq)).mapEmpty();
+  public Future<Void> dropRange(String sessionId, long afterSeq, long throughSeq) {
+    return db.execute("DELETE FROM arcp_session_frame WHERE session_id = $1 AND seq > $2 AND seq <= $3",
+        Tuple.of(sessionId, afterSeq, throughSeq)).mapEmpty();
   }
 
   @Override
