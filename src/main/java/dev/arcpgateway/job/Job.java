@@ -72,8 +72,6 @@ final class Job {
   Future<?> delivered = Future.succeededFuture();
   /** Whether the agent is paused because the store is behind with this job's events (see JobTable). */
   boolean storePaused;
-  /** Status writes of one job land in order: each compare-and-set starts after the previous one answered. */
-  Future<?> statusWritten = Future.succeededFuture();
   long lastHeartbeatNanos = System.nanoTime();
   long maxRuntimeTimer = -1;
   MessageConsumer<JsonObject> consumer;

@@ -261,8 +261,9 @@ final class JobTable {
   }
 
   /**
-   * Moves the stored job to its current status by compare-and-set from the status last stored; the writes of one
-   * job run one after the other. The future fails when the store refused or another writer moved the job first.
+   * Moves the stored job to its current status by compare-and-set from the status last stored. The store applies
+   * one job's moves in the order they were asked for, so its end need not wait for the answer to its start. The
+   * future fails when the store refused or another writer moved the job first.
    */
   Future<Void> saveSnapshot(Job job) {
     return saveSnapshot(job, Instant.now());
@@ -272,16 +273,15 @@ final class JobTable {
     JobStatus from = job.snapshot.status();
     JobStatus to = job.status;
     job.snapshot = job.snapshot.withStatus(to, at);
-    Future<Void> written = job.statusWritten.transform(previous -> store.jobs().transition(job.id, from, to, at))
+    Future<Void> written = store.jobs().transition(job.id, from, to, at)
         .compose(moved -> moved ? Future.<Void>succeededFuture() : Future.failedFuture(new IllegalStateException(
             "job " + job.id + " was no longer " + from.wire() + " in the store")));
-    job.statusWritten = written.onFailure(e -> {
+    return written.onFailure(e -> {
       if (!(e instanceof ArcpException)) { // "store unavailable" is the store's to log, once per outage
         LOG.log(System.Logger.Level.WARNING, "could not store job " + job.id + " as " + to.wire() + ": "
             + e.getMessage());
       }
     });
-    return written;
   }
 
   /** The agent stopped reporting: the process died or hangs (seed row §8.9). */

@@ -14,7 +14,9 @@ public interface JobStore {
   /**
    * Moves the job's status from {@code from} to {@code to} (stamped {@code at}) only if it is still {@code from}:
    * a compare-and-set, so that two writers (a sweeper and the job's runner, two nodes) cannot both finish it.
-   * True when this call moved it; false when the job is unknown or in another status.
+   * True when this call moved it; false when the job is unknown or in another status. One caller's moves of one
+   * job are applied in the order they were made, so a caller need not wait for one move before it asks for the next
+   * (running, then its end).
    */
   Future<Boolean> transition(String jobId, JobStatus from, JobStatus to, Instant at);
 

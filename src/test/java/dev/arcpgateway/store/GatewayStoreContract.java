@@ -216,6 +216,30 @@ public abstract class GatewayStoreContract {
   }
 
   @Test
+  void aJobsMovesAskedForWithoutWaitingLandInTheOrderAsked() throws Exception {
+    List<String> jobIds = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String jobId = fresh("job");
+      jobIds.add(jobId);
+      await(store.jobs().put(job(jobId, "alice", null, JobStatus.PENDING, Instant.now())));
+    }
+    List<Future<Boolean>> moves = new ArrayList<>();
+    for (String jobId : jobIds) { // many jobs at once, so that a gathering store batches several moves together
+      moves.add(store.jobs().transition(jobId, JobStatus.PENDING, JobStatus.RUNNING, Instant.now()));
+      moves.add(store.jobs().transition(jobId, JobStatus.RUNNING, JobStatus.SUCCESS, Instant.now()));
+      moves.add(store.jobs().transition(jobId, JobStatus.RUNNING, JobStatus.ERROR, Instant.now()));
+    }
+    await(Future.join(new ArrayList<>(moves)));
+    for (int i = 0; i < jobIds.size(); i++) {
+      String jobId = jobIds.get(i);
+      assertTrue(moves.get(3 * i).result(), "started " + jobId);
+      assertTrue(moves.get(3 * i + 1).result(), "then ended " + jobId);
+      assertFalse(moves.get(3 * i + 2).result(), "and ended once " + jobId);
+      assertEquals(JobStatus.SUCCESS, await(store.jobs().get(jobId)).status());
+    }
+  }
+
+  @Test
   void aTransitionFromAStatusTheJobIsNotInChangesNothing() throws Exception {
     String jobId = fresh("job");
     await(store.jobs().put(job(jobId, "alice", null, JobStatus.PENDING, Instant.now())));
