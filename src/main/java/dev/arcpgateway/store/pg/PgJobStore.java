@@ -17,11 +17,9 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -105,16 +103,12 @@ final class PgJobStore implements JobStore {
   }
 
   /**
-   * Several jobs' compare-and-sets in one round trip: each its own execution of the one-row update (an index
-   * lookup), all in one implicit transaction. A job named twice goes alone, so each move is judged on its own.
+   * Several compare-and-sets in one round trip: each its own execution of the one-row update (an index lookup),
+   * in order, all in one implicit transaction, so that a job's second move in a batch sees its first.
    */
   private Future<Function<Transition, Boolean>> move(List<Transition> moves) {
     List<Tuple> batch = new ArrayList<>(moves.size());
-    Set<String> named = new HashSet<>();
     for (Transition move : moves) {
-      if (!named.add(move.jobId())) {
-        return Future.failedFuture(new IllegalArgumentException("job " + move.jobId() + " twice in one batch"));
-      }
       batch.add(Tuple.of(move.jobId(), move.from().wire(), move.to().wire(), time(move.at())));
     }
     return db.executeBatch(TRANSITION, batch).map(first -> {
