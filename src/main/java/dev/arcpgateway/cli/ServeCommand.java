@@ -188,7 +188,7 @@ final class ServeCommand implements Callable<Integer> {
         ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
     Vertx vertx;
     try {
-      vertx = vertx(tracing, registry, ClusterSettings.fromJson(options.cluster()));
+      vertx = vertx(tracing, registry, options.eventBusMeters(), ClusterSettings.fromJson(options.cluster()));
     } catch (IllegalArgumentException unusable) {
       System.err.println(unusable.getMessage());
       return 2;
@@ -244,7 +244,7 @@ final class ServeCommand implements Callable<Integer> {
       options.addToken("local", token);
       System.err.println("No token configured: generated one for principal 'local': " + token);
     }
-    Vertx vertx = vertx(tracing, null, ClusterSettings.fromJson(new JsonObject()));
+    Vertx vertx = vertx(tracing, null, false, ClusterSettings.fromJson(new JsonObject()));
     java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     Gateway gateway = Gateway.builder().options(options).agents(DemoAgents.all())
         .openTelemetry(tracing.openTelemetry()).stdio(System.in, protocolOut, ended::countDown).build();
@@ -274,10 +274,12 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * @param registry where Vert.x reports its own meters (HTTP, event bus, pools), or null for none
+   * @param registry where Vert.x reports its own meters (HTTP, pools), or null for none
+   * @param eventBus whether the event bus is metered too
    * @param cluster  when enabled, the Vert.x joins that cluster before it is returned
    */
-  private Vertx vertx(Tracing tracing, PrometheusMeterRegistry registry, ClusterSettings cluster) throws Exception {
+  private Vertx vertx(Tracing tracing, PrometheusMeterRegistry registry, boolean eventBus, ClusterSettings cluster)
+      throws Exception {
     io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions();
     if (eventLoops != null) {
       vertxOptions.setEventLoopPoolSize(eventLoops);
@@ -286,7 +288,7 @@ final class ServeCommand implements Callable<Integer> {
       HazelcastSetup.eventBusOn(vertxOptions, cluster);
     }
     io.vertx.core.VertxBuilder builder = tracing.install(registry == null ? Vertx.builder().with(vertxOptions)
-        : VertxMeters.builder(vertxOptions, registry));
+        : VertxMeters.builder(vertxOptions, registry, eventBus));
     if (!cluster.enabled()) {
       return builder.build();
     }

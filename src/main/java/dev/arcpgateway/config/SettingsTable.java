@@ -81,6 +81,7 @@ public final class SettingsTable {
       Setting.of("log.level", Kind.STRING),
       Setting.of("log.format", Kind.STRING),
       Setting.of("metrics.enabled", Kind.BOOL),
+      Setting.of("metrics.event_bus", Kind.BOOL),
       Setting.of("drain_timeout_sec", Kind.INT),
       Setting.of("store.type", Kind.STRING),
       Setting.of("store.uri", Kind.STRING).env("ARCP_PG_URI"),

@@ -5,13 +5,15 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A Vert.x instance that reports its own meters (HTTP server and client, event bus, pools) to a Prometheus
- * registry through vertx-micrometer-metrics, the registry the gateway's meters and {@code /metrics} use too.
+ * A Vert.x instance that reports its own meters (HTTP server and client, pools, and the event bus when asked) to a
+ * Prometheus registry through vertx-micrometer-metrics, the registry the gateway's meters and {@code /metrics} use
+ * too.
  */
 public final class VertxMeters {
 
@@ -25,10 +27,17 @@ public final class VertxMeters {
   private VertxMeters() {
   }
 
-  /** A builder for a Vert.x with {@code options} whose meters go to {@code registry}. */
-  public static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry) {
+  /**
+   * A builder for a Vert.x with {@code options} whose meters go to {@code registry}; with {@code eventBus} false
+   * the event bus is not metered (every message between verticles would be counted and timed).
+   */
+  public static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry, boolean eventBus) {
     DUPLICATE_GAUGE_NOTICE.setLevel(Level.SEVERE);
-    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true);
+    if (!eventBus) {
+      metrics.addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    }
+    options.setMetricsOptions(metrics);
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
   }
 }

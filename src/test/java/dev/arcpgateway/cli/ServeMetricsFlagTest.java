@@ -1,6 +1,7 @@
 package dev.arcpgateway.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.testing.Http;
@@ -51,7 +52,15 @@ class ServeMetricsFlagTest {
     assertEquals(200, metrics.status());
     assertTrue(metrics.body().contains("\narcp_jobs_running "), metrics.body());
     assertTrue(metrics.body().contains("vertx_http_server_requests_total{"), "Vert.x's own meters: " + metrics.body());
+    assertFalse(metrics.body().contains("vertx_eventbus_"), "the event bus is metered only when asked");
     assertTrue(serve.stderr().isEmpty(), "nothing logged at start: " + serve.stderr());
+  }
+
+  @Test
+  void theEventBusIsMeteredWhenAsked() {
+    int port = serve("--set", "metrics.event_bus=true");
+    Http.Response metrics = new Http(vertx).get(port, "/metrics");
+    assertTrue(metrics.body().contains("vertx_eventbus_"), "Vert.x's event-bus meters: " + metrics.body());
   }
 
   @Test

@@ -47,7 +47,7 @@ class PrometheusMetricsTest {
   @BeforeAll
   static void start() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    vertx = VertxMeters.builder(new VertxOptions(), registry).build();
+    vertx = VertxMeters.builder(new VertxOptions(), registry, true).build();
     JsonObject bridge = new JsonObject().put("port", 0).put("tokens", new JsonArray().add(new JsonObject()
         .put("token", AGENT_TOKEN).put("name", "metered").put("agents", new JsonArray().add("*"))));
     gateway = TestGateway.start(vertx, options -> options.setBackPressureLag(LAG).setBridge(bridge), List.of(),
