@@ -293,6 +293,9 @@ class Section7_6_SubscribeTest {
     JsonObject accepted = startGateJob(gateway, submitter, key);
     String jobId = accepted.getString("job_id");
     GateAgent.emit(gateway.vertx(), key, 5);
+    for (int i = 0; i < 5; i++) {
+      submitter.nextOfType("job.event"); // each reaches its session once stored: all five are history now
+    }
 
     WireClient watcher = gateway.session(TestGateway.ALICE);
     JsonObject request = subscribe(watcher, jobId, true, 3L);
