@@ -5,6 +5,7 @@ import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.bus.LocalSessions;
 import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
@@ -119,7 +120,7 @@ public final class JobRunnerVerticle extends VerticleBase {
           accepted.put("credentials", reply.getJsonArray("credentials"));
         }
         vertx.eventBus().send(Addresses.session(job.sessionId), new JsonObject().put("op", "accepted")
-            .put("job_id", job.id).put("accepted", accepted), Bus.OPTIONS);
+            .put("job_id", job.id).put("accepted", accepted), LocalSessions.options(vertx, job.sessionId));
       }
       dispatch(job);
     });
@@ -287,7 +288,8 @@ public final class JobRunnerVerticle extends VerticleBase {
     if (reason != null) {
       ack.put("reason", reason);
     }
-    vertx.eventBus().send(Addresses.session(body.getString("session_id")), ack, Bus.OPTIONS);
+    String sessionId = body.getString("session_id");
+    vertx.eventBus().send(Addresses.session(sessionId), ack, LocalSessions.options(vertx, sessionId));
     String message = reason == null ? "cancelled by the client" : reason;
     table.finish(job, JobStatus.CANCELLED, MessageType.JOB_ERROR,
         Frames.errorPayload(JobStatus.CANCELLED.wire(), new ArcpException(ErrorCode.CANCELLED, message)),

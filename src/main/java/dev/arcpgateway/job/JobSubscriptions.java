@@ -5,12 +5,14 @@ import dev.arcpgateway.auth.ObservePolicy;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.bus.LocalSessions;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.store.GatewayStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -48,8 +50,9 @@ final class JobSubscriptions {
     long upTo = job.storedIndex; // frames still being stored reach the subscriber live, held while it catches up
     job.observers.catchUp(session);
     String address = Addresses.session(session);
+    DeliveryOptions delivery = LocalSessions.options(vertx, session);
     Future<Integer> replay = history
-        ? store.events().replay(job.id, from, upTo, event -> vertx.eventBus().send(address, event.event(), Bus.OPTIONS))
+        ? store.events().replay(job.id, from, upTo, event -> vertx.eventBus().send(address, event.event(), delivery))
         : Future.succeededFuture(0);
     Future<JsonObject> budget = currentBudget(job);
     Future.join(replay, budget).onComplete(done -> {
@@ -58,19 +61,19 @@ final class JobSubscriptions {
       if (replay.failed()) {
         // the subscriber must not mistake a history it could not get for an empty one
         if (session.equals(job.sessionId)) {
-          job.observers.caughtUp(session).forEach(frame -> vertx.eventBus().send(address, frame, Bus.OPTIONS));
+          job.observers.caughtUp(session).forEach(frame -> vertx.eventBus().send(address, frame, delivery));
         } else {
           job.observers.remove(session);
         }
         vertx.eventBus().send(address, answer.put("error", BusErrors.report(replay.cause(),
-            "job " + job.id + " history for session " + session).toPayload()), Bus.OPTIONS);
+            "job " + job.id + " history for session " + session).toPayload()), delivery);
         return;
       }
       JsonObject descriptor = job.snapshot.withStatus(job.status, Instant.now())
           .descriptor(budget.succeeded() ? budget.result() : null);
       vertx.eventBus().send(address, answer.put("descriptor", descriptor).put("replayed", replay.result()),
-          Bus.OPTIONS);
-      job.observers.caughtUp(session).forEach(frame -> vertx.eventBus().send(address, frame, Bus.OPTIONS));
+          delivery);
+      job.observers.caughtUp(session).forEach(frame -> vertx.eventBus().send(address, frame, delivery));
     });
   }
 

@@ -2,6 +2,7 @@ package dev.arcpgateway.job;
 
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.bus.LocalSessions;
 import dev.arcpgateway.ops.GatewayMetrics;
 import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.protocol.ArcpException;
@@ -118,7 +119,7 @@ final class JobTable {
     }
     if (stored.succeeded() || type != MessageType.JOB_EVENT) {
       metrics.eventEmitted(); // counted before it is sent: whoever sees the frame sees it counted
-      job.observers.send(vertx.eventBus(), frame);
+      job.observers.send(vertx, frame);
     } else {
       end(job, storeUnavailable(), "the gateway's store is unavailable");
     }
@@ -148,7 +149,7 @@ final class JobTable {
     JsonObject payload = new JsonObject().put("kind", EventKind.STATUS.wire()).put("ts", Timestamps.now())
         .put("body", body);
     JsonObject frame = frame(job, MessageType.JOB_EVENT, payload).put(Frames.LIFECYCLE_MARK, true);
-    job.observers.send(vertx.eventBus(), frame);
+    job.observers.send(vertx, frame);
   }
 
   /**
@@ -156,7 +157,8 @@ final class JobTable {
    * alone and kept out of the log that subscribers replay.
    */
   void emitToSubmitter(Job job, MessageType type, JsonObject payload) {
-    vertx.eventBus().send(Addresses.session(job.sessionId), frame(job, type, payload), Bus.OPTIONS);
+    vertx.eventBus().send(Addresses.session(job.sessionId), frame(job, type, payload),
+        LocalSessions.options(vertx, job.sessionId));
   }
 
   private static JsonObject frame(Job job, MessageType type, JsonObject payload) {

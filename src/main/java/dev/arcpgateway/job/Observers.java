@@ -1,8 +1,8 @@
 package dev.arcpgateway.job;
 
 import dev.arcpgateway.bus.Addresses;
-import dev.arcpgateway.bus.Bus;
-import io.vertx.core.eventbus.EventBus;
+import dev.arcpgateway.bus.LocalSessions;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,9 +45,9 @@ final class Observers {
     return held;
   }
 
-  void send(EventBus bus, JsonObject frame) {
+  void send(Vertx vertx, JsonObject frame) {
     for (String session : live) {
-      bus.send(Addresses.session(session), frame, Bus.OPTIONS);
+      vertx.eventBus().send(Addresses.session(session), frame, LocalSessions.options(vertx, session));
     }
     catchingUp.values().forEach(held -> held.add(frame));
   }

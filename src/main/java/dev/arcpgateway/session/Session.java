@@ -4,6 +4,7 @@ import dev.arcpgateway.auth.Principal;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.bus.LocalSessions;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.Envelope;
 import dev.arcpgateway.protocol.ErrorCode;
@@ -114,6 +115,7 @@ final class Session {
         .onFailure(failure -> session.budget.close()) // it never came to be
         .compose(v -> {
           env.sessions().put(session.id, session);
+          LocalSessions.add(env.vertx(), session.id);
           return session.attach(connectionId, 0, false).onFailure(failure -> session.destroy());
         })
         .map(session);
@@ -155,6 +157,7 @@ final class Session {
               .compose(v -> {
                 // this process owns the session from now on: a failure below leaves it parked and resumable here
                 env.sessions().put(session.id, session);
+                LocalSessions.add(env.vertx(), session.id);
                 return session.catchUp().compose(caught -> session.takeOver(request)).onFailure(failure -> {
                   if (!session.outbox.attached()) {
                     session.park();
@@ -366,6 +369,7 @@ final class Session {
     expiryTimer = -1;
     ahead.close();
     env.sessions().remove(id);
+    LocalSessions.remove(env.vertx(), id);
     // requests already on their way (a resume, a transport's "detached") still get an answer, then the address goes
     consumer.handler(Session::answerGone);
     env.vertx().setTimer(env.options().requestTimeoutMs(), t -> consumer.unregister());

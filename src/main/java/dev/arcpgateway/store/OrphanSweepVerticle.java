@@ -1,7 +1,7 @@
 package dev.arcpgateway.store;
 
 import dev.arcpgateway.bus.Addresses;
-import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.bus.LocalSessions;
 import dev.arcpgateway.cluster.ClusterMembership;
 import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.protocol.ArcpException;
@@ -90,7 +90,8 @@ public final class OrphanSweepVerticle extends VerticleBase {
         return finishFrom(jobs, i + 1, finished);
       }
       if (job.sessionId() != null) {
-        vertx.eventBus().send(Addresses.session(job.sessionId()), frame.copy().put("op", "orphaned"), Bus.OPTIONS);
+        vertx.eventBus().send(Addresses.session(job.sessionId()), frame.copy().put("op", "orphaned"),
+            LocalSessions.options(vertx, job.sessionId()));
       }
       routes.sendEverywhere(Addresses.agentJob(job.jobId()), STOP_AGENT); // its agent's node is not stored
       return finishFrom(jobs, i + 1, finished + 1);

@@ -2,6 +2,7 @@ package dev.arcpgateway.transport;
 
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
+import dev.arcpgateway.bus.LocalSessions;
 import dev.arcpgateway.protocol.Ids;
 import dev.arcpgateway.protocol.Utf8;
 import io.vertx.core.Future;
@@ -74,7 +75,7 @@ final class ClientConnection {
     }
     if (sessionId != null) {
       vertx.eventBus().send(Addresses.session(sessionId), new JsonObject().put("op", "oversize")
-          .put("connection_id", id).put("bytes", bytes), Bus.OPTIONS);
+          .put("connection_id", id).put("bytes", bytes), LocalSessions.options(vertx, sessionId));
     } else if (!connecting) {
       connecting = true;
       connectWith(new JsonObject().put("connection_id", id).put("remote_address", socket.remoteAddress())
@@ -92,7 +93,7 @@ final class ClientConnection {
       JsonObject message = oversize > 0
           ? new JsonObject().put("op", "oversize").put("connection_id", id).put("bytes", oversize)
           : new JsonObject().put("op", "frame").put("connection_id", id).put("text", text);
-      vertx.eventBus().send(Addresses.session(sessionId), message, Bus.OPTIONS);
+      vertx.eventBus().send(Addresses.session(sessionId), message, LocalSessions.options(vertx, sessionId));
     } else if (connecting) {
       if (early.size() == MAX_EARLY_FRAMES) {
         socket.close(1008, "too many frames before session.welcome");
@@ -223,11 +224,12 @@ final class ClientConnection {
       return;
     }
     vertx.eventBus().request(Addresses.session(sessionId), new JsonObject().put("op", "detached")
-        .put("connection_id", id), Bus.OPTIONS).onComplete(answered -> consumer.unregister());
+        .put("connection_id", id), LocalSessions.options(vertx, sessionId))
+        .onComplete(answered -> consumer.unregister());
   }
 
   private void toSession(String op) {
     vertx.eventBus().send(Addresses.session(sessionId), new JsonObject().put("op", op).put("connection_id", id),
-        Bus.OPTIONS);
+        LocalSessions.options(vertx, sessionId));
   }
 }
