@@ -29,7 +29,8 @@ public final class LocalSessions {
 
   /** The options for a send to the session's address: {@link Bus#LOCAL} when it is held here. */
   public static DeliveryOptions options(Vertx vertx, String sessionId) {
-    return here(vertx).containsKey(sessionId) ? Bus.LOCAL : Bus.OPTIONS;
+    // per event and observer: without a cluster every consumer is local, and no map need be asked
+    return vertx.isClustered() && here(vertx).containsKey(sessionId) ? Bus.LOCAL : Bus.OPTIONS;
   }
 
   private static LocalMap<String, Boolean> here(Vertx vertx) {

@@ -128,6 +128,20 @@ class ClusterRoutingTest {
   }
 
   @Test
+  void whatIsSentToASessionHeldOnBStaysOnBThoughAnotherNodeStillListsAConsumerOfIt() throws Exception {
+    TestGateway a = cluster.start(List.of());
+    TestGateway b = cluster.start(List.of());
+    WireClient onB = b.session(TestGateway.ALICE);
+    // what a node that held the session and died leaves listed for a while: a consumer that never passes anything on
+    a.vertx().eventBus().<JsonObject>consumer(Addresses.session(onB.sessionId()), lost -> { }).completion()
+        .await(10, TimeUnit.SECONDS);
+    for (int i = 0; i < 6; i++) { // the client's submit and the job's frames, each of which could pick A
+      String jobId = onB.expectAccepted(onB.submit("echo", "round " + i)).getString("job_id");
+      assertEquals(jobId, onB.nextOfType("job.result").getString("job_id"));
+    }
+  }
+
+  @Test
   void whenNodeADropsOutItsJobsEndRetryableAndItsClientResumesOnB() {
     TestGateway a = cluster.start(List.of(GateAgent.registration()));
     TestGateway b = cluster.start(List.of());
