@@ -18,4 +18,9 @@ public final class AgentOps {
   public static boolean accepts(Object op) {
     return op instanceof String name && ALL.contains(name);
   }
+
+  /** Whether {@code op} is an agent's last word on its job: its result or its failure always ends a live job. */
+  public static boolean ends(Object op) {
+    return "result".equals(op) || "fail".equals(op);
+  }
 }

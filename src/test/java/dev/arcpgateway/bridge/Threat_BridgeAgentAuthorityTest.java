@@ -174,4 +174,32 @@ class Threat_BridgeAgentAuthorityTest {
         .put("job_token", foreignDispatch.getString("job_token")).put("result", "victim"));
     assertEquals("victim", success(untilTerminal(alice, foreignJob)).getString("result"));
   }
+
+  /**
+   * The agent's result is its last word: a request it sends right behind it, before the job runner's "ended" can
+   * have reached the bridge, is refused exactly like one to another connection's job — not answered by the
+   * job's lease, nor failed as "no handler" while the job's consumer goes away.
+   */
+  @Test
+  void aRequestRightBehindTheAgentsResultIsRefusedAsForAJobNotRunningThere() {
+    String victimName = freshName();
+    BridgeSocket victim = agent(victimName);
+    WireClient alice = gateway.session(TestGateway.ALICE);
+    String foreignJob = submit(alice, victimName, new JsonObject(), null);
+    JsonObject foreignDispatch = victim.nextInbox();
+
+    String ownName = freshName();
+    BridgeSocket agent = agent(ownName);
+    String job = submit(alice, ownName, new JsonObject(), null);
+    String token = agent.nextInbox().getString("job_token");
+    JsonObject authorize = new JsonObject().put("op", "authorize").put("capability", "fs.read")
+        .put("resource", "/etc/passwd");
+    agent.sendTo("arcp.job." + job, new JsonObject().put("op", "result").put("job_token", token).put("result", 1));
+    JsonObject late = refusal(agent.request("arcp.job." + job, authorize.copy().put("job_token", token), "late"),
+        "late");
+    JsonObject foreign = refusal(agent.request("arcp.job." + foreignJob,
+        authorize.copy().put("job_token", foreignDispatch.getString("job_token")), "foreign"), "foreign");
+    assertEquals(foreign, late, "a request after the result answers exactly as one to another connection's job");
+    success(untilTerminal(alice, job));
+  }
 }

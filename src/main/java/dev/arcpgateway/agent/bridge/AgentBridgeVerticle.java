@@ -237,6 +237,7 @@ public final class AgentBridgeVerticle extends VerticleBase implements HandOver 
         }
         String refusal = refusal(connection, address, frame.getValue("body"));
         if (refusal == null) {
+          endsOnItsWord(connection, address, (JsonObject) frame.getValue("body"));
           // the agent's headers are dropped; the body (parsed fresh for this frame) goes by reference
           frame.put("headers", SHARED_BODY);
           yield true;
@@ -264,6 +265,20 @@ public final class AgentBridgeVerticle extends VerticleBase implements HandOver 
       return "agents may send only " + String.join(", ", new TreeSet<>(AgentOps.ALL)) + " to their jobs";
     }
     return null;
+  }
+
+  /**
+   * The job is over for this connection as soon as its agent sends the result or failure with the job's token:
+   * what it sends the job after that is refused here, like a send to any job not running on it. Waiting for the
+   * runner's {@code ended} would leave a window in which a late request meets the job's consumer going away and
+   * fails as "no handler" or "discarded" instead.
+   */
+  private static void endsOnItsWord(BridgeConnection connection, String address, JsonObject message) {
+    String jobId = address.substring(JOB_PREFIX.length());
+    String token = connection.jobs.get(jobId);
+    if (token != null && AgentOps.ends(message.getValue("op")) && token.equals(message.getValue("job_token"))) {
+      connection.jobs.remove(jobId);
+    }
   }
 
   /**

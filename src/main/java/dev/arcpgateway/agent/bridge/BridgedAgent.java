@@ -4,6 +4,7 @@ import dev.arcpgateway.agent.DispatchQueue;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.cluster.NodeRoutes;
+import dev.arcpgateway.job.AgentOps;
 import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
@@ -192,8 +193,7 @@ final class BridgedAgent {
   }
 
   private static boolean lastFromAgent(JsonObject message) {
-    String op = message.getString("op", "");
-    return op.equals("result") || op.equals("fail");
+    return AgentOps.ends(message.getValue("op"));
   }
 
   /**
