@@ -69,6 +69,17 @@ class Threat_BridgeAgentAuthorityTest {
     return "authority-" + (++agentCounter);
   }
 
+  /** An agent process of a fresh name, a job of {@code client}'s dispatched to it, and that dispatch. */
+  private record AgentJob(BridgeSocket agent, String jobId, JsonObject dispatch) {
+  }
+
+  private AgentJob agentWithAJob(WireClient client) {
+    String name = freshName();
+    BridgeSocket socket = agent(name);
+    String jobId = submit(client, name, new JsonObject(), null);
+    return new AgentJob(socket, jobId, socket.nextInbox());
+  }
+
   /** The ARCP error of a refused request, checking it is the bridge's err frame on the reply address. */
   static JsonObject refusal(JsonObject frame, String replyAddress) {
     assertEquals("err", frame.getString("type"), frame.encode());
@@ -140,16 +151,15 @@ class Threat_BridgeAgentAuthorityTest {
 
   @Test
   void unknownForeignAndEndedJobsAnswerTheSamePermissionDenied() {
-    String victimName = freshName();
-    BridgeSocket victim = agent(victimName);
     WireClient alice = gateway.session(TestGateway.ALICE);
-    String foreignJob = submit(alice, victimName, new JsonObject(), null);
-    JsonObject foreignDispatch = victim.nextInbox();
-
-    String ownName = freshName();
-    BridgeSocket hostile = agent(ownName);
-    String endedJob = submit(alice, ownName, new JsonObject(), null);
-    JsonObject ownDispatch = hostile.nextInbox();
+    AgentJob foreignOne = agentWithAJob(alice);
+    BridgeSocket victim = foreignOne.agent();
+    String foreignJob = foreignOne.jobId();
+    JsonObject foreignDispatch = foreignOne.dispatch();
+    AgentJob own = agentWithAJob(alice);
+    BridgeSocket hostile = own.agent();
+    String endedJob = own.jobId();
+    JsonObject ownDispatch = own.dispatch();
     hostile.sendTo("arcp.job." + endedJob, new JsonObject().put("op", "result")
         .put("job_token", ownDispatch.getString("job_token")).put("result", 1));
     success(untilTerminal(alice, endedJob));
@@ -182,16 +192,14 @@ class Threat_BridgeAgentAuthorityTest {
    */
   @Test
   void aRequestRightBehindTheAgentsResultIsRefusedAsForAJobNotRunningThere() {
-    String victimName = freshName();
-    BridgeSocket victim = agent(victimName);
     WireClient alice = gateway.session(TestGateway.ALICE);
-    String foreignJob = submit(alice, victimName, new JsonObject(), null);
-    JsonObject foreignDispatch = victim.nextInbox();
-
-    String ownName = freshName();
-    BridgeSocket agent = agent(ownName);
-    String job = submit(alice, ownName, new JsonObject(), null);
-    String token = agent.nextInbox().getString("job_token");
+    AgentJob foreignOne = agentWithAJob(alice);
+    String foreignJob = foreignOne.jobId();
+    JsonObject foreignDispatch = foreignOne.dispatch();
+    AgentJob own = agentWithAJob(alice);
+    BridgeSocket agent = own.agent();
+    String job = own.jobId();
+    String token = own.dispatch().getString("job_token");
     JsonObject authorize = new JsonObject().put("op", "authorize").put("capability", "fs.read")
         .put("resource", "/etc/passwd");
     agent.sendTo("arcp.job." + job, new JsonObject().put("op", "result").put("job_token", token).put("result", 1));
