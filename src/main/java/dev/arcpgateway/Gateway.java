@@ -18,6 +18,7 @@ import dev.arcpgateway.cluster.ClusterSettings;
 import dev.arcpgateway.cluster.NodeMailboxVerticle;
 import dev.arcpgateway.config.GatewayOptions;
 import dev.arcpgateway.job.JobRunnerVerticle;
+import dev.arcpgateway.lane.LaneVerticle;
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.lease.CredentialProvisioner;
@@ -55,7 +56,11 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,6 +125,8 @@ public final class Gateway {
   /** Scraped at {@code /metrics}; null when metrics are off. */
   private final PrometheusMeterRegistry registry;
   private final GatewayMetrics metrics;
+  /** Tells the random ports of gateways in one Vert.x apart ({@link #listenPort()}). */
+  private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
   private final List<String> deployments = new ArrayList<>();
   private Vertx vertx;
   private volatile int port = -1;
@@ -260,34 +267,40 @@ public final class Gateway {
         .compose(v -> store.survivesRestart() // another process on the store may die with jobs of its own
             ? deploy(() -> new OrphanSweepVerticle(store, Clock.systemUTC(), ORPHAN_CHECK_MS), 1)
             : Future.<Void>succeededFuture())
-        .compose(v -> deploy(AgentRegistryVerticle::new, 1))
-        .compose(v -> deploy(() -> new LeaseVerticle(leaseSettings.result(), leasePolicy, provisioner,
-            store.credentials(), metrics, store.tokenUses()), 1));
+        .compose(v -> deploy(AgentRegistryVerticle::new, 1));
     for (AgentRegistration agent : agents) {
-      chain = chain.compose(v -> deploy(() -> drain.handsOver(new AgentHostVerticle(agent, options, openTelemetry,
-          hostedJobs)), 1));
+      if (agent.maxConcurrent() > 0) { // its limit holds for all its jobs: one host, outside the lanes
+        chain = chain.compose(v -> deploy(() -> drain.handsOver(new AgentHostVerticle(agent, options, openTelemetry,
+            hostedJobs, -1)), 1));
+      }
     }
-    BufferBudget budget = new BufferBudget(options.bufferBudgetBytes()); // one for all session instances
-    LoginThrottle loginThrottle = new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()),
-        System::nanoTime); // one for all session instances too
     BridgeSettings bridge = BridgeSettings.fromJson(options.bridge());
-    // the HTTP routes beside /arcp, mounted in this order: operations endpoints, the dashboard's pages
-    List<RouteGroup> routes = List.of(new OpsRoutes(vertx, readiness, registry), new DashboardRoutes(options.path()));
     if (bridge.enabled()) {
       chain = chain.compose(v -> deploy(() -> drain.handsOver(new AgentBridgeVerticle(options, bridge, metrics,
           hostedJobs, bound -> bridgePort = bound)), 1));
     }
+    if (registry != null) {
+      chain = chain.compose(v -> deploy(() -> new AgentsOnlineVerticle(metrics), 1));
+    }
+    int lanes = stdio != null ? 1 : laneCount();
+    AtomicInteger nextLane = new AtomicInteger();
+    chain = chain.compose(v -> {
+      LaneParts parts = new LaneParts(leaseSettings.result(), authenticator.result(),
+          options.lifecycleNotifications() || bridge.observesLifecycle(), List.copyOf(features),
+          new BufferBudget(options.bufferBudgetBytes()),
+          new LoginThrottle(LoginThrottle.Settings.fromJson(options.loginThrottle()), System::nanoTime),
+          // the HTTP routes beside /arcp, mounted in this order: operations endpoints, the dashboard's pages
+          List.of(new OpsRoutes(vertx, readiness, registry), new DashboardRoutes(options.path())),
+          agents.stream().filter(agent -> agent.maxConcurrent() == 0).toList());
+      int listenPort = listenPort();
+      // the first lane alone first: its agent hosts announce the agents that every lane hosts
+      return deploy(() -> lane(nextLane.getAndIncrement(), listenPort, parts), 1)
+          .compose(first -> lanes == 1 ? Future.<Void>succeededFuture()
+              : deploy(() -> lane(nextLane.getAndIncrement(), listenPort, parts), lanes - 1));
+    });
     return chain
-        .compose(v -> deploy(() -> new JobRunnerVerticle(options, servingStore, observePolicy, openTelemetry,
-            options.lifecycleNotifications() || bridge.observesLifecycle(), runningJobs, metrics),
-            options.jobRunnerInstances()))
-        .compose(v -> deploy(() -> new SessionVerticle(options, servingStore, authenticator.result(), observePolicy,
-            features, budget, loginThrottle, metrics, drain), options.sessionInstances()))
-        .compose(v -> registry == null ? Future.<Void>succeededFuture()
-            : deploy(() -> new AgentsOnlineVerticle(metrics), 1))
-        .compose(v -> stdio != null ? deploy(stdio, 1)
-            : deploy(() -> new WebSocketTransportVerticle(options, routes, openConnections, bound -> port = bound),
-                options.transportInstances()).onSuccess(listening -> readiness.listening()))
+        .compose(v -> stdio != null ? deploy(stdio, 1) : Future.<Void>succeededFuture())
+        .onSuccess(listening -> readiness.listening())
         .map(this)
         .recover(failure -> undeploy().transform(ignored -> Future.failedFuture(failure)));
   }
@@ -350,7 +363,7 @@ public final class Gateway {
         delegation.getString("algorithm", "ES256"),
         readKey(delegation.getString("private_key_file"), delegation.getString("secret")),
         readKey(delegation.getString("public_key_file"), null),
-        delegation.getLong("token_ttl_sec", LeaseSettings.DEFAULTS.tokenTtlSec()));
+        delegation.getLong("token_ttl_sec", LeaseSettings.DEFAULTS.tokenTtlSec())).withSigningKey();
   }
 
   private static String readKey(String file, String inline) {
@@ -362,6 +375,56 @@ public final class Gateway {
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("cannot read key file " + file, e);
     }
+  }
+
+  /**
+   * What is shared by every lane: one buffer budget and one failed-login throttle for all sessions (an address
+   * cannot spread its failures over lanes), the HTTP routes, the agents hosted in every lane.
+   */
+  private record LaneParts(LeaseSettings leaseSettings, Authenticator authenticator, boolean publishLifecycle,
+                           List<String> features, BufferBudget budget, LoginThrottle loginThrottle,
+                           List<RouteGroup> routes, List<AgentRegistration> laneAgents) {
+  }
+
+  /** Lane {@code index}: its lease, agent hosts, job runner, session and (without stdio) transport verticles. */
+  private LaneVerticle lane(int index, int listenPort, LaneParts parts) {
+    List<Deployable> verticles = new ArrayList<>();
+    verticles.add(new LeaseVerticle(parts.leaseSettings(), leasePolicy, provisioner, store.credentials(), metrics,
+        store.tokenUses(), index));
+    for (AgentRegistration agent : parts.laneAgents()) {
+      verticles.add(drain.handsOver(new AgentHostVerticle(agent, options, openTelemetry, hostedJobs, index)));
+    }
+    verticles.add(new JobRunnerVerticle(options, servingStore, observePolicy, openTelemetry, parts.publishLifecycle(),
+        runningJobs, metrics, index, parts.laneAgents().stream().map(AgentRegistration::ref)
+            .collect(Collectors.toSet())));
+    verticles.add(new SessionVerticle(options, servingStore, parts.authenticator(), observePolicy, parts.features(),
+        parts.budget(), parts.loginThrottle(), metrics, drain, index));
+    if (stdio == null) {
+      verticles.add(new WebSocketTransportVerticle(options, parts.routes(), openConnections,
+          bound -> port = bound, index, listenPort));
+    }
+    return new LaneVerticle(verticles);
+  }
+
+  /**
+   * The port every lane's transport listens on, so that they share one listener. Vert.x shares servers of one
+   * port; port 0 would give each lane its own random port, so a random port is asked for with a negative number,
+   * which Vert.x shares among the servers that give the same one: one of this gateway's own.
+   */
+  private int listenPort() {
+    return options.port() != 0 ? options.port() : -1 - RANDOM_PORT_KEYS.getAndUpdate(n -> (n + 1) % 1_000_000);
+  }
+
+  /** {@link GatewayOptions#lanes()}, or one lane per event loop of the Vert.x instance. */
+  private int laneCount() {
+    if (options.lanes() > 0) {
+      return options.lanes();
+    }
+    int loops = 0;
+    for (EventExecutor ignored : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      loops++;
+    }
+    return Math.max(1, loops);
   }
 
   private Future<Void> deploy(Supplier<? extends Deployable> verticle, int instances) {

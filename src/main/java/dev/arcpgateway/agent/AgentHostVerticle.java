@@ -29,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  * every running job alive each heartbeat interval, and withdraws the agent when undeployed. With its {@code
  * maxConcurrent} jobs running, further dispatches wait in a {@link DispatchQueue}, as they do for agent processes.
  * A drain makes it stop taking dispatches first ({@link #handOver()}) while its jobs, running and waiting, finish.
+ *
+ * <p>An agent without a concurrency limit has a host in every lane, which also takes the dispatches of its lane's
+ * job runner at {@link Addresses#agent(String, String, int)}: those jobs run on the thread of the connection that
+ * submitted them. An agent with a limit has one host, outside the lanes, so that the limit holds for all its jobs.
+ * The hosts of one agent are one provider to the registry: the host of the first lane announces and withdraws it.
  */
 public final class AgentHostVerticle extends VerticleBase implements HandOver {
 
@@ -38,16 +43,23 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
   private final Map<String, LocalJobContext> running = new HashMap<>();
   private final JobTracing tracing;
   private final LiveCount hostedJobs;
+  private final int lane;
   private MessageConsumer<JsonObject> dispatches;
+  private MessageConsumer<JsonObject> laneDispatches;
   private DispatchQueue queue;
   private NodeRoutes routes;
 
   /**
    * @param openTelemetry where the span of each job's run goes (§11)
    * @param hostedJobs    counts the jobs this host runs, for a drain
+   * @param lane          the lane this host serves, or -1 for the one host of an agent with a concurrency limit
    */
   public AgentHostVerticle(AgentRegistration registration, GatewayOptions options, OpenTelemetry openTelemetry,
-                           LiveCount hostedJobs) {
+                           LiveCount hostedJobs, int lane) {
+    if (lane >= 0 && registration.maxConcurrent() > 0) {
+      throw new IllegalArgumentException("an agent with a concurrency limit has one host, outside the lanes");
+    }
+    this.lane = lane;
     this.registration = registration;
     this.options = options;
     this.tracing = new JobTracing(openTelemetry);
@@ -62,7 +74,16 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
     vertx.setPeriodic(heartbeatMs, heartbeatMs, t -> running.values().forEach(LocalJobContext::heartbeat));
     dispatches = vertx.eventBus()
         .consumer(Addresses.agent(registration.name(), registration.version()), this::onDispatch);
-    return dispatches.completion()
+    Future<Void> listening = dispatches.completion();
+    if (lane >= 0) {
+      laneDispatches = vertx.eventBus().localConsumer(Addresses.agent(registration.name(), registration.version(),
+          lane), this::onDispatch);
+      listening = listening.compose(v -> laneDispatches.completion());
+    }
+    if (lane > 0) {
+      return listening;
+    }
+    return listening
         .compose(v -> vertx.eventBus().request(Addresses.AGENT_REGISTRY, new JsonObject()
             .put("op", "announce")
             .put("provider", providerId)
@@ -83,11 +104,16 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
   @Override
   public Future<Void> handOver() {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> dispatches.unregister().compose(unregistered -> withdraw()).onComplete(done));
+    context.runOnContext(v -> dispatches.unregister()
+        .compose(unregistered -> laneDispatches == null ? Future.<Void>succeededFuture() : laneDispatches.unregister())
+        .compose(unregistered -> withdraw()).onComplete(done));
     return done.future();
   }
 
   private Future<Void> withdraw() {
+    if (lane > 0) {
+      return Future.succeededFuture();
+    }
     return vertx.eventBus().request(Addresses.AGENT_REGISTRY,
             new JsonObject().put("op", "withdraw").put("provider", providerId), Bus.localWithTimeout(1_000))
         .<Void>mapEmpty()
@@ -121,14 +147,15 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
     String traceId = dispatch.getString("trace_id");
     Span span = tracing.startAgent(traceId, dispatch.getString("traceparent"), dispatch.getString("job_id"),
         dispatch.getString("agent"));
-    // the agent sees its own span's context: what it calls and delegates continues from there
-    JsonObject traced = dispatch.copy().put("traceparent", JobTracing.childTraceparent(span, traceId));
-    LocalJobContext job = new LocalJobContext(vertx, routes, traced, options.requestTimeoutMs(), () -> {
+    Runnable onDone = () -> {
       running.remove(dispatch.getString("job_id"));
       hostedJobs.removed();
       span.end();
       startWaiting();
-    });
+    };
+    // the agent sees its own span's context: what it calls and delegates continues from there
+    LocalJobContext job = new LocalJobContext(vertx, routes, dispatch, JobTracing.childTraceparent(span, traceId),
+        options.requestTimeoutMs(), onDone);
     running.put(job.jobId(), job);
     job.listen(waited).onComplete(ready -> {
       // "credits": this agent sends its events within an EventWindow, so the runner reports what it has taken

@@ -34,6 +34,7 @@ final class LocalJobContext implements JobContext {
 
   private final Vertx vertx;
   private final JsonObject dispatch;
+  private final String traceparent;
   private final String jobId;
   private final String jobToken;
   private final String jobAddress;
@@ -59,9 +60,15 @@ final class LocalJobContext implements JobContext {
   private final Map<String, Promise<Object>> delegations = new HashMap<>();
   private long callCounter;
 
-  LocalJobContext(Vertx vertx, NodeRoutes routes, JsonObject dispatch, long lastOrderGraceMs, Runnable onDone) {
+  /**
+   * @param dispatch    the runner's dispatch, read only
+   * @param traceparent the context of the agent's own span: what the agent calls and delegates continues from it
+   */
+  LocalJobContext(Vertx vertx, NodeRoutes routes, JsonObject dispatch, String traceparent, long lastOrderGraceMs,
+                  Runnable onDone) {
     this.vertx = vertx;
     this.dispatch = dispatch;
+    this.traceparent = traceparent;
     this.jobId = dispatch.getString("job_id");
     this.jobToken = dispatch.getString("job_token");
     this.jobAddress = Addresses.job(jobId);
@@ -268,7 +275,7 @@ final class LocalJobContext implements JobContext {
 
   @Override
   public String traceparent() {
-    return dispatch.getString("traceparent");
+    return traceparent;
   }
 
   @Override

@@ -5,6 +5,11 @@ package dev.arcpgateway.bus;
  * (point-to-point round robin); per-session, per-connection and per-job addresses belong to the one instance
  * that owns that session, connection or job. docs/architecture.md lists the same table.
  *
+ * <p>A <i>lane</i> is one event loop's share of the gateway ({@code lane/LaneVerticle}): a transport, session,
+ * job-runner and lease verticle and the in-process agents, all on one thread. The lane addresses ({@code …@N})
+ * keep a connection's session, the jobs it submits, their leases and their agents on that thread; they are
+ * node-local.
+ *
  * <p>In a cluster, the fixed names marked <i>node-local</i> are registered with {@code localConsumer}: each node
  * has its own, and a send reaches the sender's node only (senders use {@link Bus#LOCAL}). Everything else is
  * reachable from every node: ids are unique across the cluster, and agents may run on any node.
@@ -14,8 +19,10 @@ public final class Addresses {
   private Addresses() {
   }
 
-  /** Transport → any session instance of its node (node-local): the first frame of a new connection. */
-  public static final String SESSION_CONNECT = "arcp.session.connect";
+  /** Transport → the session verticle of its lane (node-local): the first frame of a new connection. */
+  public static String sessionConnect(int lane) {
+    return "arcp.session.connect@" + lane;
+  }
 
   /** Everything addressed to one live session: client frames, job traffic, transport state. */
   public static String session(String sessionId) {
@@ -27,8 +34,10 @@ public final class Addresses {
     return "arcp.conn." + connectionId;
   }
 
-  /** Session → any job-runner instance of its node (node-local): submit a job. */
-  public static final String JOB_SUBMIT = "arcp.job.submit";
+  /** Session (or a delegating job) → the job runner of its lane (node-local): submit a job. */
+  public static String jobSubmit(int lane) {
+    return "arcp.job.submit@" + lane;
+  }
 
   /**
    * Everything addressed to one job, handled by the job-runner instance that owns it (node-local: from another
@@ -41,6 +50,14 @@ public final class Addresses {
   /** Job runner → agent host or bridge, on any node: dispatch a job to {@code name@version}. */
   public static String agent(String name, String version) {
     return "arcp.agent." + name + "@" + version;
+  }
+
+  /**
+   * Job runner → the host of {@code name@version} in its own lane (node-local), for in-process agents that run
+   * in every lane ({@code agent/AgentHostVerticle}).
+   */
+  public static String agent(String name, String version, int lane) {
+    return agent(name, version) + "@" + lane;
   }
 
   /**
@@ -75,10 +92,18 @@ public final class Addresses {
   }
 
   /**
-   * Job runner → its node's lease verticle (node-local): may this job do this? A job's lease lives on the node of
-   * its job runner.
+   * Any lease verticle of this node (node-local), for what needs no job's lease: mint and verify delegation
+   * tokens.
    */
   public static final String LEASE = "arcp.lease";
+
+  /**
+   * Job runner → the lease verticle of lane {@code lane} (node-local): grant, may this job do this, charge,
+   * release. A job's lease lives in the lane that granted it: its runner's, or its parent job's lease lane.
+   */
+  public static String lease(int lane) {
+    return LEASE + "@" + lane;
+  }
 
   /**
    * Published job lifecycle moments for embedding applications: {@code queued}, {@code started},

@@ -90,8 +90,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-frame-bytes", description = "largest accepted frame (default 1 MiB)")
   Integer maxFrameBytes;
 
-  @Option(names = "--instances", description = "instances of the transport, session and job-runner verticles")
-  Integer instances;
+  @Option(names = "--lanes", description = "lanes: each a transport, session, job runner, lease verticle and the"
+      + " in-process agents on one event loop (default: one per event loop)")
+  Integer lanes;
 
   @Option(names = "--bridge-port", description = "port for agent processes (the event-bus bridge; default 7070)")
   Integer bridgePort;
@@ -339,10 +340,7 @@ final class ServeCommand implements Callable<Integer> {
           .map(String::strip).filter(m -> !m.isEmpty()).map(m -> (Object) m).toList()));
     }
     putIfSet(flags, "cluster.config_file", clusterConfig);
-    if (instances != null) {
-      List.of("instances.transport", "instances.session", "instances.job_runner")
-          .forEach(key -> flags.put(key, instances));
-    }
+    putIfSet(flags, "lanes", lanes);
     putIfSet(flags, "tls.cert_file", tlsCert);
     putIfSet(flags, "tls.key_file", tlsKey);
     putIfSet(flags, "bridge.tls", bridgeTls);

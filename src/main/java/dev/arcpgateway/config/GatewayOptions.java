@@ -28,9 +28,7 @@ public class GatewayOptions {
   private List<String> allowedOrigins = new ArrayList<>();
   private int heartbeatIntervalSec = 30;
   private int resumeWindowSec = 600;
-  private int transportInstances = 1;
-  private int sessionInstances = 1;
-  private int jobRunnerInstances = 1;
+  private int lanes;
   private int resultChunkMaxBytes = MIB;
   private long resultMaxBytes = 256L * MIB;
   private int resumeBufferMaxEvents = 65_536;
@@ -94,10 +92,7 @@ public class GatewayOptions {
     heartbeatIntervalSec = json.getInteger("heartbeat_sec", heartbeatIntervalSec);
     resumeWindowSec = json.getInteger("resume_window_sec", resumeWindowSec);
     lifecycleNotifications = json.getBoolean("lifecycle_notifications", lifecycleNotifications);
-    JsonObject instances = json.getJsonObject("instances", new JsonObject());
-    transportInstances = instances.getInteger("transport", transportInstances);
-    sessionInstances = instances.getInteger("session", sessionInstances);
-    jobRunnerInstances = instances.getInteger("job_runner", jobRunnerInstances);
+    lanes = json.getInteger("lanes", lanes);
     JsonObject limits = json.getJsonObject("limits", new JsonObject());
     resultChunkMaxBytes = limits.getInteger("result_chunk_max_bytes", resultChunkMaxBytes);
     resultMaxBytes = limits.getLong("result_max_bytes", resultMaxBytes);
@@ -146,9 +141,7 @@ public class GatewayOptions {
     requirePositive("max_frame_bytes", maxFrameBytes);
     requirePositive("heartbeat_sec", heartbeatIntervalSec);
     requirePositive("resume_window_sec", resumeWindowSec);
-    requirePositive("instances.transport", transportInstances);
-    requirePositive("instances.session", sessionInstances);
-    requirePositive("instances.job_runner", jobRunnerInstances);
+    requirePositive("lanes", lanes + 1);
     requirePositive("limits.result_chunk_max_bytes", resultChunkMaxBytes);
     requirePositive("limits.result_max_bytes", resultMaxBytes);
     requirePositive("limits.resume_buffer_max_events", resumeBufferMaxEvents);
@@ -315,30 +308,16 @@ public class GatewayOptions {
     return this;
   }
 
-  public int transportInstances() {
-    return transportInstances;
+  /**
+   * How many lanes share the work (each a transport, session, job-runner and lease verticle and the in-process
+   * agents on one event loop); 0, the default, is one per event loop of the Vert.x instance.
+   */
+  public int lanes() {
+    return lanes;
   }
 
-  public GatewayOptions setTransportInstances(int transportInstances) {
-    this.transportInstances = transportInstances;
-    return this;
-  }
-
-  public int sessionInstances() {
-    return sessionInstances;
-  }
-
-  public GatewayOptions setSessionInstances(int sessionInstances) {
-    this.sessionInstances = sessionInstances;
-    return this;
-  }
-
-  public int jobRunnerInstances() {
-    return jobRunnerInstances;
-  }
-
-  public GatewayOptions setJobRunnerInstances(int jobRunnerInstances) {
-    this.jobRunnerInstances = jobRunnerInstances;
+  public GatewayOptions setLanes(int lanes) {
+    this.lanes = lanes;
     return this;
   }
 
@@ -701,8 +680,7 @@ public class GatewayOptions {
         .put("transport", new JsonObject().put("hello_timeout_ms", helloTimeoutMs)
             .put("http_idle_timeout_ms", httpIdleTimeoutMs).put("bridge_auth_timeout_ms", bridgeAuthTimeoutMs)
             .put("bridge_frame_timeout_ms", bridgeFrameTimeoutMs))
-        .put("instances", new JsonObject().put("transport", transportInstances).put("session", sessionInstances)
-            .put("job_runner", jobRunnerInstances))
+        .put("lanes", lanes)
         .put("limits", new JsonObject().put("result_chunk_max_bytes", resultChunkMaxBytes)
             .put("result_max_bytes", resultMaxBytes).put("resume_buffer_max_events", resumeBufferMaxEvents)
             .put("resume_buffer_max_bytes", resumeBufferMaxBytes).put("buffer_budget_bytes", bufferBudgetBytes)

@@ -37,8 +37,11 @@ final class Admission {
   private final GatewayOptions options;
   private final GatewayStore store;
   private final LiveInventory inventory;
+  /** The runner's lane, whose lease verticle grants (or hands the grant to the parent's lane). */
+  private final int lane;
 
-  Admission(Vertx vertx, GatewayOptions options, GatewayStore store, LiveInventory inventory) {
+  Admission(Vertx vertx, GatewayOptions options, GatewayStore store, LiveInventory inventory, int lane) {
+    this.lane = lane;
     this.vertx = vertx;
     this.options = options;
     this.store = store;
@@ -77,7 +80,8 @@ final class Admission {
         .put("parent_job_id", request.parentJobId())
         .put("delegation_token", delegationToken)
         .put("provision_credentials", body.getBoolean("provision_credentials", false));
-    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, grantRequest, Bus.localWithTimeout(options.requestTimeoutMs()))
+    return vertx.eventBus().<JsonObject>request(Addresses.lease(lane), grantRequest,
+            Bus.localWithTimeout(options.requestTimeoutMs()))
         .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)))
         .compose(reply -> {
           JsonObject grant = reply.body();
@@ -92,12 +96,12 @@ final class Admission {
           job.provisionCredentials = body.getBoolean("provision_credentials", false);
           return claimKey(job)
               .recover(failure -> {
-                releaseLease(jobId);
+                releaseLease(job);
                 return Future.failedFuture(failure);
               })
               .compose(winner -> {
                 if (!winner.jobId().equals(jobId)) {
-                  releaseLease(jobId);
+                  releaseLease(job);
                   return replay(job, winner);
                 }
                 JsonObject answer = new JsonObject().put("job_id", jobId).put("accepted", accepted)
@@ -107,7 +111,7 @@ final class Admission {
                 }
                 // the job never came to exist: its lease (budget, credentials) and its key are given back
                 return create.apply(job).map(answer).recover(failure -> {
-                  releaseLease(jobId);
+                  releaseLease(job);
                   releaseKey(winner);
                   return Future.failedFuture(failure);
                 });
@@ -115,8 +119,8 @@ final class Admission {
         });
   }
 
-  private void releaseLease(String jobId) {
-    vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId), Bus.LOCAL);
+  private void releaseLease(Job job) {
+    vertx.eventBus().send(job.leaseAddress, new JsonObject().put("op", "release").put("job_id", job.id), Bus.LOCAL);
   }
 
   private void releaseKey(IdempotencyStore.Claim claim) {

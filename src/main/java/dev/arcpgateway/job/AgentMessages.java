@@ -116,7 +116,7 @@ final class AgentMessages {
   private Future<JsonObject> authorize(Job job, String capability, String resource) {
     JsonObject request = new JsonObject().put("op", "authorize").put("job_id", job.id).put("job_token", job.token)
         .put("capability", capability).put("resource", resource);
-    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, request, Bus.localWithTimeout(options.requestTimeoutMs()))
+    return vertx.eventBus().<JsonObject>request(job.leaseAddress, request, Bus.localWithTimeout(options.requestTimeoutMs()))
         .map(reply -> reply.body())
         .recover(failure -> {
           ArcpException error = BusErrors.toArcp(failure);
@@ -164,7 +164,7 @@ final class AgentMessages {
     JsonObject request = new JsonObject().put("op", "charge").put("job_id", job.id).put("job_token", job.token)
         .put("currency", currency).put("amount", cost);
     job.chargeSent();
-    vertx.eventBus().<JsonObject>request(Addresses.LEASE, request, Bus.localWithTimeout(options.requestTimeoutMs()))
+    vertx.eventBus().<JsonObject>request(job.leaseAddress, request, Bus.localWithTimeout(options.requestTimeoutMs()))
         .onComplete(answer -> {
           if (answer.succeeded()) {
             gauge(job, currency, answer.result().body());

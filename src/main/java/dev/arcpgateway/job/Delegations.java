@@ -27,9 +27,12 @@ final class Delegations {
   private final Vertx vertx;
   private final GatewayOptions options;
   private final JobTable table;
+  /** The runner's lane: the child is submitted to the parent's runner. */
+  private final int lane;
   private AgentMessages events;
 
-  Delegations(Vertx vertx, GatewayOptions options, JobTable table) {
+  Delegations(Vertx vertx, GatewayOptions options, JobTable table, int lane) {
+    this.lane = lane;
     this.vertx = vertx;
     this.options = options;
     this.table = table;
@@ -52,7 +55,7 @@ final class Delegations {
     JsonObject ask = new JsonObject().put("op", "delegate").put("job_id", parent.id).put("job_token", parent.token)
         .put("agent", AgentRef.parse(agentText).name()).put("lease_request", leaseRequest)
         .put("lease_constraints", leaseConstraints);
-    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, ask, Bus.localWithTimeout(options.requestTimeoutMs()))
+    return vertx.eventBus().<JsonObject>request(parent.leaseAddress, ask, Bus.localWithTimeout(options.requestTimeoutMs()))
         .compose(granted -> {
           JsonObject payload = new JsonObject().put("agent", agentText).put("input", body.getValue("input"))
               .put("lease_request", leaseRequest).put("lease_constraints", leaseConstraints);
@@ -70,7 +73,7 @@ final class Delegations {
               .put("delegation_token", granted.body().getString("delegation_token"))
               .put("provision_credentials", parent.provisionCredentials)
               .put("delegated_by", new JsonObject().put("job_id", parent.id).put("delegate_id", delegateId));
-          return vertx.eventBus().<JsonObject>request(Addresses.JOB_SUBMIT, submit,
+          return vertx.eventBus().<JsonObject>request(Addresses.jobSubmit(lane), submit,
               Bus.localWithTimeout(options.requestTimeoutMs()));
         })
         .map(accepted -> {

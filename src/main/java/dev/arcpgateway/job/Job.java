@@ -1,5 +1,6 @@
 package dev.arcpgateway.job;
 
+import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.protocol.AgentRef;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.JobResumeToken;
@@ -26,6 +27,8 @@ final class Job {
   final AgentRef agent;
   final SubmitRequest request;
   final JsonObject grant;
+  /** Where the job's lease lives ({@code lease_lane} of its grant): every lease message of the job goes there. */
+  final String leaseAddress;
   final JsonObject accepted;
   final ResultChunks chunks;
   /** Sessions that receive this job's frames: the submitter's, then subscribers'. */
@@ -88,6 +91,7 @@ final class Job {
     this.agent = agent;
     this.request = request;
     this.grant = grant;
+    this.leaseAddress = Addresses.lease(grant.getInteger("lease_lane"));
     this.accepted = accepted;
     this.chunks = chunks;
     this.resumeToken = JobResumeToken.mint(id);

@@ -8,6 +8,7 @@ import dev.arcpgateway.bus.BusErrors;
 import dev.arcpgateway.bus.LocalSessions;
 import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.config.GatewayOptions;
+import dev.arcpgateway.protocol.AgentRef;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Fields;
@@ -24,7 +25,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * agent traffic, cancels, subscriptions, lease expiry, a parent ending — and ends jobs on result, failure,
  * cancel, timeout, lease expiry or a lost agent.
  *
- * <p>Several instances share {@link Addresses#JOB_SUBMIT}; each job then lives on the instance that accepted it,
- * at {@link Addresses#job(String)}. Frames to sessions are {@code {op:"job", type, job_id, trace_id, payload}};
+ * <p>One instance per lane takes the submissions of its lane's sessions on {@link Addresses#jobSubmit(int)}; each
+ * job then lives on that instance, at {@link Addresses#job(String)}, and is dispatched to the host of its agent in
+ * the same lane when there is one (in-process agents without a concurrency limit run in every lane). Frames to sessions are {@code {op:"job", type, job_id, trace_id, payload}};
  * sessions number them.
  */
 public final class JobRunnerVerticle extends VerticleBase {
@@ -49,6 +54,9 @@ public final class JobRunnerVerticle extends VerticleBase {
   private static final int DISPATCH_ATTEMPTS = 3;
   private final LiveCount runningJobs;
   private final GatewayMetrics metrics;
+  private final int lane;
+  /** The agents hosted in this lane, by the address of their host here. */
+  private final Map<AgentRef, String> laneAgents = new HashMap<>();
   private final LiveInventory inventory = new LiveInventory();
   private JobTable table;
   private NodeRoutes routes;
@@ -60,10 +68,14 @@ public final class JobRunnerVerticle extends VerticleBase {
   /**
    * @param publishLifecycle whether job lifecycle moments are published on {@link Addresses#LIFECYCLE}
    * @param runningJobs      shared by every instance: counts the jobs of all of them, for a drain and a gauge
+   * @param lane             the lane this instance serves
+   * @param laneAgents       the agents that have a host in this lane
    */
   public JobRunnerVerticle(GatewayOptions options, GatewayStore store, ObservePolicy observePolicy,
                            OpenTelemetry openTelemetry, boolean publishLifecycle, LiveCount runningJobs,
-                           GatewayMetrics metrics) {
+                           GatewayMetrics metrics, int lane, Set<AgentRef> laneAgents) {
+    this.lane = lane;
+    laneAgents.forEach(agent -> this.laneAgents.put(agent, Addresses.agent(agent.name(), agent.version(), lane)));
     this.options = options;
     this.store = store;
     this.observePolicy = observePolicy;
@@ -78,8 +90,8 @@ public final class JobRunnerVerticle extends VerticleBase {
     routes = NodeRoutes.of(vertx);
     table = new JobTable(vertx, store, new Lifecycle(vertx.eventBus(), publishLifecycle), new JobTracing(openTelemetry),
         runningJobs, metrics);
-    admission = new Admission(vertx, options, store, inventory);
-    delegations = new Delegations(vertx, options, table);
+    admission = new Admission(vertx, options, store, inventory, lane);
+    delegations = new Delegations(vertx, options, table, lane);
     agentMessages = new AgentMessages(vertx, options, table, delegations);
     delegations.events(agentMessages);
     subscriptions = new JobSubscriptions(vertx, options, store, observePolicy);
@@ -87,7 +99,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweepLostAgents());
     return inventory.start(vertx)
         .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.DRAIN, this::onDrain).completion())
-        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.JOB_SUBMIT, this::onSubmit).completion());
+        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.jobSubmit(lane), this::onSubmit).completion());
   }
 
   /** The gateway drains and its timeout passed: the jobs still running end, retryable (on another node). */
@@ -168,13 +180,16 @@ public final class JobRunnerVerticle extends VerticleBase {
   }
 
   /**
-   * Sends the dispatch to the agent's providers (the event bus picks one). A provider that stopped listening a
-   * moment ago — its node draining or gone, the bus not told yet — is skipped by trying again, a few times.
+   * Sends the dispatch to the agent's host in this lane, else to the agent's providers (the event bus picks one).
+   * A provider that stopped listening a moment ago — this lane's host handing over in a drain, its node draining
+   * or gone, the bus not told yet — is skipped by trying again, a few times, at the agent's shared address.
    */
   private void dispatch(Job job, JsonObject dispatch, int attempt) {
+    String here = attempt == 1 ? laneAgents.get(job.agent) : null;
+    String address = here != null ? here : Addresses.agent(job.agent.name(), job.agent.version());
     // the job span is current while the dispatch leaves, so Vert.x's event-bus span (when tracing) joins it
-    JobTracing.within(job.span, () -> vertx.eventBus().<JsonObject>request(Addresses.agent(job.agent.name(),
-            job.agent.version()), dispatch, Bus.withTimeout(options.requestTimeoutMs())))
+    JobTracing.within(job.span, () -> vertx.eventBus().<JsonObject>request(address, dispatch, here != null
+            ? Bus.localWithTimeout(options.requestTimeoutMs()) : Bus.withTimeout(options.requestTimeoutMs())))
         .onSuccess(started -> {
           String agentNode = started.body().getString("node");
           if (routes.remote(agentNode)) {

@@ -81,7 +81,7 @@ final class JobSubscriptions {
     if (!job.grant.containsKey("budget")) {
       return Future.succeededFuture(null);
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.LEASE, new JsonObject().put("op", "budget")
+    return vertx.eventBus().<JsonObject>request(job.leaseAddress, new JsonObject().put("op", "budget")
             .put("job_id", job.id), Bus.localWithTimeout(options.requestTimeoutMs()))
         .map(reply -> reply.body().getJsonObject("budget"));
   }

@@ -222,7 +222,7 @@ final class JobTable {
     jobs.remove(job.id);
     // late requests to the job's address now find no handler, which their senders read as "the job ended"
     job.consumer.unregister();
-    releaseLease(job.id);
+    releaseLease(job);
     lifecycle.publish(moment, job, code);
     JobTracing.end(job.span, status.wire(), code, payload.getString("message"));
     // once the terminal frame went out (a durable store answers later): the parent's frames that follow from the
@@ -257,8 +257,8 @@ final class JobTable {
         + " deeper than " + JsonNesting.MAX_OUTPUT_DEPTH + " levels or holding values that are not JSON");
   }
 
-  void releaseLease(String jobId) {
-    vertx.eventBus().send(Addresses.LEASE, new JsonObject().put("op", "release").put("job_id", jobId),
+  void releaseLease(Job job) {
+    vertx.eventBus().send(job.leaseAddress, new JsonObject().put("op", "release").put("job_id", job.id),
         Bus.LOCAL);
   }
 

@@ -21,8 +21,8 @@ import java.util.List;
 /**
  * Signed delegation tokens (§10): JWTs that carry a principal, the delegating job, the granted subset lease
  * (its constraints included) and an expiry. A job submitted with one runs as a child under exactly that subset.
- * Signed with ES256 by default; the key comes from configuration, or is generated at start (tokens then do not
- * survive a restart).
+ * Signed with ES256 by default; the key comes from configuration, or is generated at start
+ * ({@link LeaseSettings#withSigningKey()}).
  */
 public final class DelegationTokens {
 
@@ -39,7 +39,7 @@ public final class DelegationTokens {
 
   /**
    * @param algorithm     JWS algorithm (ES256 by default; HS256 takes a shared secret as {@code privatePem})
-   * @param privatePem    PKCS#8 PEM of the signing key, or null to generate an ES256 pair
+   * @param privatePem    PKCS#8 PEM of the signing key
    * @param publicPem     SPKI PEM of the verification key (ignored for HS256)
    */
   public static DelegationTokens create(Vertx vertx, String algorithm, String privatePem, String publicPem) {
@@ -48,12 +48,6 @@ public final class DelegationTokens {
         .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setAudience(List.of(AUDIENCE)));
     if (alg.startsWith("HS")) {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(privatePem));
-    } else if (privatePem == null) {
-      KeyPair pair = generate();
-      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pem("PRIVATE KEY",
-              pair.getPrivate().getEncoded())))
-          .addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pem("PUBLIC KEY",
-              pair.getPublic().getEncoded())));
     } else {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(privatePem))
           .addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(publicPem));
@@ -61,7 +55,7 @@ public final class DelegationTokens {
     return new DelegationTokens(JWTAuth.create(vertx, options), alg);
   }
 
-  private static KeyPair generate() {
+  static KeyPair generate() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));

@@ -31,11 +31,13 @@ import java.util.Map;
  * forwards every authority-bearing operation of an agent here before it happens; the operation only proceeds on
  * a yes. Expiry is measured on the monotonic clock.
  *
- * <p>Messages on {@link Addresses#LEASE} (each answered; refusals are ARCP errors):
+ * <p>One instance per lane. Messages on {@link Addresses#lease(int)} (each answered; refusals are ARCP errors);
+ * {@code mint} and {@code verify}, which need no job's lease, also on {@link Addresses#LEASE}:
  * <ul>
  *   <li>{@code grant {job_id, job_token, principal, lease_request, lease_constraints, parent_job_id?,
  *       delegation_token?, provision_credentials?}} → {@code {lease, lease_constraints?, budget?, credentials?,
- *       parent_job_id?}}</li>
+ *       parent_job_id?, lease_lane}}: the lane that holds the lease from then on, where the job's further lease
+ *       messages go (a child's lease is granted in its parent's lane)</li>
  *   <li>{@code authorize {job_id, job_token, capability, resource}} → {@code {}}</li>
  *   <li>{@code charge {job_id, job_token, currency, amount}} → {@code {currency, remaining}} or {@code {}}</li>
  *   <li>{@code delegate {job_id, job_token, agent, lease_request, lease_constraints}} →
@@ -58,11 +60,14 @@ public final class LeaseVerticle extends VerticleBase {
   private final CredentialProvisioner provisioner;
   private final CredentialLedger ledger;
   private final TokenUses tokenUses;
+  private final int lane;
+  private LeaseLanes lanes;
   private DelegationTokens tokens;
   private ProvisionedCredentials credentials;
 
   public LeaseVerticle(LeaseSettings settings, LeasePolicy policy, CredentialProvisioner provisioner,
-                       CredentialLedger ledger, GatewayMetrics metrics, TokenUses tokenUses) {
+                       CredentialLedger ledger, GatewayMetrics metrics, TokenUses tokenUses, int lane) {
+    this.lane = lane;
     this.metrics = metrics;
     this.settings = settings;
     this.tokenUses = tokenUses;
@@ -76,8 +81,12 @@ public final class LeaseVerticle extends VerticleBase {
     tokens = DelegationTokens.create(vertx, settings.tokenAlgorithm(), settings.tokenPrivateKey(),
         settings.tokenPublicKey());
     credentials = new ProvisionedCredentials(vertx, provisioner, ledger);
-    credentials.sweep(); // in the background: startup does not wait for a slow upstream
-    return vertx.eventBus().<JsonObject>localConsumer(Addresses.LEASE, this::handle).completion();
+    lanes = new LeaseLanes(vertx);
+    if (lane == 0) {
+      credentials.sweep(); // in the background: startup does not wait for a slow upstream
+    }
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.lease(lane), this::handle).completion()
+        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.LEASE, this::handle).completion());
   }
 
   private void handle(Message<JsonObject> message) {
@@ -152,6 +161,13 @@ public final class LeaseVerticle extends VerticleBase {
       Lease requested = Lease.parse(requestJson);
       effective = parentId == null ? policy.narrow(principal, requested) : requested;
     }
+    int parentLane = parentId == null || leases.containsKey(parentId) ? lane : lanes.of(parentId);
+    if (parentLane >= 0 && parentLane != lane) {
+      // the parent's budget and children are there: the child's lease is granted, and then held, in that lane
+      return vertx.eventBus().<JsonObject>request(Addresses.lease(parentLane), body, Bus.LOCAL)
+          .map(Message::body)
+          .recover(failure -> Future.failedFuture(BusErrors.toArcp(failure)));
+    }
     LeaseRecord parent = null;
     if (parentId != null) {
       parent = leases.get(parentId);
@@ -174,13 +190,14 @@ public final class LeaseVerticle extends VerticleBase {
       forgetExpiredTokens(now);
     }
     leases.put(jobId, record);
+    lanes.held(jobId, lane);
     if (expiresAt != null) {
       long delayNanos = Duration.between(now, expiresAt).toNanos();
       record.deadlineNanos = System.nanoTime() + delayNanos;
       record.expiryTimer = vertx.setTimer(Math.max(1, delayNanos / 1_000_000 + settings.expiryGraceMs()),
           t -> expire(record));
     }
-    JsonObject reply = new JsonObject().put("lease", effective.toJson());
+    JsonObject reply = new JsonObject().put("lease", effective.toJson()).put("lease_lane", lane);
     JsonObject echo = expiresAt == null ? constraints.echo()
         : constraints.expiresAt() != null ? constraints.echo() : LeaseConstraints.expiringAt(expiresAt).echo();
     if (echo != null) {
@@ -330,6 +347,7 @@ public final class LeaseVerticle extends VerticleBase {
 
   private void forget(LeaseRecord record) {
     leases.remove(record.jobId);
+    lanes.released(record.jobId);
     if (record.expiryTimer >= 0) {
       vertx.cancelTimer(record.expiryTimer);
     }

@@ -660,7 +660,7 @@ final class Session {
         .put("trace_carrier", envelope.extension(JobTracing.CARRIER_KEY) instanceof JsonObject carrier ? carrier : null)
         .put("delegation_token", principal.delegationToken())
         .put("provision_credentials", has(Feature.PROVISIONED_CREDENTIALS)); // §6.2: only if negotiated
-    bus.<JsonObject>request(Addresses.JOB_SUBMIT, request, Bus.localWithTimeout(env.options().requestTimeoutMs()))
+    bus.<JsonObject>request(env.submitAddress(), request, Bus.localWithTimeout(env.options().requestTimeoutMs()))
         .onComplete(answer -> {
           if (answer.succeeded()) {
             pending.reply = answer.result().body();

@@ -32,12 +32,13 @@ import java.util.Map;
  * @param metrics          the gateway's meters
  * @param drain            the gateway's drain: once started, no new sessions or submits
  * @param routes           how a message reaches a job on another node
+ * @param submitAddress    where this lane's job runner takes submissions
  */
 record SessionEnvironment(Vertx vertx, Context context, GatewayOptions options, GatewayStore store,
                           LiveInventory inventory, Authenticator authenticator, ObservePolicy observePolicy,
                           List<String> runtimeFeatures,
                           Map<String, Session> sessions, BufferBudget budget, GatewayMetrics metrics,
-                          Drain drain, NodeRoutes routes) {
+                          Drain drain, NodeRoutes routes, String submitAddress) {
 
   /** {@code result}, completed on this instance's loop: a store or authenticator may answer on any thread. */
   <T> Future<T> onLoop(Future<T> result) {

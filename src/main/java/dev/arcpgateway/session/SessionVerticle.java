@@ -69,6 +69,7 @@ public final class SessionVerticle extends VerticleBase {
   private final LoginThrottle loginThrottle;
   private final GatewayMetrics metrics;
   private final Drain drain;
+  private final int lane;
   private GatewayMetrics.SessionCounts counts;
   private LoginGuard logins;
   private ClusterMembership membership;
@@ -78,10 +79,12 @@ public final class SessionVerticle extends VerticleBase {
    * @param loginThrottle shared by every instance: failed logins count per remote address, whichever instance
    *                      (event loop) a connection lands on
    * @param drain         once started, new sessions and submits are refused
+   * @param lane          the lane this instance serves: its transport's connections, its job runner
    */
   public SessionVerticle(GatewayOptions options, GatewayStore store, Authenticator authenticator,
                          ObservePolicy observePolicy, List<String> runtimeFeatures, BufferBudget budget,
-                         LoginThrottle loginThrottle, GatewayMetrics metrics, Drain drain) {
+                         LoginThrottle loginThrottle, GatewayMetrics metrics, Drain drain, int lane) {
+    this.lane = lane;
     this.options = options;
     this.store = store;
     this.authenticator = authenticator;
@@ -96,7 +99,7 @@ public final class SessionVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     environment = new SessionEnvironment(vertx, context, options, store, inventory, authenticator, observePolicy,
-        runtimeFeatures, sessions, budget, metrics, drain, NodeRoutes.of(vertx));
+        runtimeFeatures, sessions, budget, metrics, drain, NodeRoutes.of(vertx), Addresses.jobSubmit(lane));
     logins = new LoginGuard(vertx, loginThrottle);
     membership = ClusterMembership.of(vertx);
     counts = metrics.sessionInstance();
@@ -105,7 +108,7 @@ public final class SessionVerticle extends VerticleBase {
     vertx.setPeriodic(sweepMs, sweepMs, t -> sweep());
     return inventory.start(vertx)
         .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.DRAIN, this::onDrain).completion())
-        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.SESSION_CONNECT, this::onConnect).completion());
+        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.sessionConnect(lane), this::onConnect).completion());
   }
 
   /** The gateway drains and its jobs ended: every client is told and its socket closed (1001). */

@@ -40,10 +40,15 @@ final class ClientConnection {
   private boolean pauseReported;
   private boolean closed;
   private long helloTimer = -1;
+  private final String connectAddress;
   private boolean helloOverdue;
 
-  /** @param helloTimeoutMs how long a session may take to be opened on this connection; 0: no limit */
-  ClientConnection(Vertx vertx, FrameSocket socket, int maxFrameBytes, long helloTimeoutMs) {
+  /**
+   * @param helloTimeoutMs how long a session may take to be opened on this connection; 0: no limit
+   * @param lane           the lane whose session verticle opens the connection's session
+   */
+  ClientConnection(Vertx vertx, FrameSocket socket, int maxFrameBytes, long helloTimeoutMs, int lane) {
+    this.connectAddress = Addresses.sessionConnect(lane);
     this.vertx = vertx;
     this.socket = socket;
     this.maxFrameBytes = maxFrameBytes;
@@ -118,7 +123,7 @@ final class ClientConnection {
   }
 
   private void connectWith(JsonObject request) {
-    vertx.eventBus().<JsonObject>request(Addresses.SESSION_CONNECT, request, Bus.LOCAL).onComplete(answer -> {
+    vertx.eventBus().<JsonObject>request(connectAddress, request, Bus.LOCAL).onComplete(answer -> {
       connecting = false;
       if (answer.failed()) {
         socket.close(1011, "the gateway could not open a session");

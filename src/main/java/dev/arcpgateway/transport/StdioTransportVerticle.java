@@ -43,8 +43,8 @@ public final class StdioTransportVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LineWriter writer = new LineWriter(out, context, onEnd);
-    // no hello deadline: the parent process owns both pipes
-    ClientConnection connection = new ClientConnection(vertx, writer, options.maxFrameBytes(), 0);
+    // no hello deadline: the parent process owns both pipes; its one session lives in the first lane
+    ClientConnection connection = new ClientConnection(vertx, writer, options.maxFrameBytes(), 0, 0);
     return connection.start().onSuccess(v -> {
       Thread reader = new Thread(() -> read(connection, context), "arcp-stdin");
       reader.setDaemon(true);

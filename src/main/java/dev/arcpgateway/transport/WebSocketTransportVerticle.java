@@ -34,6 +34,8 @@ public final class WebSocketTransportVerticle extends VerticleBase {
   private final List<RouteGroup> routes;
   private final LiveCount openConnections;
   private final IntConsumer onListening;
+  private final int lane;
+  private final int port;
   /** Messages this large are not worth reading at all: the connection is closed (1009). */
   private int hardLimit;
   private IdleHttpConnections idle;
@@ -42,9 +44,14 @@ public final class WebSocketTransportVerticle extends VerticleBase {
    * @param routes          served on the same port beside ARCP
    * @param openConnections counts the ARCP WebSockets of every instance (a drain waits for them to close)
    * @param onListening     told the bound port once the server listens
+   * @param lane            the lane this instance serves: its connections' sessions open there
+   * @param port            where to listen: the configured port for the first lane, the port it bound for the
+   *                        others, so that every lane shares one listener (also when the configured port is 0)
    */
   public WebSocketTransportVerticle(GatewayOptions options, List<RouteGroup> routes, LiveCount openConnections,
-                                    IntConsumer onListening) {
+                                    IntConsumer onListening, int lane, int port) {
+    this.lane = lane;
+    this.port = port;
     this.options = options;
     this.routes = List.copyOf(routes);
     this.openConnections = openConnections;
@@ -57,7 +64,7 @@ public final class WebSocketTransportVerticle extends VerticleBase {
     hardLimit = (int) Math.min(Integer.MAX_VALUE - 8, 4L * options.maxFrameBytes());
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.host())
-        .setPort(options.port())
+        .setPort(port)
         .setMaxWebSocketFrameSize(hardLimit)
         // no extension is offered, so the frame decoder fails any frame with an RSV bit set (RFC 6455 §5.2: 1002)
         .setPerMessageWebSocketCompressionSupported(false)
@@ -79,7 +86,7 @@ public final class WebSocketTransportVerticle extends VerticleBase {
         })
         .listen()
         .recover(failed -> Future.failedFuture(new ListenException("the ARCP listener", options.host(),
-            options.port(), failed)))
+            port, failed)))
         .onSuccess((HttpServer server) -> onListening.accept(server.actualPort()));
   }
 
@@ -87,7 +94,7 @@ public final class WebSocketTransportVerticle extends VerticleBase {
     idle.upgraded(ws.remoteAddress());
     consolidateFlushes(ws);
     ClientConnection connection = new ClientConnection(vertx, new WebSocketFrames(ws), options.maxFrameBytes(),
-        options.helloTimeoutMs());
+        options.helloTimeoutMs(), lane);
     WebSocketMessages messages = new WebSocketMessages(hardLimit, connection::onText,
         (code, reason) -> ws.close((short) code, reason));
     ws.pause();

@@ -46,7 +46,7 @@ class Section7_1_SubmitTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    gateway = TestGateway.start(vertx, options -> options.setJobRunnerInstances(4));
+    gateway = TestGateway.start(vertx, options -> options.setLanes(4));
   }
 
   @AfterAll

@@ -38,7 +38,7 @@ class Section7_2_IdempotencyTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    gateway = TestGateway.start(vertx, options -> options.setJobRunnerInstances(2));
+    gateway = TestGateway.start(vertx, options -> options.setLanes(2));
     slowVertx = Vertx.vertx();
     slowStore = TestGateway.start(slowVertx, options -> { }, List.of(),
         builder -> builder.store(new SlowJobStore(slowVertx, 300)));

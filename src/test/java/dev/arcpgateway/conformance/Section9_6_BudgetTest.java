@@ -53,7 +53,7 @@ class Section9_6_BudgetTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    gateway = TestGateway.start(vertx, options -> options.setJobRunnerInstances(2), LeaseAgents.all());
+    gateway = TestGateway.start(vertx, options -> options.setLanes(2), LeaseAgents.all());
     fatalVertx = Vertx.vertx();
     fatal = TestGateway.start(fatalVertx, options -> options.setLease(new JsonObject()
         .put("budget_exhausted_fatal", true)), LeaseAgents.all());

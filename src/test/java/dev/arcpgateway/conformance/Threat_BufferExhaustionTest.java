@@ -36,15 +36,15 @@ class Threat_BufferExhaustionTest {
     parkedSessionsAreForgottenLongestParkedFirst(1);
   }
 
-  /** The same with the sessions spread over two session instances (event loops) sharing one budget. */
+  /** The same with the sessions spread over two lanes (event loops) sharing one budget. */
   @Test
-  void parkedSessionsAreForgottenLongestParkedFirstAcrossSessionInstances() {
+  void parkedSessionsAreForgottenLongestParkedFirstAcrossLanes() {
     parkedSessionsAreForgottenLongestParkedFirst(2);
   }
 
-  private static void parkedSessionsAreForgottenLongestParkedFirst(int sessionInstances) {
+  private static void parkedSessionsAreForgottenLongestParkedFirst(int lanes) {
     try (IsolatedGateway isolated = IsolatedGateway.start(options -> options.setBufferBudgetBytes(300_000)
-        .setSessionInstances(sessionInstances))) {
+        .setLanes(lanes))) {
       TestGateway gw = isolated.gateway();
       Parked first = runAndDrop(gw, 100);  // ~126 KB
       Parked second = runAndDrop(gw, 100); // ~126 KB: both fit

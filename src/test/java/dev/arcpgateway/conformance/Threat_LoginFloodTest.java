@@ -119,11 +119,11 @@ class Threat_LoginFloodTest {
     }
   }
 
-  /** Spreading connections over session instances (event loops) does not spread the count of failures. */
+  /** Spreading connections over lanes (event loops) does not spread the count of failures. */
   @Test
-  void failuresCountPerAddressAcrossSessionInstances(Vertx vertx) {
+  void failuresCountPerAddressAcrossLanes(Vertx vertx) {
     gateway.close();
-    gateway = TestGateway.start(vertx, options -> options.setTransportInstances(2).setSessionInstances(3)
+    gateway = TestGateway.start(vertx, options -> options.setLanes(3)
         .setLoginThrottle(new JsonObject().put("after_failures", 3).put("base_delay_ms", BASE_DELAY_MS)
             .put("max_delay_ms", 4 * BASE_DELAY_MS)));
     for (int i = 0; i < 3; i++) {

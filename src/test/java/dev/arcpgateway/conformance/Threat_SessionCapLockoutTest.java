@@ -70,14 +70,14 @@ class Threat_SessionCapLockoutTest {
   }
 
   /**
-   * Eight hellos sent at once, on two session instances, against a store whose session calls take 50 ms (a remote
+   * Eight hellos sent at once, on two lanes, against a store whose session calls take 50 ms (a remote
    * database), with room for two: exactly two are welcomed.
    */
   @Test
   void racingHellosAtTheCapCannotAllPass() {
     Vertx vertx = Vertx.vertx();
     try (TestGateway gw = TestGateway.start(vertx, options -> options.setMaxSessionsPerPrincipal(2)
-        .setSessionInstances(2).setTransportInstances(2), List.of(),
+        .setLanes(2), List.of(),
         builder -> builder.store(new SlowSessionStore(vertx, 50)))) {
       List<WireClient> clients = new ArrayList<>();
       for (int i = 0; i < 8; i++) {

@@ -1,10 +1,18 @@
 package dev.arcpgateway.conformance;
 
+import static dev.arcpgateway.testing.JobFrames.assertRejectedSubmit;
+import static dev.arcpgateway.testing.JobFrames.payload;
+import static dev.arcpgateway.testing.Leases.arr;
+import static dev.arcpgateway.testing.Leases.await;
+import static dev.arcpgateway.testing.Leases.lease;
+import static dev.arcpgateway.testing.Leases.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.testing.Continuity;
+import dev.arcpgateway.testing.Leases;
 import dev.arcpgateway.testing.TestGateway;
+import dev.arcpgateway.testing.Wire;
 import dev.arcpgateway.testing.WireClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,19 +27,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Several instances of the transport, session and job-runner verticles share the work: sessions and jobs are
- * spread over them, and everything addressed to one session or job reaches the instance that owns it — resumes,
- * subscriptions, cancels, listings — whichever instance a connection or request lands on.
+ * Several lanes share the work: connections, their sessions and jobs are spread over them, and everything addressed
+ * to one session or job reaches the lane that owns it — resumes, subscriptions, cancels, listings, a delegation
+ * token used from another lane — whichever lane a connection or request lands on.
  */
 @ExtendWith(VertxExtension.class)
-class MultiInstanceTest {
+class LanesTest {
 
   static TestGateway gateway;
 
   @BeforeAll
   static void start(Vertx vertx) {
-    gateway = TestGateway.start(vertx, options -> options.setTransportInstances(2).setSessionInstances(3)
-        .setJobRunnerInstances(3));
+    gateway = TestGateway.start(vertx, options -> options.setLanes(3));
   }
 
   @AfterAll
@@ -40,7 +47,7 @@ class MultiInstanceTest {
   }
 
   @Test
-  void manySessionsRunJobsResumeAndSubscribeAcrossInstances() {
+  void manySessionsRunJobsResumeAndSubscribeAcrossLanes() {
     List<WireClient> clients = new ArrayList<>();
     List<String> jobs = new ArrayList<>();
     for (int i = 0; i < 9; i++) {
@@ -56,7 +63,7 @@ class MultiInstanceTest {
     JsonObject cancelled = first.nextMatching(f -> "job.error".equals(f.getString("type")), "job.error");
     assertEquals("CANCELLED", cancelled.getJsonObject("payload").getString("code"));
 
-    // a dropped session resumes through whichever session instance the new connection reaches
+    // a dropped session resumes through whichever lane the new connection reaches
     Set<String> resumed = new HashSet<>();
     for (int i = 1; i < 9; i++) {
       WireClient client = clients.get(i);
@@ -82,5 +89,41 @@ class MultiInstanceTest {
     listing.getJsonObject("payload").getJsonArray("jobs")
         .forEach(entry -> listed.add(((JsonObject) entry).getString("job_id")));
     assertTrue(listed.containsAll(jobs), "every job is listed, whichever runner owns it: " + listing.encode());
+  }
+
+  /**
+   * Connections are dealt to the lanes in turn, so the second connection's session is in another lane than the
+   * first's. A child it submits with a delegation token of the first session's job is granted in the parent's
+   * lane: its budget comes out of the parent's (a second child asking for more than is left is refused), and it
+   * ends when the parent does.
+   */
+  @Test
+  void aChildSubmittedFromAnotherLaneDrawsOnItsParentsBudgetAndEndsWithIt() {
+    WireClient owner = gateway.session(TestGateway.ALICE);
+    JsonObject budgeted = lease("tool.call", "search").put("cost.budget", arr("USD:1.00"));
+    String parentId = Leases.accept(owner, Leases.payload("slow", new JsonObject().put("seconds", 30), budgeted))
+        .getString("job_id");
+    WireClient client = gateway.session(TestGateway.ALICE);
+    JsonObject child = Leases.payload("slow", new JsonObject().put("seconds", 30), null)
+        .put("delegation_token", childToken(parentId));
+    JsonObject accepted = payload(Leases.accept(client, child));
+    assertEquals(parentId, accepted.getString("parent_job_id"), accepted.encode());
+    assertEquals(0.6, number(accepted.getJsonObject("budget"), "USD"), 1e-9);
+
+    JsonObject second = Wire.submit(client.sessionId(), Leases.payload("slow", new JsonObject().put("seconds", 30),
+        null).put("delegation_token", childToken(parentId)));
+    client.send(second);
+    assertRejectedSubmit(client, second, "LEASE_SUBSET_VIOLATION"); // 0.40 left in the parent
+
+    owner.send(Wire.cancel(owner.sessionId(), parentId, "done"));
+    JsonObject ended = client.nextMatching(f -> "job.error".equals(f.getString("type"))
+        && accepted.getString("job_id").equals(f.getString("job_id")), "the child's job.error");
+    assertEquals("CANCELLED", ended.getJsonObject("payload").getString("code"), ended.encode());
+    assertTrue(ended.getJsonObject("payload").getString("message").contains(parentId), ended.encode());
+  }
+
+  private static String childToken(String parentId) {
+    return await(gateway.gateway().createDelegationToken("alice", lease("tool.call", "search")
+        .put("cost.budget", arr("USD:0.60")), null, parentId, 60));
   }
 }
