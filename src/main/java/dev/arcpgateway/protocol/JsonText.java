@@ -3,13 +3,13 @@ package dev.arcpgateway.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
@@ -43,31 +43,35 @@ public final class JsonText {
 
   /**
    * The text of {@link Frames#jobFrame} for an already encoded payload: the same fields in the same order, the
-   * payload written as it is.
+   * payload written as it is. Built as plain text, without a generator: it is written once per frame a session
+   * sends, and its strings are the gateway's own ids (escaped all the same when they need it).
    */
   public static String jobFrame(MessageType type, String sessionId, String jobId, String traceId, long seq,
                                 String payloadJson) {
-    StringWriter out = new StringWriter(payloadJson.length() + 192);
-    try (JsonGenerator generator = OUTPUT.createGenerator(out)) {
-      generator.writeStartObject();
-      generator.writeStringField("arcp", Envelope.VERSION);
-      generator.writeStringField("id", Ids.message());
-      generator.writeStringField("type", type.wire());
-      generator.writeStringField("session_id", sessionId);
-      generator.writeStringField("job_id", jobId);
-      if (traceId != null) {
-        generator.writeStringField("trace_id", traceId);
-      }
-      if (seq > 0) {
-        generator.writeNumberField("event_seq", seq);
-      }
-      generator.writeFieldName("payload");
-      generator.writeRawValue(payloadJson);
-      generator.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringWriter does not fail
+    StringBuilder out = new StringBuilder(payloadJson.length() + 192).append("{\"arcp\":");
+    quoted(out, Envelope.VERSION).append(",\"id\":");
+    quoted(out, Ids.message()).append(",\"type\":");
+    quoted(out, type.wire()).append(",\"session_id\":");
+    quoted(out, sessionId).append(",\"job_id\":");
+    quoted(out, jobId);
+    if (traceId != null) {
+      quoted(out.append(",\"trace_id\":"), traceId);
     }
-    return out.toString();
+    if (seq > 0) {
+      out.append(",\"event_seq\":").append(seq);
+    }
+    return out.append(",\"payload\":").append(payloadJson).append('}').toString();
+  }
+
+  /** Appends {@code value} as a JSON string. */
+  private static StringBuilder quoted(StringBuilder out, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        return out.append('"').append(JsonStringEncoder.getInstance().quoteAsString(value)).append('"');
+      }
+    }
+    return out.append('"').append(value).append('"');
   }
 
   /**

@@ -2,11 +2,16 @@ package dev.arcpgateway.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A logged frame's text holds its payload once, and reads back as the frame without the text copy. */
+/**
+ * A logged frame's text holds its payload once, and reads back as the frame without the text copy; a job frame
+ * spliced from its payload's text reads back as the frame {@link Frames#jobFrame} builds.
+ */
 class JsonTextTest {
 
   @Test
@@ -23,5 +28,22 @@ class JsonTextTest {
     assertEquals(3, back.getInteger("index"));
     assertEquals(new JsonObject().put("payload", payload),
         new JsonObject(JsonText.loggedFrame(new JsonObject().put("payload", payload))), "a frame of only a payload");
+  }
+
+  @Test
+  void aSplicedJobFrameReadsBackAsTheFrameItStandsFor() {
+    JsonObject payload = new JsonObject().put("kind", "log").put("body", new JsonObject().put("message", "ü \"b\""));
+    String[][] ids = {{"sess_01J", "job_01J", "0af7651916cd43dd8448eb211c80319c"}, {"se\"ss\\\n", "job_\u0001", null}};
+    for (String[] id : ids) {
+      for (long seq : new long[] {0, 42}) {
+        JsonObject spliced = new JsonObject(JsonText.jobFrame(MessageType.JOB_EVENT, id[0], id[1], id[2], seq,
+            JsonText.payload(payload)));
+        JsonObject built = Frames.jobFrame(MessageType.JOB_EVENT, id[0], id[1], id[2], seq, payload);
+        assertTrue(Ulid.isUlid(spliced.getString("id")), spliced.encode());
+        built.put("id", spliced.getString("id"));
+        assertEquals(built, spliced);
+        assertEquals(List.copyOf(built.fieldNames()), List.copyOf(spliced.fieldNames()), "the same field order");
+      }
+    }
   }
 }
