@@ -85,15 +85,32 @@ public final class JsonText {
     return (head.length() == 2 ? "{" : head.substring(0, head.length() - 1) + ",") + "\"payload\":" + payload + "}";
   }
 
-  /** The frame's fields but its payload and the payload's text, encoded. */
+  /**
+   * The frame's fields but its payload and the payload's text, encoded. Written field by field (the event log
+   * keeps every event this way): strings, whole numbers, booleans and nulls as text, anything else as Vert.x
+   * encodes it.
+   */
   public static String head(JsonObject frame) {
-    JsonObject head = new JsonObject();
+    StringBuilder out = new StringBuilder(160).append('{');
     for (Map.Entry<String, Object> field : frame) {
-      if (!field.getKey().equals("payload") && !field.getKey().equals(Frames.PAYLOAD_JSON)) {
-        head.put(field.getKey(), field.getValue());
+      String key = field.getKey();
+      if (key.equals("payload") || key.equals(Frames.PAYLOAD_JSON)) {
+        continue;
+      }
+      if (out.length() > 1) {
+        out.append(',');
+      }
+      quoted(out, key).append(':');
+      Object value = field.getValue();
+      if (value instanceof String text) {
+        quoted(out, text);
+      } else if (value == null || value instanceof Boolean || value instanceof Long || value instanceof Integer) {
+        out.append(value);
+      } else {
+        out.append(Json.encode(value));
       }
     }
-    return head.encode();
+    return out.append('}').toString();
   }
 
   /** The text of the frame's payload: the one the job runner encoded, or encoded now. */

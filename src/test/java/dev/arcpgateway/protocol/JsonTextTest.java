@@ -46,4 +46,18 @@ class JsonTextTest {
       }
     }
   }
+
+  @Test
+  void aHeadIsTheFrameWithoutItsPayloadWhateverItsFieldsHold() {
+    JsonObject frame = new JsonObject().put("op", "job").put("type", "job.event").put("job_id", "job_\"1\\")
+        .put("index", 3L).put("small", 7).put("lifecycle", true).put("none", null).put("ratio", 0.25)
+        .put("nested", new JsonObject().put("a", new io.vertx.core.json.JsonArray().add(1).add("ü")))
+        .put("payload", new JsonObject().put("kind", "log")).put(Frames.PAYLOAD_JSON, "{\"kind\":\"log\"}");
+    JsonObject expected = frame.copy();
+    expected.remove("payload");
+    expected.remove(Frames.PAYLOAD_JSON);
+    String head = JsonText.head(frame);
+    assertEquals(expected.encode(), head, "the same text Vert.x writes, fields in order");
+    assertEquals("{}", JsonText.head(new JsonObject().put("payload", new JsonObject())));
+  }
 }
