@@ -6,10 +6,12 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,22 +23,79 @@ import java.util.Map;
 public final class JsonText {
 
   /** Vert.x's own encoding rules (instants, bytes, buffers), with the output depth cap. */
+  private static final int PAYLOAD_DEPTH = JsonNesting.MAX_OUTPUT_DEPTH - 1; // nested one level in its frame
   private static final JsonFactory OUTPUT = JsonFactory.builder()
-      .streamWriteConstraints(StreamWriteConstraints.builder()
-          .maxNestingDepth(JsonNesting.MAX_OUTPUT_DEPTH - 1) // the payload is nested one level in its frame
-          .build())
+      .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(PAYLOAD_DEPTH).build())
       .build();
 
   private JsonText() {
   }
 
-  /** The payload's JSON text, or null when it nests too deeply or holds a value that is not JSON. */
+  /**
+   * The payload's JSON text, or null when it nests too deeply or holds a value that is not JSON. What agents
+   * send is nearly always objects, arrays, strings, whole numbers, booleans and nulls: those are written here
+   * directly. A payload holding anything else (a double, an instant, bytes …), or nesting past the cap, is written
+   * by Jackson with Vert.x's rules, which also decide what cannot be written.
+   */
   public static String payload(Object payload) {
+    StringBuilder plain = new StringBuilder(128);
+    return writePlain(payload, plain, 0) ? plain.toString() : withJackson(payload);
+  }
+
+  /** Writes {@code value} at nesting {@code depth}; false when it holds what only Jackson writes (or refuses). */
+  private static boolean writePlain(Object value, StringBuilder out, int depth) {
+    if (value instanceof String text) {
+      quoted(out, text);
+      return true;
+    }
+    if (value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long) {
+      out.append(value);
+      return true;
+    }
+    Object container = value instanceof JsonObject object ? object.getMap()
+        : value instanceof JsonArray array ? array.getList() : value;
+    if (!(container instanceof Map<?, ?>) && !(container instanceof List<?>) || depth + 1 > PAYLOAD_DEPTH) {
+      return false;
+    }
+    boolean first = true;
+    if (container instanceof Map<?, ?> map) {
+      out.append('{');
+      for (Map.Entry<?, ?> field : map.entrySet()) {
+        if (!(field.getKey() instanceof String key)) {
+          return false;
+        }
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        quoted(out, key).append(':');
+        if (!writePlain(field.getValue(), out, depth + 1)) {
+          return false;
+        }
+      }
+      out.append('}');
+      return true;
+    }
+    out.append('[');
+    for (Object item : (List<?>) container) {
+      if (!first) {
+        out.append(',');
+      }
+      first = false;
+      if (!writePlain(item, out, depth + 1)) {
+        return false;
+      }
+    }
+    out.append(']');
+    return true;
+  }
+
+  private static String withJackson(Object payload) {
     StringWriter out = new StringWriter(256);
     try (JsonGenerator generator = OUTPUT.createGenerator(out)) {
       JacksonCodec.encodeJson(payload, generator);
-    } catch (EncodeException | IOException | IllegalStateException unwritable) {
-      return null;
+    } catch (EncodeException | IOException | IllegalStateException | ClassCastException unwritable) {
+      return null; // ClassCastException: a map whose keys are not strings
     }
     return out.toString();
   }
