@@ -151,7 +151,7 @@ public final class JsonText {
    */
   public static String head(JsonObject frame) {
     StringBuilder out = new StringBuilder(160).append('{');
-    for (Map.Entry<String, Object> field : frame) {
+    for (Map.Entry<String, Object> field : frame.getMap().entrySet()) { // as they are: nothing to wrap
       String key = field.getKey();
       if (key.equals("payload") || key.equals(Frames.PAYLOAD_JSON)) {
         continue;
