@@ -6,10 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The sessions that receive one job's frames. A subscriber that asked for history is "catching up" while its
@@ -17,11 +16,12 @@ import java.util.Set;
  */
 final class Observers {
 
-  private final Set<String> live = new LinkedHashSet<>();
+  /** Session id → its address, built once: a frame goes to each for every event. */
+  private final Map<String, String> live = new LinkedHashMap<>();
   private final Map<String, List<JsonObject>> catchingUp = new HashMap<>();
 
   void add(String sessionId) {
-    live.add(sessionId);
+    live.put(sessionId, Addresses.session(sessionId));
   }
 
   void remove(String sessionId) {
@@ -41,14 +41,12 @@ final class Observers {
     if (held == null) {
       return List.of(); // unsubscribed meanwhile
     }
-    live.add(sessionId);
+    add(sessionId);
     return held;
   }
 
   void send(Vertx vertx, JsonObject frame) {
-    for (String session : live) {
-      vertx.eventBus().send(Addresses.session(session), frame, LocalSessions.options(vertx, session));
-    }
+    live.forEach((session, address) -> vertx.eventBus().send(address, frame, LocalSessions.options(vertx, session)));
     catchingUp.values().forEach(held -> held.add(frame));
   }
 }

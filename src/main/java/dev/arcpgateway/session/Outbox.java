@@ -37,6 +37,7 @@ final class Outbox {
   /** The highest {@code event_seq} handed to the current transport (0 right after an attach). */
   private long lastSentSeq;
   private String connectionId;
+  private String connectionAddress;
   private boolean socketPaused;
   private boolean flushScheduled;
 
@@ -54,6 +55,7 @@ final class Outbox {
   /** Sends to {@code connectionId} from now on. */
   void attach(String connectionId) {
     this.connectionId = connectionId;
+    this.connectionAddress = Addresses.connection(connectionId);
     this.socketPaused = false;
     this.lastSentSeq = 0;
     pending.clear();
@@ -64,6 +66,7 @@ final class Outbox {
   void detach() {
     parkReplies();
     connectionId = null;
+    connectionAddress = null;
     socketPaused = false;
     pending.clear();
     pendingChars = 0;
@@ -171,7 +174,7 @@ final class Outbox {
       }
       batch.add(frame.text());
     }
-    bus.send(Addresses.connection(connectionId), new JsonObject().put("op", "frames").put("frames", batch),
+    bus.send(connectionAddress, new JsonObject().put("op", "frames").put("frames", batch),
         Bus.OPTIONS);
     scheduleFlush();
     afterFlush.run();

@@ -35,6 +35,7 @@ final class ClientConnection {
   private final ArrayDeque<String> early = new ArrayDeque<>();
   private MessageConsumer<JsonObject> consumer;
   private String sessionId;
+  private String sessionAddress;
   private boolean connecting;
   private boolean refused;
   private boolean pauseReported;
@@ -98,7 +99,7 @@ final class ClientConnection {
       JsonObject message = oversize > 0
           ? new JsonObject().put("op", "oversize").put("connection_id", id).put("bytes", oversize)
           : new JsonObject().put("op", "frame").put("connection_id", id).put("text", text);
-      vertx.eventBus().send(Addresses.session(sessionId), message, LocalSessions.options(vertx, sessionId));
+      vertx.eventBus().send(sessionAddress, message, LocalSessions.options(vertx, sessionId));
     } else if (connecting) {
       if (early.size() == MAX_EARLY_FRAMES) {
         socket.close(1008, "too many frames before session.welcome");
@@ -138,6 +139,7 @@ final class ClientConnection {
         return;
       }
       sessionId = reply.getString("session_id");
+      sessionAddress = Addresses.session(sessionId);
       if (sessionId != null) {
         cancelHelloTimer();
       }
