@@ -92,6 +92,10 @@ public class GatewayOptions {
     heartbeatIntervalSec = json.getInteger("heartbeat_sec", heartbeatIntervalSec);
     resumeWindowSec = json.getInteger("resume_window_sec", resumeWindowSec);
     lifecycleNotifications = json.getBoolean("lifecycle_notifications", lifecycleNotifications);
+    if (json.containsKey("instances")) { // replaced by lanes: a file naming it is refused, not quietly ignored
+      throw new InvalidConfigException("instances is no longer a setting: set lanes instead (each lane runs a transport,"
+          + " session, job-runner and lease verticle on one event loop; 0, the default, is one per event loop)");
+    }
     lanes = json.getInteger("lanes", lanes);
     JsonObject limits = json.getJsonObject("limits", new JsonObject());
     resultChunkMaxBytes = limits.getInteger("result_chunk_max_bytes", resultChunkMaxBytes);
@@ -141,7 +145,9 @@ public class GatewayOptions {
     requirePositive("max_frame_bytes", maxFrameBytes);
     requirePositive("heartbeat_sec", heartbeatIntervalSec);
     requirePositive("resume_window_sec", resumeWindowSec);
-    requirePositive("lanes", lanes + 1);
+    if (lanes < 0) {
+      throw new IllegalArgumentException("lanes must be 0 (one per event loop) or more, got " + lanes);
+    }
     requirePositive("limits.result_chunk_max_bytes", resultChunkMaxBytes);
     requirePositive("limits.result_max_bytes", resultMaxBytes);
     requirePositive("limits.resume_buffer_max_events", resumeBufferMaxEvents);
