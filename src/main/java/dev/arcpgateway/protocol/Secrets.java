@@ -9,7 +9,25 @@ import java.util.HexFormat;
 /** Random secrets (resume tokens, job tokens, generated bearer tokens) and their one-way hashes. */
 public final class Secrets {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * One generator per thread, a DRBG seeded from the system's entropy: the default generator reads
+   * {@code /dev/urandom} under one lock that every event loop shares, and each job takes two tokens.
+   */
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (NoSuchAlgorithmException impossible) { // every Java 9+ runtime has it
+      throw new IllegalStateException(impossible);
+    }
+  });
+  /** Looking a digest up by name costs more than hashing a token with it. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  });
 
   private Secrets() {
   }
@@ -17,18 +35,13 @@ public final class Secrets {
   /** {@code prefix} followed by 32 random bytes in hex. */
   public static String token(String prefix) {
     byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
+    RANDOM.get().nextBytes(bytes);
     return prefix + HexFormat.of().formatHex(bytes);
   }
 
   /** SHA-256 of the token, hex: what stores keep instead of the token. */
   public static String hash(String token) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException impossible) {
-      throw new IllegalStateException(impossible);
-    }
+    return HexFormat.of().formatHex(SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**
