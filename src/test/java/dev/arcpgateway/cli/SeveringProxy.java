@@ -1,5 +1,6 @@
 package dev.arcpgateway.cli;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
@@ -44,10 +45,14 @@ final class SeveringProxy implements AutoCloseable {
     return "ws://127.0.0.1:" + server.actualPort() + "/arcp";
   }
 
-  /** Cuts every connection now open. */
-  void sever() {
-    open.forEach(NetSocket::close);
+  /**
+   * Cuts every connection now open, and returns once they are closed: nothing the gateway sends after this passes
+   * through them (a close asked from the test's thread happens later, on each socket's event loop).
+   */
+  void sever() throws Exception {
+    List<NetSocket> cut = List.copyOf(open);
     open.clear();
+    Future.join(cut.stream().map(NetSocket::close).toList()).await(10, TimeUnit.SECONDS);
   }
 
   @Override
