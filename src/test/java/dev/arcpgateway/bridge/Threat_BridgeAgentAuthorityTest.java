@@ -71,6 +71,19 @@ class Threat_BridgeAgentAuthorityTest {
 
   /** An agent process of a fresh name, a job of {@code client}'s dispatched to it, and that dispatch. */
   private record AgentJob(BridgeSocket agent, String jobId, JsonObject dispatch) {
+    String address() {
+      return "arcp.job." + jobId;
+    }
+
+    String token() {
+      return dispatch.getString("job_token");
+    }
+  }
+
+  /** An agent's request to read /etc/passwd for the job holding {@code jobToken}. */
+  private static JsonObject authorize(String jobToken) {
+    return new JsonObject().put("op", "authorize").put("capability", "fs.read").put("resource", "/etc/passwd")
+        .put("job_token", jobToken);
   }
 
   private AgentJob agentWithAJob(WireClient client) {
@@ -152,37 +165,29 @@ class Threat_BridgeAgentAuthorityTest {
   @Test
   void unknownForeignAndEndedJobsAnswerTheSamePermissionDenied() {
     WireClient alice = gateway.session(TestGateway.ALICE);
-    AgentJob foreignOne = agentWithAJob(alice);
-    BridgeSocket victim = foreignOne.agent();
-    String foreignJob = foreignOne.jobId();
-    JsonObject foreignDispatch = foreignOne.dispatch();
-    AgentJob own = agentWithAJob(alice);
-    BridgeSocket hostile = own.agent();
-    String endedJob = own.jobId();
-    JsonObject ownDispatch = own.dispatch();
-    hostile.sendTo("arcp.job." + endedJob, new JsonObject().put("op", "result")
-        .put("job_token", ownDispatch.getString("job_token")).put("result", 1));
-    success(untilTerminal(alice, endedJob));
+    AgentJob victim = agentWithAJob(alice);
+    AgentJob ended = agentWithAJob(alice);
+    BridgeSocket hostile = ended.agent();
+    hostile.sendTo(ended.address(), new JsonObject().put("op", "result").put("job_token", ended.token())
+        .put("result", 1));
+    success(untilTerminal(alice, ended.jobId()));
 
-    JsonObject authorize = new JsonObject().put("op", "authorize").put("capability", "fs.read")
-        .put("resource", "/etc/passwd");
-    JsonObject foreign = refusal(hostile.request("arcp.job." + foreignJob,
-        authorize.copy().put("job_token", foreignDispatch.getString("job_token")), "foreign"), "foreign");
+    JsonObject foreign = refusal(hostile.request(victim.address(), authorize(victim.token()), "foreign"), "foreign");
     JsonObject unknown = refusal(hostile.request("arcp.job.job_01JZZZZZZZZZZZZZZZZZZZZZZZ",
-        authorize.copy().put("job_token", "jt_guess"), "unknown"), "unknown");
-    JsonObject ended = refusal(hostile.request("arcp.job." + endedJob,
-        authorize.copy().put("job_token", ownDispatch.getString("job_token")), "ended"), "ended");
-    JsonObject malformed = refusal(hostile.request("arcp.job.not-a-job-id", authorize, "malformed"), "malformed");
+        authorize("jt_guess"), "unknown"), "unknown");
+    JsonObject afterEnd = refusal(hostile.request(ended.address(), authorize(ended.token()), "ended"), "ended");
+    JsonObject malformed = refusal(hostile.request("arcp.job.not-a-job-id", authorize(null), "malformed"),
+        "malformed");
     assertEquals("PERMISSION_DENIED", foreign.getString("code"), foreign.encode());
     assertEquals(foreign, unknown, "an unknown job answers exactly as another connection's job");
-    assertEquals(foreign, ended, "an ended job answers exactly as another connection's job");
+    assertEquals(foreign, afterEnd, "an ended job answers exactly as another connection's job");
     assertEquals(foreign, malformed, "a malformed job address answers exactly as another connection's job");
 
     // the refused requests reached nobody: the victim's job still runs normally and its agent got nothing
-    assertEquals(null, victim.poll(Duration.ofMillis(200)), "the victim's connection heard nothing");
-    victim.sendTo("arcp.job." + foreignJob, new JsonObject().put("op", "result")
-        .put("job_token", foreignDispatch.getString("job_token")).put("result", "victim"));
-    assertEquals("victim", success(untilTerminal(alice, foreignJob)).getString("result"));
+    assertEquals(null, victim.agent().poll(Duration.ofMillis(200)), "the victim's connection heard nothing");
+    victim.agent().sendTo(victim.address(), new JsonObject().put("op", "result").put("job_token", victim.token())
+        .put("result", "victim"));
+    assertEquals("victim", success(untilTerminal(alice, victim.jobId())).getString("result"));
   }
 
   /**
@@ -193,21 +198,13 @@ class Threat_BridgeAgentAuthorityTest {
   @Test
   void aRequestRightBehindTheAgentsResultIsRefusedAsForAJobNotRunningThere() {
     WireClient alice = gateway.session(TestGateway.ALICE);
-    AgentJob foreignOne = agentWithAJob(alice);
-    String foreignJob = foreignOne.jobId();
-    JsonObject foreignDispatch = foreignOne.dispatch();
+    AgentJob other = agentWithAJob(alice);
     AgentJob own = agentWithAJob(alice);
     BridgeSocket agent = own.agent();
-    String job = own.jobId();
-    String token = own.dispatch().getString("job_token");
-    JsonObject authorize = new JsonObject().put("op", "authorize").put("capability", "fs.read")
-        .put("resource", "/etc/passwd");
-    agent.sendTo("arcp.job." + job, new JsonObject().put("op", "result").put("job_token", token).put("result", 1));
-    JsonObject late = refusal(agent.request("arcp.job." + job, authorize.copy().put("job_token", token), "late"),
-        "late");
-    JsonObject foreign = refusal(agent.request("arcp.job." + foreignJob,
-        authorize.copy().put("job_token", foreignDispatch.getString("job_token")), "foreign"), "foreign");
+    agent.sendTo(own.address(), new JsonObject().put("op", "result").put("job_token", own.token()).put("result", 1));
+    JsonObject late = refusal(agent.request(own.address(), authorize(own.token()), "late"), "late");
+    JsonObject foreign = refusal(agent.request(other.address(), authorize(other.token()), "foreign"), "foreign");
     assertEquals(foreign, late, "a request after the result answers exactly as one to another connection's job");
-    success(untilTerminal(alice, job));
+    success(untilTerminal(alice, own.jobId()));
   }
 }
