@@ -4,20 +4,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageCodec;
+import dev.arcpgateway.protocol.JobFrame;
 import io.vertx.core.json.JsonObject;
 
 /**
  * Event-bus conventions shared by every verticle.
  *
- * <p>Internal messages are {@link JsonObject}s sent with {@link #OPTIONS}, whose codec hands the same object to
- * a local consumer instead of deep-copying it (the default JSON codec copies on every local delivery, which
+ * <p>Internal messages are {@link JsonObject}s and typed records ({@link JobFrame}) sent with {@link #OPTIONS}, whose
+ * codec hands the same object to a local consumer instead of deep-copying it (the default JSON codec copies on every local delivery, which
  * dominated the cost of streaming events). The rule that makes this safe: <b>a message body is never mutated
  * after it is sent</b>. Across a cluster the codec writes plain JSON.
  */
 public final class Bus {
 
   /** Delivery options for every internal send; never mutate this instance. */
-  public static final DeliveryOptions OPTIONS = new DeliveryOptions().setCodecName(SharedJsonCodec.NAME);
+  public static final DeliveryOptions OPTIONS = new DeliveryOptions().setCodecName(SharedCodec.NAME);
 
   /**
    * For sends to this node's own singletons (lease, job submit, agent registry, drain): in a cluster they stay on
@@ -31,7 +32,7 @@ public final class Bus {
   /** Registers the codec once per Vert.x instance. */
   public static synchronized void install(Vertx vertx) {
     try {
-      vertx.eventBus().registerCodec(new SharedJsonCodec());
+      vertx.eventBus().registerCodec(new SharedCodec());
     } catch (IllegalStateException alreadyRegistered) {
       // redeploying into the same Vert.x instance; one gateway per Vert.x instance, as addresses are global
     }
@@ -47,24 +48,32 @@ public final class Bus {
     return new DeliveryOptions(LOCAL).setSendTimeout(millis);
   }
 
-  /** Passes JSON objects by reference locally and as JSON text over the wire. */
-  static final class SharedJsonCodec implements MessageCodec<JsonObject, JsonObject> {
-    static final String NAME = "arcp-json";
+  /**
+   * Passes message bodies by reference locally and as tagged JSON text over the wire. The bodies are JSON objects
+   * and the gateway's typed messages ({@link JobFrame}).
+   */
+  static final class SharedCodec implements MessageCodec<Object, Object> {
+    static final String NAME = "arcp";
+    private static final byte JSON = 'J';
+    private static final byte JOB_FRAME = 'F';
 
     @Override
-    public void encodeToWire(Buffer buffer, JsonObject body) {
-      Buffer encoded = body.toBuffer();
-      buffer.appendInt(encoded.length()).appendBuffer(encoded);
+    public void encodeToWire(Buffer buffer, Object body) {
+      JsonObject json = body instanceof JobFrame frame ? frame.toJson() : (JsonObject) body;
+      Buffer encoded = json.toBuffer();
+      buffer.appendByte(body instanceof JobFrame ? JOB_FRAME : JSON).appendInt(encoded.length()).appendBuffer(encoded);
     }
 
     @Override
-    public JsonObject decodeFromWire(int pos, Buffer buffer) {
-      int length = buffer.getInt(pos);
-      return new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length));
+    public Object decodeFromWire(int pos, Buffer buffer) {
+      byte tag = buffer.getByte(pos);
+      int length = buffer.getInt(pos + 1);
+      JsonObject json = new JsonObject(buffer.getBuffer(pos + 5, pos + 5 + length));
+      return tag == JOB_FRAME ? JobFrame.fromJson(json) : json;
     }
 
     @Override
-    public JsonObject transform(JsonObject body) {
+    public Object transform(Object body) {
       return body;
     }
 

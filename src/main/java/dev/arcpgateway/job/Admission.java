@@ -183,10 +183,8 @@ final class Admission {
         return Future.succeededFuture(null);
       }
       return store.events().last(jobId).map(last -> {
-        JsonObject frame = last == null ? null : last.event();
-        String type = frame == null ? null : frame.getString("type");
-        if (MessageType.JOB_RESULT.wire().equals(type) || MessageType.JOB_ERROR.wire().equals(type)) {
-          return new JsonObject().put("type", type).put("payload", frame.getJsonObject("payload"));
+        if (last != null && (last.type() == MessageType.JOB_RESULT || last.type() == MessageType.JOB_ERROR)) {
+          return new JsonObject().put("type", last.type().wire()).put("payload", last.payload());
         }
         return forgottenOutcome(job);
       });

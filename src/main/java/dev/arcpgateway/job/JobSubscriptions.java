@@ -52,7 +52,7 @@ final class JobSubscriptions {
     String address = Addresses.session(session);
     DeliveryOptions delivery = LocalSessions.options(vertx, session);
     Future<Integer> replay = history
-        ? store.events().replay(job.id, from, upTo, event -> vertx.eventBus().send(address, event.event(), delivery))
+        ? store.events().replay(job.id, from, upTo, frame -> vertx.eventBus().send(address, frame, delivery))
         : Future.succeededFuture(0);
     Future<JsonObject> budget = currentBudget(job);
     Future.join(replay, budget).onComplete(done -> {

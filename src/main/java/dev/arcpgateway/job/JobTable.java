@@ -9,6 +9,7 @@ import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.EventKind;
 import dev.arcpgateway.protocol.Frames;
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.JsonNesting;
 import dev.arcpgateway.protocol.JsonText;
@@ -91,33 +92,33 @@ final class JobTable {
   private void emit(Job job, MessageType type, JsonObject payload, String json, Future<?> before) {
     long index = ++job.eventIndex;
     job.taken.emitted(json.length());
-    JsonObject frame = frame(job, type, payload).put(Frames.PAYLOAD_JSON, json).put("index", index);
-    Future<Void> stored = store.events().append(job.id, index, frame);
+    JobFrame frame = new JobFrame(type, job.id, job.traceId, index, payload, json, false);
+    Future<Void> stored = store.events().append(frame);
     if (!job.storePaused && index - job.storedIndex > STORE_LAG_HIGH) {
       job.storePaused = true; // the agent outruns the store: it waits, instead of the job runner's memory filling
       pace(job, "pause");
     }
     if (job.delivered.isComplete() && stored.isComplete() && before.isComplete()) {
-      deliver(job, type, frame, index, stored); // the memory store answers at once: no future chain per event
+      deliver(job, frame, stored); // the memory store answers at once: no future chain per event
     } else {
       job.delivered = Future.join(job.delivered, stored, before).transform(done -> {
-        deliver(job, type, frame, index, stored);
+        deliver(job, frame, stored);
         return Future.succeededFuture();
       });
     }
   }
 
-  private void deliver(Job job, MessageType type, JsonObject frame, long index, Future<Void> stored) {
+  private void deliver(Job job, JobFrame frame, Future<Void> stored) {
     if (stored.succeeded()) {
-      job.storedIndex = index;
+      job.storedIndex = frame.index();
     }
-    if (job.storePaused && job.eventIndex - index < STORE_LAG_LOW) {
+    if (job.storePaused && job.eventIndex - frame.index() < STORE_LAG_LOW) {
       job.storePaused = false;
       if (!job.throttled) { // a slow client still holds it paused
         pace(job, "resume");
       }
     }
-    if (stored.succeeded() || type != MessageType.JOB_EVENT) {
+    if (stored.succeeded() || frame.type() != MessageType.JOB_EVENT) {
       metrics.eventEmitted(); // counted before it is sent: whoever sees the frame sees it counted
       job.observers.send(vertx, frame);
     } else {
@@ -148,8 +149,7 @@ final class JobTable {
     }
     JsonObject payload = new JsonObject().put("kind", EventKind.STATUS.wire()).put("ts", Timestamps.now())
         .put("body", body);
-    JsonObject frame = frame(job, MessageType.JOB_EVENT, payload).put(Frames.LIFECYCLE_MARK, true);
-    job.observers.send(vertx, frame);
+    job.observers.send(vertx, new JobFrame(MessageType.JOB_EVENT, job.id, job.traceId, 0, payload, null, true));
   }
 
   /**
@@ -157,17 +157,8 @@ final class JobTable {
    * alone and kept out of the log that subscribers replay.
    */
   void emitToSubmitter(Job job, MessageType type, JsonObject payload) {
-    vertx.eventBus().send(Addresses.session(job.sessionId), frame(job, type, payload),
+    vertx.eventBus().send(Addresses.session(job.sessionId), JobFrame.unlogged(type, job.id, job.traceId, payload),
         LocalSessions.options(vertx, job.sessionId));
-  }
-
-  private static JsonObject frame(Job job, MessageType type, JsonObject payload) {
-    return new JsonObject()
-        .put("op", "job")
-        .put("type", type.wire())
-        .put("job_id", job.id)
-        .put("trace_id", job.traceId)
-        .put("payload", payload);
   }
 
   /** Ends a job with {@code error}; {@code agentReason}, when set, is passed to the still-running agent. */

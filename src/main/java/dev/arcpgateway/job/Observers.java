@@ -2,8 +2,8 @@ package dev.arcpgateway.job;
 
 import dev.arcpgateway.bus.Addresses;
 import dev.arcpgateway.bus.LocalSessions;
+import dev.arcpgateway.protocol.JobFrame;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,7 +18,7 @@ final class Observers {
 
   /** Session id → its address, built once: a frame goes to each for every event. */
   private final Map<String, String> live = new LinkedHashMap<>();
-  private final Map<String, List<JsonObject>> catchingUp = new HashMap<>();
+  private final Map<String, List<JobFrame>> catchingUp = new HashMap<>();
 
   void add(String sessionId) {
     live.put(sessionId, Addresses.session(sessionId));
@@ -36,8 +36,8 @@ final class Observers {
   }
 
   /** The frames held while {@code sessionId} caught up; it receives live frames again. */
-  List<JsonObject> caughtUp(String sessionId) {
-    List<JsonObject> held = catchingUp.remove(sessionId);
+  List<JobFrame> caughtUp(String sessionId) {
+    List<JobFrame> held = catchingUp.remove(sessionId);
     if (held == null) {
       return List.of(); // unsubscribed meanwhile
     }
@@ -45,7 +45,7 @@ final class Observers {
     return held;
   }
 
-  void send(Vertx vertx, JsonObject frame) {
+  void send(Vertx vertx, JobFrame frame) {
     live.forEach((session, address) -> vertx.eventBus().send(address, frame, LocalSessions.options(vertx, session)));
     catchingUp.values().forEach(held -> held.add(frame));
   }

@@ -1,5 +1,6 @@
 package dev.arcpgateway.ops;
 
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.CredentialLedger;
 import dev.arcpgateway.store.EventLog;
@@ -172,27 +173,27 @@ public final class TimedStore implements GatewayStore {
     }
 
     @Override
-    public Future<Void> append(String jobId, List<LoggedEvent> batch) {
+    public Future<Void> append(String jobId, List<JobFrame> batch) {
       return timed(append, () -> events.append(jobId, batch));
     }
 
     @Override
-    public Future<Void> append(String jobId, long index, JsonObject event) {
-      return timed(append, () -> events.append(jobId, index, event)); // the store may gather these into batches
+    public Future<Void> append(JobFrame frame) {
+      return timed(append, () -> events.append(frame)); // the store may gather these into batches
     }
 
     @Override
-    public Future<List<LoggedEvent>> read(String jobId, long afterIndex, int limit) {
+    public Future<List<JobFrame>> read(String jobId, long afterIndex, int limit) {
       return timed(read, () -> events.read(jobId, afterIndex, limit));
     }
 
     @Override
-    public Future<Integer> replay(String jobId, long afterIndex, long upToIndex, Consumer<LoggedEvent> each) {
+    public Future<Integer> replay(String jobId, long afterIndex, long upToIndex, Consumer<JobFrame> each) {
       return events.replay(jobId, afterIndex, upToIndex, each); // the store's own, whose reads it may not expose
     }
 
     @Override
-    public Future<LoggedEvent> last(String jobId) {
+    public Future<JobFrame> last(String jobId) {
       return timed(last, () -> events.last(jobId));
     }
   }

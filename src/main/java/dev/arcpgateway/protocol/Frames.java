@@ -9,17 +9,6 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Frames {
 
-  /**
-   * Set on a job runner's frame to the sessions (never on the wire) when the frame is a lifecycle {@code status}
-   * event, which a session writes only if it negotiated {@link Feature#LIFECYCLE}.
-   */
-  public static final String LIFECYCLE_MARK = "lifecycle";
-  /**
-   * Set on a job runner's frame to the sessions and the event log (never on the wire): the payload's JSON text,
-   * encoded once by {@link JsonText#payload}, so that no one encodes it again.
-   */
-  public static final String PAYLOAD_JSON = "payload_json";
-
   private Frames() {
   }
 

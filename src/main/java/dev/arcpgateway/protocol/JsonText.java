@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.json.EncodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
@@ -27,6 +26,8 @@ public final class JsonText {
   private static final JsonFactory OUTPUT = JsonFactory.builder()
       .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(PAYLOAD_DEPTH).build())
       .build();
+
+  private static final String FRAME_START = "{\"arcp\":" + quoted(new StringBuilder(), Envelope.VERSION) + ",\"id\":\"";
 
   private JsonText() {
   }
@@ -107,15 +108,29 @@ public final class JsonText {
    */
   public static String jobFrame(MessageType type, String sessionId, String jobId, String traceId, long seq,
                                 String payloadJson) {
-    StringBuilder out = new StringBuilder(payloadJson.length() + 192).append("{\"arcp\":");
-    quoted(out, Envelope.VERSION).append(",\"id\":");
-    quoted(out, Ids.message()).append(",\"type\":");
+    return jobFrame(jobFrameFields(type, sessionId, jobId, traceId), seq, payloadJson);
+  }
+
+  /**
+   * The fields of a job frame that stay the same from one frame to the next of a job in a session ({@code type}
+   * to {@code trace_id}), for {@link #jobFrame(String, long, String)}: a session writes them once per job, not
+   * once per event.
+   */
+  public static String jobFrameFields(MessageType type, String sessionId, String jobId, String traceId) {
+    StringBuilder out = new StringBuilder(160).append("\"type\":");
     quoted(out, type.wire()).append(",\"session_id\":");
     quoted(out, sessionId).append(",\"job_id\":");
     quoted(out, jobId);
     if (traceId != null) {
       quoted(out.append(",\"trace_id\":"), traceId);
     }
+    return out.toString();
+  }
+
+  /** A job frame of {@link #jobFrameFields}, with a new message id, {@code event_seq} when positive, the payload. */
+  public static String jobFrame(String fields, long seq, String payloadJson) {
+    StringBuilder out = new StringBuilder(payloadJson.length() + fields.length() + 80).append(FRAME_START)
+        .append(Ids.message()).append("\",").append(fields); // a ULID: nothing to escape
     if (seq > 0) {
       out.append(",\"event_seq\":").append(seq);
     }
@@ -134,47 +149,22 @@ public final class JsonText {
   }
 
   /**
-   * A logged frame as text with its payload written once: the frame's other fields encoded, the payload's text
-   * (the job runner's {@link Frames#PAYLOAD_JSON}, or encoded here) spliced in as {@code payload}. Reading it back
-   * gives the frame without the {@link Frames#PAYLOAD_JSON} copy.
+   * A logged frame as text ({@link JobFrame#toJson}) with its payload written once: as the job runner encoded it,
+   * or encoded now.
    */
-  public static String loggedFrame(JsonObject frame) {
-    String head = head(frame);
-    String payload = payloadOf(frame);
-    return (head.length() == 2 ? "{" : head.substring(0, head.length() - 1) + ",") + "\"payload\":" + payload + "}";
-  }
-
-  /**
-   * The frame's fields but its payload and the payload's text, encoded. Written field by field (the event log
-   * keeps every event this way): strings, whole numbers, booleans and nulls as text, anything else as Vert.x
-   * encodes it.
-   */
-  public static String head(JsonObject frame) {
-    StringBuilder out = new StringBuilder(160).append('{');
-    for (Map.Entry<String, Object> field : frame.getMap().entrySet()) { // as they are: nothing to wrap
-      String key = field.getKey();
-      if (key.equals("payload") || key.equals(Frames.PAYLOAD_JSON)) {
-        continue;
-      }
-      if (out.length() > 1) {
-        out.append(',');
-      }
-      quoted(out, key).append(':');
-      Object value = field.getValue();
-      if (value instanceof String text) {
-        quoted(out, text);
-      } else if (value == null || value instanceof Boolean || value instanceof Long || value instanceof Integer) {
-        out.append(value);
-      } else {
-        out.append(Json.encode(value));
-      }
+  public static String loggedFrame(JobFrame frame) {
+    StringBuilder out = new StringBuilder(frame.payloadText().length() + 128).append("{\"type\":");
+    quoted(out, frame.type().wire()).append(",\"job_id\":");
+    quoted(out, frame.jobId());
+    if (frame.traceId() != null) {
+      quoted(out.append(",\"trace_id\":"), frame.traceId());
     }
-    return out.append('}').toString();
-  }
-
-  /** The text of the frame's payload: the one the job runner encoded, or encoded now. */
-  public static String payloadOf(JsonObject frame) {
-    String payloadJson = frame.getString(Frames.PAYLOAD_JSON);
-    return payloadJson != null ? payloadJson : Json.encode(frame.getValue("payload"));
+    if (frame.index() > 0) {
+      out.append(",\"index\":").append(frame.index());
+    }
+    if (frame.lifecycle()) {
+      out.append(",\"lifecycle\":true");
+    }
+    return out.append(",\"payload\":").append(frame.payloadText()).append('}').toString();
   }
 }

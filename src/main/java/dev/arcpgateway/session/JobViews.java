@@ -24,6 +24,8 @@ final class JobViews {
     boolean ended;
     /** The result being reassembled when the session did not negotiate result_chunk, else null. */
     InlineResult inline;
+    /** The text of the fields every {@code job.event} frame of the job repeats, once the first is written. */
+    String eventFields;
 
     boolean observing() {
       return submitted || subscribed;

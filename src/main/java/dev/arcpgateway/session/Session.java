@@ -11,6 +11,7 @@ import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Frames;
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.Ids;
 import dev.arcpgateway.protocol.JsonText;
 import dev.arcpgateway.protocol.MessageType;
@@ -73,7 +74,7 @@ final class Session {
   private Set<String> features;
   private long nextSeq = 1;
   private String tokenHash;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Object> consumer;
   private long expiryTimer = -1;
   private long lastInboundNanos = System.nanoTime();
   private long lastPingNanos = System.nanoTime();
@@ -110,7 +111,7 @@ final class Session {
                               String connectionId) {
     Session session = new Session(env, id, principal,
         Feature.intersect(env.runtimeFeatures(), requestedFeatures), Instant.now());
-    session.consumer = env.vertx().eventBus().consumer(Addresses.session(session.id), session::handle);
+    session.consumer = env.vertx().eventBus().<Object>consumer(Addresses.session(session.id), session::handle);
     return session.consumer.completion()
         .onFailure(failure -> session.budget.close()) // it never came to be
         .compose(v -> {
@@ -151,7 +152,7 @@ final class Session {
             return session.discard(expired("the events after last_event_seq " + lastSeen + " are more than the"
                 + " resume buffer holds"));
           }
-          session.consumer = env.vertx().eventBus().consumer(Addresses.session(session.id), session::handle);
+          session.consumer = env.vertx().eventBus().<Object>consumer(Addresses.session(session.id), session::handle);
           return session.consumer.completion()
               .recover(failure -> session.discard(failure))
               .compose(v -> {
@@ -181,7 +182,7 @@ final class Session {
       for (var job : open.entrySet()) {
         jobs.getOrCreate(job.getKey()).submitted = true;
         chain = chain.compose(v -> env.store().events().replay(job.getKey(), job.getValue(), Long.MAX_VALUE,
-            logged -> deliverOnce(logged.event())).mapEmpty());
+            this::deliverOnce).mapEmpty());
       }
       return chain;
     });
@@ -379,8 +380,8 @@ final class Session {
   }
 
   /** What a destroyed session's address answers until it is gone: a resume cannot be made, anything else is moot. */
-  private static void answerGone(Message<JsonObject> message) {
-    if ("resume".equals(message.body().getString("op"))) {
+  private static void answerGone(Message<Object> message) {
+    if (message.body() instanceof JsonObject body && "resume".equals(body.getString("op"))) {
       BusErrors.fail(message, notResumable());
     } else if (message.replyAddress() != null) {
       message.reply(new JsonObject(), Bus.OPTIONS);
@@ -468,12 +469,15 @@ final class Session {
 
   // ---- the session's address ----------------------------------------------------------------------------
 
-  private void handle(Message<JsonObject> message) {
-    JsonObject body = message.body();
+  private void handle(Message<Object> message) {
+    if (message.body() instanceof JobFrame frame) {
+      onJobFrame(frame);
+      return;
+    }
+    JsonObject body = (JsonObject) message.body();
     String op = body.getString("op", "");
     switch (op) {
-      case "job" -> onJobFrame(body);
-      case "orphaned" -> deliverOnce(body); // a job whose gateway process stopped: the sweep that ended it
+      case "orphaned" -> deliverOnce(JobFrame.fromJson(body)); // a job whose gateway process stopped: the sweep
       case "frame" -> {
         if (fromCurrent(body)) {
           onClientFrame(body.getString("text"));
@@ -755,48 +759,55 @@ final class Session {
     write(Frames.jobFrame(MessageType.JOB_CANCELLED, id, body.getString("job_id"), null, 0, payload));
   }
 
-  private void onJobFrame(JsonObject frame) {
-    if (!submits.hold(frame.getString("job_id"), frame)) {
+  private void onJobFrame(JobFrame frame) {
+    if (!submits.hold(frame.jobId(), frame)) {
       deliverJobFrame(frame);
     }
   }
 
   /** Writes a job frame from the job runner, unless the session stopped observing the job. */
-  void deliverJobFrame(JsonObject frame) {
-    String jobId = frame.getString("job_id");
+  void deliverJobFrame(JobFrame frame) {
+    String jobId = frame.jobId();
     JobViews.View view = jobs.getOrCreate(jobId);
     if (!view.observing()) {
       return; // unsubscribed while the frame was on its way
     }
-    long index = frame.getLong("index", 0L);
-    view.lastIndex = Math.max(view.lastIndex, index);
-    JsonObject payload = frame.getJsonObject("payload");
-    Object kind = payload.getValue("kind");
+    view.lastIndex = Math.max(view.lastIndex, frame.index());
+    String kind = frame.kind();
     if ("progress".equals(kind) && !has(Feature.PROGRESS)) {
       return; // not negotiated: the client did not ask for progress events (§6.2)
     }
-    if (frame.getBoolean(Frames.LIFECYCLE_MARK, false) && !has(Feature.LIFECYCLE)) {
+    if (frame.lifecycle() && !has(Feature.LIFECYCLE)) {
       return; // the gateway's opt-in lifecycle events
     }
-    MessageType type = MessageType.fromWire(frame.getString("type"));
-    String payloadJson = frame.getString(Frames.PAYLOAD_JSON);
     if (!has(Feature.RESULT_CHUNK)) {
       if ("result_chunk".equals(kind)) {
         if (view.inline == null) {
           view.inline = new InlineResult(env.options().resumeBufferMaxBytes());
         }
-        view.inline.add(payload.getJsonObject("body"));
+        view.inline.add(frame.payload().getJsonObject("body"));
         return;
       }
-      if (type == MessageType.JOB_RESULT && view.inline != null) {
-        type = view.inline.failed() ? MessageType.JOB_ERROR : type;
-        payload = view.inline.replace(payload);
-        payloadJson = null;
+      if (frame.type() == MessageType.JOB_RESULT && view.inline != null) {
+        frame = frame.withPayload(view.inline.failed() ? MessageType.JOB_ERROR : MessageType.JOB_RESULT,
+            view.inline.replace(frame.payload()));
         view.inline = null;
       }
     }
     lastActivityNanos = System.nanoTime();
-    long seq = writeSequenced(type, jobId, index, frame.getString("trace_id"), payload, payloadJson);
+    MessageType type = frame.type();
+    String text;
+    if (frame.payloadJson() != null && type == MessageType.JOB_EVENT) { // a job's events share their fields
+      if (view.eventFields == null) {
+        view.eventFields = JsonText.jobFrameFields(type, id, jobId, frame.traceId());
+      }
+      text = JsonText.jobFrame(view.eventFields, nextSeq, frame.payloadJson());
+    } else if (frame.payloadJson() != null) {
+      text = JsonText.jobFrame(type, id, jobId, frame.traceId(), nextSeq, frame.payloadJson());
+    } else {
+      text = Frames.jobFrame(type, id, jobId, frame.traceId(), nextSeq, frame.payload()).encode();
+    }
+    long seq = writeSequenced(type, jobId, frame.index(), frame.traceId(), text);
     jobs.delivered(jobId, seq, type != MessageType.JOB_EVENT);
   }
 
@@ -805,9 +816,9 @@ final class Session {
    * log and the orphan sweep's message can both bring the job's end. (Subscription replays, which a client asks
    * for again on purpose, go through {@link #deliverJobFrame} without this check.)
    */
-  private void deliverOnce(JsonObject frame) {
-    JobViews.View view = jobs.get(frame.getString("job_id"));
-    if (view == null || frame.getLong("index", 0L) > view.lastIndex) {
+  private void deliverOnce(JobFrame frame) {
+    JobViews.View view = jobs.get(frame.jobId());
+    if (view == null || frame.index() > view.lastIndex) {
       deliverJobFrame(frame);
     }
   }
@@ -860,18 +871,16 @@ final class Session {
 
   /** Numbers, buffers and writes a {@code job.event}, {@code job.result} or {@code job.error} (§8.3). */
   long writeSequenced(MessageType type, String jobId, String traceId, JsonObject payload) {
-    return writeSequenced(type, jobId, 0, traceId, payload, null);
+    return writeSequenced(type, jobId, 0, traceId, Frames.jobFrame(type, id, jobId, traceId, nextSeq, payload)
+        .encode());
   }
 
   /**
-   * As {@link #writeSequenced(MessageType, String, String, JsonObject)}, for the frame of index {@code jobIndex}
-   * in the job's log, with the payload's text when known.
+   * Numbers and writes {@code text}, a job frame encoded with the next {@code event_seq}, the frame of index
+   * {@code jobIndex} in the job's log (0 when it is not logged).
    */
-  private long writeSequenced(MessageType type, String jobId, long jobIndex, String traceId, JsonObject payload,
-                              String payloadJson) {
+  private long writeSequenced(MessageType type, String jobId, long jobIndex, String traceId, String text) {
     long seq = nextSeq;
-    String text = payloadJson != null ? JsonText.jobFrame(type, id, jobId, traceId, seq, payloadJson)
-        : Frames.jobFrame(type, id, jobId, traceId, seq, payload).encode();
     nextSeq++; // only once encoded: a frame that cannot be written leaves no gap
     numbered(new SessionJournal.SessionFrame(seq, jobId, jobIndex, type != MessageType.JOB_EVENT, text));
     env.metrics().eventDelivered();

@@ -1,6 +1,7 @@
 package dev.arcpgateway.session;
 
 import dev.arcpgateway.protocol.ArcpException;
+import dev.arcpgateway.protocol.JobFrame;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ final class SubmitQueue {
      * resubmission of a running job this session does not observe.
      */
     boolean follow;
-    final List<JsonObject> held = new ArrayList<>();
+    final List<JobFrame> held = new ArrayList<>();
 
     Pending(String requestId, String jobId, String traceId) {
       this.requestId = requestId;
@@ -52,7 +53,7 @@ final class SubmitQueue {
   }
 
   /** Holds a job frame if its job was not announced yet; false when it can be written now. */
-  boolean hold(String jobId, JsonObject frame) {
+  boolean hold(String jobId, JobFrame frame) {
     Pending pending = byJobId.get(jobId);
     if (pending == null) {
       return false;

@@ -120,7 +120,7 @@ final class Subscriptions {
         return Future.failedFuture(ArcpException.jobNotFound(jobId));
       }
       Future<Integer> replay = history
-          ? env.store().events().replay(jobId, from, Long.MAX_VALUE, event -> session.deliverJobFrame(event.event()))
+          ? env.store().events().replay(jobId, from, Long.MAX_VALUE, session::deliverJobFrame)
           : Future.succeededFuture(0);
       return replay.map(replayed -> {
         writeSubscribed(requestId, job.descriptor(null), replayed);

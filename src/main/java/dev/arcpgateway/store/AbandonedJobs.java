@@ -3,6 +3,7 @@ package dev.arcpgateway.store;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Frames;
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
 import io.vertx.core.Future;
@@ -21,29 +22,24 @@ final class AbandonedJobs {
   }
 
   /** The terminal frame written, or null when another writer finished the job first (its frame is its own). */
-  static Future<JsonObject> finish(GatewayStore store, JobSnapshot job, Instant at, String message, String reason) {
+  static Future<JobFrame> finish(GatewayStore store, JobSnapshot job, Instant at, String message, String reason) {
     return store.jobs().transition(job.jobId(), job.status(), JobStatus.ERROR, at).compose(won -> {
       if (!won) {
         return Future.succeededFuture(null);
       }
       return store.events().last(job.jobId()).compose(last -> {
         long index = last == null ? 1 : last.index() + 1;
-        JsonObject frame = frame(job, index, message, reason);
-        return store.events().append(job.jobId(), index, frame).map(frame);
+        JobFrame frame = frame(job, index, message, reason);
+        return store.events().append(frame).map(frame);
       });
     });
   }
 
   /** The terminal frame, shaped as the job runner shapes its own. */
-  static JsonObject frame(JobSnapshot job, long index, String message, String reason) {
+  static JobFrame frame(JobSnapshot job, long index, String message, String reason) {
     ArcpException error = new ArcpException(ErrorCode.INTERNAL_ERROR, message, true,
         new JsonObject().put("reason", reason));
-    return new JsonObject()
-        .put("op", "job")
-        .put("type", MessageType.JOB_ERROR.wire())
-        .put("job_id", job.jobId())
-        .put("trace_id", job.traceId())
-        .put("payload", Frames.errorPayload(JobStatus.ERROR.wire(), error))
-        .put("index", index);
+    return new JobFrame(MessageType.JOB_ERROR, job.jobId(), job.traceId(), index,
+        Frames.errorPayload(JobStatus.ERROR.wire(), error), null, false);
   }
 }

@@ -90,7 +90,7 @@ public final class OrphanSweepVerticle extends VerticleBase {
         return finishFrom(jobs, i + 1, finished);
       }
       if (job.sessionId() != null) {
-        vertx.eventBus().send(Addresses.session(job.sessionId()), frame.copy().put("op", "orphaned"),
+        vertx.eventBus().send(Addresses.session(job.sessionId()), frame.toJson().put("op", "orphaned"),
             LocalSessions.options(vertx, job.sessionId()));
       }
       routes.sendEverywhere(Addresses.agentJob(job.jobId()), STOP_AGENT); // its agent's node is not stored

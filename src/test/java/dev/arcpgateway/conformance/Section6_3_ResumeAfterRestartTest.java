@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.protocol.Frames;
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Secrets;
-import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.JobSnapshot;
 import dev.arcpgateway.store.SessionJournal.SessionFrame;
 import dev.arcpgateway.store.SessionSnapshot;
@@ -124,13 +124,12 @@ class Section6_3_ResumeAfterRestartTest {
       store.jobs().put(new JobSnapshot(JOB, "alice", SESSION, "chatty@1.0.0", JobStatus.RUNNING,
           new JsonObject().put("tool.call", new JsonArray().add("*")), null, null, null, TRACE, created,
           new JsonObject().put("job_id", JOB), created, null)).await(10, TimeUnit.SECONDS);
-      List<EventLog.LoggedEvent> logged = new ArrayList<>();
+      List<JobFrame> logged = new ArrayList<>();
       List<SessionFrame> journaled = new ArrayList<>();
       for (int i = 1; i <= 5; i++) {
         JsonObject payload = new JsonObject().put("kind", "log").put("ts", created.toString())
             .put("body", new JsonObject().put("level", "info").put("message", "event " + i));
-        logged.add(new EventLog.LoggedEvent(i, new JsonObject().put("op", "job").put("type", "job.event")
-            .put("job_id", JOB).put("trace_id", TRACE).put("payload", payload).put("index", i)));
+        logged.add(new JobFrame(MessageType.JOB_EVENT, JOB, TRACE, i, payload, null, false));
         if (i <= 3) {
           journaled.add(new SessionFrame(i, JOB, i, false,
               Frames.jobFrame(MessageType.JOB_EVENT, SESSION, JOB, TRACE, i, payload).encode()));

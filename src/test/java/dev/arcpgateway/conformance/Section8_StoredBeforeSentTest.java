@@ -4,6 +4,7 @@ import static dev.arcpgateway.testing.JobFrames.type;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.ForwardingStore;
@@ -39,7 +40,7 @@ class Section8_StoredBeforeSentTest {
 
     private final EventLog events = new EventLog() {
       @Override
-      public Future<Void> append(String jobId, List<LoggedEvent> appended) {
+      public Future<Void> append(String jobId, List<JobFrame> appended) {
         Context writer = vertx.getOrCreateContext();
         Promise<Void> landed = Promise.promise();
         open.future().onComplete(v -> writer.runOnContext(n -> memory.events().append(jobId, appended)
@@ -51,7 +52,7 @@ class Section8_StoredBeforeSentTest {
       }
 
       @Override
-      public Future<List<LoggedEvent>> read(String jobId, long afterIndex, int limit) {
+      public Future<List<JobFrame>> read(String jobId, long afterIndex, int limit) {
         return memory.events().read(jobId, afterIndex, limit);
       }
     };

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.protocol.Frames;
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Secrets;
-import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.JobSnapshot;
 import dev.arcpgateway.store.SessionJournal.SessionFrame;
 import dev.arcpgateway.store.SessionSnapshot;
@@ -87,9 +87,8 @@ class Threat_OrphanedJobsTest {
       for (int i = 1; i <= 2; i++) {
         JsonObject payload = new JsonObject().put("kind", "log").put("ts", created.toString())
             .put("body", new JsonObject().put("level", "info").put("message", "event " + i));
-        other.events().append(JOB, List.of(new EventLog.LoggedEvent(i, new JsonObject().put("op", "job")
-            .put("type", "job.event").put("job_id", JOB).put("trace_id", TRACE).put("payload", payload)
-            .put("index", i)))).await(10, TimeUnit.SECONDS);
+        other.events().append(new JobFrame(MessageType.JOB_EVENT, JOB, TRACE, i, payload, null, false))
+            .await(10, TimeUnit.SECONDS);
         other.journal().append(SESSION, List.of(new SessionFrame(i, JOB, i, false,
             Frames.jobFrame(MessageType.JOB_EVENT, SESSION, JOB, TRACE, i, payload).encode())))
             .await(10, TimeUnit.SECONDS);

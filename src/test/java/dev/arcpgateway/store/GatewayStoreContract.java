@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.JobStatus;
+import dev.arcpgateway.protocol.MessageType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -69,15 +71,15 @@ public abstract class GatewayStoreContract {
     return prefix + "-" + UUID.randomUUID();
   }
 
-  static JsonObject event(long index) {
-    return new JsonObject().put("op", "job").put("type", "job.event").put("index", index)
-        .put("payload", new JsonObject().put("kind", "log").put("body", new JsonObject().put("n", index)));
+  static JobFrame event(String jobId, long index) {
+    return new JobFrame(MessageType.JOB_EVENT, jobId, "0af7651916cd43dd8448eb211c80319c", index,
+        new JsonObject().put("kind", "log").put("body", new JsonObject().put("n", index)), null, false);
   }
 
-  static List<EventLog.LoggedEvent> events(long from, long to) {
-    List<EventLog.LoggedEvent> batch = new ArrayList<>();
+  static List<JobFrame> events(String jobId, long from, long to) {
+    List<JobFrame> batch = new ArrayList<>();
     for (long i = from; i <= to; i++) {
-      batch.add(new EventLog.LoggedEvent(i, event(i)));
+      batch.add(event(jobId, i));
     }
     return batch;
   }
@@ -93,21 +95,20 @@ public abstract class GatewayStoreContract {
   @Test
   void eventsAppendedInBatchesAreReadBackInOrderPageByPage() throws Exception {
     String jobId = fresh("job");
-    await(store.events().append(jobId, events(1, 1)));
-    await(store.events().append(jobId, events(2, 300)));
-    await(store.events().append(jobId, events(301, 1200)));
+    await(store.events().append(jobId, events(jobId, 1, 1)));
+    await(store.events().append(jobId, events(jobId, 2, 300)));
+    await(store.events().append(jobId, events(jobId, 301, 1200)));
     List<Long> seen = new ArrayList<>();
     long after = 0;
     while (true) {
-      List<EventLog.LoggedEvent> page = await(store.events().read(jobId, after, 250));
+      List<JobFrame> page = await(store.events().read(jobId, after, 250));
       if (page.isEmpty()) {
         break;
       }
       assertTrue(page.size() <= 250, "a page holds at most its limit");
-      for (EventLog.LoggedEvent e : page) {
+      for (JobFrame e : page) {
         seen.add(e.index());
-        assertEquals(e.index(), e.event().getJsonObject("payload").getJsonObject("body").getLong("n"),
-            "each index keeps its own frame");
+        assertEquals(event(jobId, e.index()).toJson(), e.toJson(), "each index keeps its own frame");
       }
       after = page.get(page.size() - 1).index();
     }
@@ -128,12 +129,12 @@ public abstract class GatewayStoreContract {
     List<Future<Void>> all = new ArrayList<>();
     for (long i = 1; i <= 500; i++) {
       for (String jobId : jobs) {
-        all.add(store.events().append(jobId, i, event(i))); // not awaited: the store may batch them
+        all.add(store.events().append(event(jobId, i))); // not awaited: the store may batch them
       }
     }
     await(Future.all(all));
     for (String jobId : jobs) {
-      List<EventLog.LoggedEvent> read = await(store.events().read(jobId, 0, 1000));
+      List<JobFrame> read = await(store.events().read(jobId, 0, 1000));
       assertEquals(500, read.size(), jobId);
       for (int i = 0; i < read.size(); i++) {
         assertEquals(i + 1, read.get(i).index(), jobId);
@@ -144,13 +145,13 @@ public abstract class GatewayStoreContract {
   @Test
   void aBatchThatBreaksTheNumberingStoresNothingOfItself() throws Exception {
     String jobId = fresh("job");
-    await(store.events().append(jobId, events(1, 3)));
-    List<EventLog.LoggedEvent> broken = new ArrayList<>(events(4, 5));
-    broken.add(new EventLog.LoggedEvent(3, event(3)));
+    await(store.events().append(jobId, events(jobId, 1, 3)));
+    List<JobFrame> broken = new ArrayList<>(events(jobId, 4, 5));
+    broken.add(event(jobId, 3));
     assertThrows(Exception.class, () -> await(store.events().append(jobId, broken)));
     assertEquals(List.of(1L, 2L, 3L), indexes(await(store.events().read(jobId, 0, 100))),
         "the failed batch was rolled back whole");
-    await(store.events().append(jobId, events(4, 5)));
+    await(store.events().append(jobId, events(jobId, 4, 5)));
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L), indexes(await(store.events().read(jobId, 0, 100))));
   }
 
@@ -158,13 +159,13 @@ public abstract class GatewayStoreContract {
   void aBrokenAppendAmongConcurrentOnesFailsAloneAndTheOthersLand() throws Exception {
     String good = fresh("job");
     String bad = fresh("job");
-    await(store.events().append(bad, events(1, 2)));
+    await(store.events().append(bad, events(bad, 1, 2)));
     List<Future<Void>> goods = new ArrayList<>();
     Future<Void> broken = null;
     for (long i = 1; i <= 200; i++) {
-      goods.add(store.events().append(good, i, event(i)));
+      goods.add(store.events().append(event(good, i)));
       if (i == 100) {
-        broken = store.events().append(bad, 2, event(2)); // repeats an index, gathered with its neighbours
+        broken = store.events().append(event(bad, 2)); // repeats an index, gathered with its neighbours
       }
     }
     Future<Void> refused = broken;
@@ -181,8 +182,8 @@ public abstract class GatewayStoreContract {
     assertNull(await(store.events().last(fresh("job"))));
   }
 
-  private static List<Long> indexes(List<EventLog.LoggedEvent> events) {
-    return events.stream().map(EventLog.LoggedEvent::index).collect(Collectors.toList());
+  private static List<Long> indexes(List<JobFrame> events) {
+    return events.stream().map(JobFrame::index).collect(Collectors.toList());
   }
 
   // ---- jobs ----------------------------------------------------------------------------------------------
@@ -334,7 +335,7 @@ public abstract class GatewayStoreContract {
     for (String jobId : List.of(ended, endedOfLiveSession, endedRecently, running)) {
       await(store.jobs().put(job(jobId, "alice", jobId.equals(endedOfLiveSession) ? session : fresh("gone"),
           JobStatus.RUNNING, old)));
-      await(store.events().append(jobId, events(1, 5)));
+      await(store.events().append(jobId, events(jobId, 1, 5)));
     }
     await(store.jobs().transition(ended, JobStatus.RUNNING, JobStatus.SUCCESS, old.plusSeconds(1)));
     await(store.jobs().transition(endedOfLiveSession, JobStatus.RUNNING, JobStatus.SUCCESS, old.plusSeconds(1)));

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.JobStatus;
+import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.store.memory.MemoryStore;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -27,8 +29,8 @@ class RestartSweepTest {
     store.jobs().put(GatewayStoreContract.job("running", "alice", "s1", JobStatus.RUNNING, created)).await();
     store.jobs().put(GatewayStoreContract.job("pending", "alice", "s1", JobStatus.PENDING, created)).await();
     store.jobs().put(GatewayStoreContract.job("done", "alice", "s1", JobStatus.SUCCESS, created)).await();
-    store.events().append("running", GatewayStoreContract.events(1, 3)).await();
-    store.events().append("done", GatewayStoreContract.events(1, 2)).await();
+    store.events().append("running", GatewayStoreContract.events("running", 1, 3)).await();
+    store.events().append("done", GatewayStoreContract.events("done", 1, 2)).await();
     store.sessions().put(new SessionSnapshot("s1", "alice", "hash", created, null)).await();
     store.sessions().put(new SessionSnapshot("s0", "alice", "hash0", created, NOW.minusSeconds(1))).await();
     store.sessions().takeSlot("alice", "s1", 1).await();
@@ -41,12 +43,11 @@ class RestartSweepTest {
       JobSnapshot job = store.jobs().get(jobId).await();
       assertEquals(JobStatus.ERROR, job.status(), jobId);
       assertEquals(NOW, job.updatedAt());
-      EventLog.LoggedEvent last = store.events().last(jobId).await();
+      JobFrame last = store.events().last(jobId).await();
       assertEquals(jobId.equals("running") ? 4 : 1, last.index(), "right after the job's last event");
-      JsonObject frame = last.event();
-      assertEquals("job.error", frame.getString("type"));
-      assertEquals(jobId, frame.getString("job_id"));
-      JsonObject payload = frame.getJsonObject("payload");
+      assertEquals(MessageType.JOB_ERROR, last.type());
+      assertEquals(jobId, last.jobId());
+      JsonObject payload = last.payload();
       assertEquals("INTERNAL_ERROR", payload.getString("code"));
       assertEquals(true, payload.getBoolean("retryable"));
       assertEquals("error", payload.getString("final_status"));

@@ -1,5 +1,6 @@
 package dev.arcpgateway.testing;
 
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.JobStatus;
 import dev.arcpgateway.store.EventLog;
 import dev.arcpgateway.store.IdempotencyStore;
@@ -59,12 +60,12 @@ public final class FaultyStore extends ForwardingStore {
 
   private final EventLog events = new EventLog() {
     @Override
-    public Future<Void> append(String jobId, List<LoggedEvent> appended) {
+    public Future<Void> append(String jobId, List<JobFrame> appended) {
       return memory.events().append(jobId, appended);
     }
 
     @Override
-    public Future<List<LoggedEvent>> read(String jobId, long afterIndex, int limit) {
+    public Future<List<JobFrame>> read(String jobId, long afterIndex, int limit) {
       readLimits.add(limit);
       return failEventReads.get() ? Future.failedFuture(new IllegalStateException(FAULT))
           : memory.events().read(jobId, afterIndex, limit);

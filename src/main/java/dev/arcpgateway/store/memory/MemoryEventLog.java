@@ -1,10 +1,9 @@
 package dev.arcpgateway.store.memory;
 
-import dev.arcpgateway.protocol.Frames;
-import dev.arcpgateway.protocol.JsonText;
+import dev.arcpgateway.protocol.JobFrame;
+import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.store.EventLog;
 import io.vertx.core.Future;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class MemoryEventLog implements EventLog {
 
-  /** Heap of a kept event besides its text: the entry, two strings, the deque's slot. */
+  /** Heap of a kept event besides its text: the entry, its string, the deque's slot, rounded up. */
   private static final long ENTRY_HEAP = 120;
 
   private final Map<String, JobHistory> histories = new ConcurrentHashMap<>();
@@ -39,14 +38,14 @@ final class MemoryEventLog implements EventLog {
   }
 
   @Override
-  public Future<Void> append(String jobId, List<LoggedEvent> events) {
-    JobHistory history = histories.computeIfAbsent(jobId, id -> new JobHistory());
-    if (!history.follows(events)) {
+  public Future<Void> append(String jobId, List<JobFrame> frames) {
+    JobHistory history = histories.computeIfAbsent(jobId, id -> new JobHistory(id));
+    if (!history.follows(frames)) {
       return Future.failedFuture(new IllegalArgumentException("events of job " + jobId
           + " appended out of order: a batch must continue the job's numbering"));
     }
-    for (LoggedEvent logged : events) {
-      Kept kept = Kept.of(logged.index(), logged.event());
+    for (JobFrame frame : frames) {
+      Kept kept = Kept.of(frame);
       long dropped = history.append(kept, maxEventsPerJob, maxBytesPerJob);
       if (totalBytes.addAndGet(kept.size() - dropped) > maxTotalBytes) {
         forgetFinished();
@@ -56,13 +55,13 @@ final class MemoryEventLog implements EventLog {
   }
 
   @Override
-  public Future<List<LoggedEvent>> read(String jobId, long afterIndex, int limit) {
+  public Future<List<JobFrame>> read(String jobId, long afterIndex, int limit) {
     JobHistory history = histories.get(jobId);
     return Future.succeededFuture(history == null ? List.of() : history.read(afterIndex, limit));
   }
 
   @Override
-  public Future<LoggedEvent> last(String jobId) {
+  public Future<JobFrame> last(String jobId) {
     JobHistory history = histories.get(jobId);
     return Future.succeededFuture(history == null ? null : history.last());
   }
@@ -99,41 +98,45 @@ final class MemoryEventLog implements EventLog {
   }
 
   /**
-   * An event as text: its payload as the job runner encoded it, the rest of the frame encoded here (a few
-   * identifiers). Text takes a fraction of the heap of a JSON tree, and its size is known without walking it.
+   * A frame with its payload as text, as the job runner encoded it: text takes a fraction of the heap of a JSON
+   * tree, and its size is known without walking it. Its job id is its history's.
    */
-  private record Kept(long index, String head, String payloadJson) {
+  private record Kept(long index, MessageType type, String traceId, String payloadJson, boolean lifecycle) {
 
-    static Kept of(long index, JsonObject event) {
-      return new Kept(index, JsonText.head(event), JsonText.payloadOf(event));
+    static Kept of(JobFrame frame) {
+      return new Kept(frame.index(), frame.type(), frame.traceId(), frame.payloadText(), frame.lifecycle());
     }
 
     long size() {
-      return ENTRY_HEAP + head.length() + payloadJson.length();
+      return ENTRY_HEAP + payloadJson.length();
     }
 
-    LoggedEvent event() {
-      JsonObject event = new JsonObject(head).put("payload", Json.decodeValue(payloadJson));
-      return new LoggedEvent(index, event.put(Frames.PAYLOAD_JSON, payloadJson));
+    JobFrame frame(String jobId) {
+      return new JobFrame(type, jobId, traceId, index, new JsonObject(payloadJson), payloadJson, lifecycle);
     }
   }
 
   /** One job's events; written by the job's owner, read by subscribers on other threads. */
   private static final class JobHistory {
+    private final String jobId;
     private final ArrayDeque<Kept> events = new ArrayDeque<>();
     private long bytes;
 
     /** The highest index ever appended: trimming drops old events, never the numbering. */
     private long lastIndex;
 
+    JobHistory(String jobId) {
+      this.jobId = jobId;
+    }
+
     /** Whether {@code batch} continues the numbering (each index above the one before), so that all of it may land. */
-    synchronized boolean follows(List<LoggedEvent> batch) {
+    synchronized boolean follows(List<JobFrame> batch) {
       long previous = lastIndex;
-      for (LoggedEvent event : batch) {
-        if (event.index() <= previous) {
+      for (JobFrame frame : batch) {
+        if (frame.index() <= previous) {
           return false;
         }
-        previous = event.index();
+        previous = frame.index();
       }
       return true;
     }
@@ -156,16 +159,16 @@ final class MemoryEventLog implements EventLog {
       return bytes;
     }
 
-    synchronized LoggedEvent last() {
+    synchronized JobFrame last() {
       Kept last = events.peekLast();
-      return last == null ? null : last.event();
+      return last == null ? null : last.frame(jobId);
     }
 
-    synchronized List<LoggedEvent> read(long afterIndex, int limit) {
-      List<LoggedEvent> out = new ArrayList<>(Math.min(limit, events.size()));
+    synchronized List<JobFrame> read(long afterIndex, int limit) {
+      List<JobFrame> out = new ArrayList<>(Math.min(limit, events.size()));
       for (Kept kept : events) {
         if (kept.index() > afterIndex) {
-          out.add(kept.event());
+          out.add(kept.frame(jobId));
           if (out.size() == limit) {
             break;
           }

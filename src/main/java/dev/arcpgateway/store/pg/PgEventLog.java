@@ -1,5 +1,6 @@
 package dev.arcpgateway.store.pg;
 
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.JsonText;
 import dev.arcpgateway.store.EventLog;
 import io.vertx.core.Future;
@@ -29,11 +30,11 @@ final class PgEventLog implements EventLog {
         PgGatheredWrites.noResult(this::insert));
   }
 
-  private record Append(String jobId, List<LoggedEvent> events) {
+  private record Append(String jobId, List<JobFrame> events) {
   }
 
   @Override
-  public Future<Void> append(String jobId, List<LoggedEvent> events) {
+  public Future<Void> append(String jobId, List<JobFrame> events) {
     return appends.write(new Append(jobId, events));
   }
 
@@ -44,10 +45,10 @@ final class PgEventLog implements EventLog {
     String[] frames = new String[rows];
     int row = 0;
     for (Append append : batch) {
-      for (LoggedEvent event : append.events()) {
+      for (JobFrame frame : append.events()) {
         jobs[row] = append.jobId();
-        indexes[row] = event.index();
-        frames[row] = JsonText.loggedFrame(event.event()); // the payload once, as the job runner encoded it
+        indexes[row] = frame.index();
+        frames[row] = JsonText.loggedFrame(frame); // the payload once, as the job runner encoded it
         row++;
       }
     }
@@ -55,26 +56,32 @@ final class PgEventLog implements EventLog {
   }
 
   @Override
-  public Future<List<LoggedEvent>> read(String jobId, long afterIndex, int limit) {
+  public Future<List<JobFrame>> read(String jobId, long afterIndex, int limit) {
     return db.execute("SELECT idx, frame FROM arcp_event WHERE job_id = $1 AND idx > $2 ORDER BY idx LIMIT $3",
         Tuple.of(jobId, afterIndex, limit)).map(rows -> {
-          List<LoggedEvent> events = new ArrayList<>(rows.size());
+          List<JobFrame> events = new ArrayList<>(rows.size());
           for (Row r : rows) {
-            events.add(new LoggedEvent(r.getLong("idx"), new JsonObject(r.getString("frame"))));
+            events.add(frame(jobId, r));
           }
           return events;
         });
   }
 
   @Override
-  public Future<LoggedEvent> last(String jobId) {
+  public Future<JobFrame> last(String jobId) {
     return db.execute("SELECT idx, frame FROM arcp_event WHERE job_id = $1 ORDER BY idx DESC LIMIT 1",
         Tuple.of(jobId)).map(rows -> {
           if (rows.size() == 0) {
             return null;
           }
-          Row r = rows.iterator().next();
-          return new LoggedEvent(r.getLong("idx"), new JsonObject(r.getString("frame")));
+          return frame(jobId, rows.iterator().next());
         });
+  }
+
+  /** A stored frame; its row's job and index are the ones that count. */
+  private static JobFrame frame(String jobId, Row row) {
+    JobFrame frame = JobFrame.fromJson(new JsonObject(row.getString("frame")));
+    return new JobFrame(frame.type(), jobId, frame.traceId(), row.getLong("idx"), frame.payload(), null,
+        frame.lifecycle());
   }
 }
