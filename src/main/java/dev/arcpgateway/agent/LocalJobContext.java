@@ -48,6 +48,7 @@ final class LocalJobContext implements JobContext {
   private final long lastOrderGraceMs;
   private final Promise<Void> cancelled = Promise.promise();
   private final EventWindow window;
+  private final EventBatch batch;
   private MessageConsumer<JsonObject> orders;
   private LocalResultStream resultStream;
   private boolean done;
@@ -76,8 +77,9 @@ final class LocalJobContext implements JobContext {
     this.lastOrderGraceMs = lastOrderGraceMs;
     this.routes = routes;
     this.ownerNode = dispatch.getString("node");
-    this.window = new EventWindow(message -> routes.send(ownerNode, jobAddress, message),
-        () -> envelope("heartbeat"));
+    this.batch = new EventBatch(task -> vertx.runOnContext(endOfTurn -> task.run()), jobToken,
+        message -> routes.send(ownerNode, jobAddress, message));
+    this.window = new EventWindow(batch, () -> envelope("heartbeat"));
   }
 
   /**
@@ -164,6 +166,7 @@ final class LocalJobContext implements JobContext {
       done = true;
       endedFromOutside = true;
       window.discard();
+      batch.discard();
       cancelled.tryComplete();
       failDelegations();
       // the slot is free at once, as for an agent process: an agent slow to notice must not hold up the queue
@@ -418,7 +421,10 @@ final class LocalJobContext implements JobContext {
       return Future.failedFuture(ArcpException.invalid("job " + jobId + " has ended"));
     }
     // after the events sent before it, as without a window
-    return window.whenEmpty().compose(v -> routes.request(ownerNode, jobAddress, request, Bus.OPTIONS))
+    return window.whenEmpty().compose(v -> {
+      batch.flush();
+      return routes.request(ownerNode, jobAddress, request, Bus.OPTIONS);
+    })
         .map(reply -> reply.body())
         .recover(failure -> Future.failedFuture(BusErrors.noHandlers(failure)
             ? new ArcpException(ErrorCode.JOB_NOT_FOUND, "job " + jobId + " has ended") : BusErrors.toArcp(failure)));

@@ -17,6 +17,7 @@ import dev.arcpgateway.protocol.Secrets;
 import dev.arcpgateway.protocol.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 
@@ -65,6 +66,9 @@ final class AgentMessages {
           reportTaken(job, body);
         }
       }
+      case "events" -> {
+        return events(job, body);
+      }
       case "result", "fail" -> agentEnded(job, op, body);
       case "heartbeat" -> {
         reportTaken(job, body);
@@ -79,6 +83,37 @@ final class AgentMessages {
       default -> throw ArcpException.invalid("unknown agent op " + op);
     }
     return Future.succeededFuture(new JsonObject());
+  }
+
+  /**
+   * Several events in one message, each as the body of an {@code event} op, taken in order. A bad one is dropped
+   * like a lone bad event and the rest are still taken; a request is answered with the first refusal.
+   */
+  private Future<JsonObject> events(Job job, JsonObject batch) {
+    if (!(batch.getValue("events") instanceof JsonArray events)) {
+      throw ArcpException.invalid("events needs an array of events");
+    }
+    ArcpException refused = null;
+    try {
+      for (Object each : events) {
+        if (!job.live()) {
+          break; // one of them ended the job (a broken result stream): the rest are late
+        }
+        try {
+          if (!(each instanceof JsonObject event)) {
+            throw ArcpException.invalid("each of events is an object");
+          }
+          onEvent(job, event);
+        } catch (ArcpException bad) {
+          refused = refused == null ? bad : refused;
+        } finally {
+          job.taken.tookEvent();
+        }
+      }
+    } finally {
+      reportTaken(job, batch);
+    }
+    return refused == null ? Future.succeededFuture(new JsonObject()) : Future.failedFuture(refused);
   }
 
   /** Tells an in-process agent what was taken of its events, when its message asked. */

@@ -9,7 +9,8 @@ import java.util.Set;
  */
 public final class AgentOps {
 
-  public static final Set<String> ALL = Set.of("event", "result", "fail", "heartbeat", "authorize", "delegate");
+  public static final Set<String> ALL = Set.of("event", "events", "result", "fail", "heartbeat", "authorize",
+      "delegate");
 
   private AgentOps() {
   }

@@ -255,6 +255,32 @@ class BridgeProtocolTest {
   }
 
   @Test
+  void eventsInOneMessageAreTakenInOrderAndABadOneIsDroppedAlone() {
+    Agent agent = agent();
+    WireClient client = gateway.session(TestGateway.ALICE);
+    String jobId = submit(client, agent.name, null, null);
+    JsonObject dispatch = agent.dispatch();
+    JsonObject first = log("info", "one");
+    first.remove("op");
+    JsonObject bad = log("loud", "dropped level");
+    bad.remove("op");
+    JsonObject last = log("info", "three").put("x-vendor.tag", "t3");
+    last.remove("op");
+    JsonObject refused = agent.request(dispatch, new JsonObject().put("op", "events")
+        .put("events", new JsonArray().add(first).add(bad).add("not an event").add(last)), "evs-1");
+    assertEquals("INVALID_REQUEST", arcpError(refused).getString("code"), refused.encode());
+    JsonObject notAList = agent.request(dispatch, new JsonObject().put("op", "events").put("events", "x"), "evs-2");
+    assertEquals("INVALID_REQUEST", arcpError(notAList).getString("code"), notAList.encode());
+    agent.send(dispatch, new JsonObject().put("op", "result").put("result", "ok"));
+    List<JsonObject> frames = untilTerminal(client, jobId);
+    success(frames);
+    List<JsonObject> events = frames.stream().filter(f -> "job.event".equals(type(f))).toList();
+    assertEquals(List.of("one", "three"), events.stream()
+        .map(e -> payload(e).getJsonObject("body").getString("message")).toList(), "the good ones, in order");
+    assertEquals("t3", payload(events.get(1)).getString("x-vendor.tag"), "x-* keys ride along: " + events.get(1));
+  }
+
+  @Test
   void failEndsTheJobWithTheAgentsError() {
     Agent agent = agent();
     WireClient client = gateway.session(TestGateway.ALICE);
