@@ -13,7 +13,7 @@ public final class Secrets {
    * One generator per thread, a DRBG seeded from the system's entropy: the default generator reads
    * {@code /dev/urandom} under one lock that every event loop shares, and each job takes two tokens.
    */
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+  private static final PerThread<SecureRandom> RANDOM = PerThread.of(() -> {
     try {
       return SecureRandom.getInstance("DRBG");
     } catch (NoSuchAlgorithmException impossible) { // every Java 9+ runtime has it
@@ -21,7 +21,7 @@ public final class Secrets {
     }
   });
   /** Looking a digest up by name costs more than hashing a token with it. */
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+  private static final PerThread<MessageDigest> SHA_256 = PerThread.of(() -> {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException impossible) {

@@ -31,7 +31,7 @@ public final class Timestamps {
     return cached.text;
   }
 
-  private static final ThreadLocal<Cached> LAST = ThreadLocal.withInitial(Cached::new);
+  private static final PerThread<Cached> LAST = PerThread.of(Cached::new);
 
   private static final class Cached {
     long millis = Long.MIN_VALUE;

@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Ulid {
 
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-  private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+  private static final PerThread<State> STATE = PerThread.of(State::new);
 
   private Ulid() {
   }
