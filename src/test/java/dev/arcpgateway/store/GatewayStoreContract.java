@@ -312,6 +312,62 @@ public abstract class GatewayStoreContract {
         .jobs().isEmpty());
   }
 
+  /**
+   * Seeded random jobs (shared instants, several principals, statuses and agents) and random queries: paging
+   * through every page gives exactly the matching jobs, newest first, ties by job id descending, each once.
+   */
+  @Test
+  void anyQueryPagedToItsEndListsExactlyTheMatchingJobsInOrder() throws Exception {
+    java.util.Random random = new java.util.Random(20261208);
+    List<String> principals = List.of(fresh("p"), fresh("p"), fresh("p"));
+    List<JobStatus> statuses = List.of(JobStatus.PENDING, JobStatus.RUNNING, JobStatus.SUCCESS, JobStatus.ERROR);
+    Instant base = Instant.parse("2026-12-08T00:00:00Z");
+    List<JobSnapshot> jobs = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      Instant created = base.plusSeconds(random.nextInt(20));
+      JobSnapshot job = new JobSnapshot(fresh("job"), principals.get(random.nextInt(3)), null,
+          random.nextBoolean() ? "echo@1.0.0" : "chatty@2.0.0", statuses.get(random.nextInt(4)), new JsonObject(),
+          null, null, null, "0af7651916cd43dd8448eb211c80319c", created, new JsonObject(), created, null);
+      jobs.add(job);
+      await(store.jobs().put(job));
+    }
+    for (int q = 0; q < 40; q++) {
+      Set<String> who = new HashSet<>(principals.subList(0, 1 + random.nextInt(3)));
+      Set<JobStatus> which = new HashSet<>();
+      if (random.nextBoolean()) {
+        which.add(statuses.get(random.nextInt(4)));
+        which.add(statuses.get(random.nextInt(4)));
+      }
+      String agent = switch (random.nextInt(3)) {
+        case 0 -> null;
+        case 1 -> "echo";
+        default -> "chatty@2.0.0";
+      };
+      Instant after = random.nextBoolean() ? null : base.plusSeconds(random.nextInt(20));
+      int limit = 1 + random.nextInt(7);
+      List<String> expected = jobs.stream()
+          .filter(j -> who.contains(j.principal()) && (which.isEmpty() || which.contains(j.status()))
+              && (agent == null || j.agent().equals(agent) || j.agent().startsWith(agent + "@"))
+              && (after == null || j.createdAt().isAfter(after)))
+          .sorted((x, y) -> {
+            int byTime = y.createdAt().compareTo(x.createdAt());
+            return byTime != 0 ? byTime : y.jobId().compareTo(x.jobId());
+          })
+          .map(JobSnapshot::jobId).toList();
+      List<String> listed = new ArrayList<>();
+      JobQuery.Position position = null;
+      do {
+        JobPage page = await(store.jobs().list(new JobQuery(who, which, agent, after, limit, position)));
+        assertTrue(page.jobs().size() <= limit);
+        page.jobs().forEach(j -> listed.add(j.jobId()));
+        position = page.next();
+        assertTrue(position == null || page.jobs().size() == limit, "a page before the last is full");
+      } while (position != null);
+      assertEquals(expected, listed, "query " + q + ": " + who.size() + " principals, " + which + ", " + agent
+          + ", after " + after + ", limit " + limit);
+    }
+  }
+
   @Test
   void aStoresOwnUnfinishedJobsAreNeverOrphanedHoweverOld() throws Exception {
     String jobId = fresh("job");
