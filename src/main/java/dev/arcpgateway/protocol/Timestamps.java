@@ -1,6 +1,7 @@
 package dev.arcpgateway.protocol;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -10,6 +11,7 @@ import java.util.regex.Pattern;
 /** ISO 8601 UTC timestamps: emitted with millisecond precision and {@code Z}; parsed strictly (§9.5). */
 public final class Timestamps {
 
+  /** For years outside 0000–9999, which {@link #format} does not write itself. */
   private static final DateTimeFormatter MILLIS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern STRICT_UTC =
@@ -26,7 +28,7 @@ public final class Timestamps {
     Cached cached = LAST.get();
     if (cached.millis != millis) {
       cached.millis = millis;
-      cached.text = MILLIS.format(Instant.ofEpochMilli(millis));
+      cached.text = format(Instant.ofEpochMilli(millis));
     }
     return cached.text;
   }
@@ -38,8 +40,39 @@ public final class Timestamps {
     String text;
   }
 
+  /**
+   * {@code YYYY-MM-DDThh:mm:ss.mmmZ}, truncated to the millisecond. Written digit by digit: each job's end is
+   * stamped, and the formatter builds a zoned date time and new zone rules for every call.
+   */
   public static String format(Instant instant) {
-    return MILLIS.format(instant);
+    LocalDateTime utc = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+    int year = utc.getYear();
+    if (year < 0 || year > 9999) {
+      return MILLIS.format(instant);
+    }
+    char[] out = new char[24];
+    digits(out, 0, year, 4);
+    out[4] = '-';
+    digits(out, 5, utc.getMonthValue(), 2);
+    out[7] = '-';
+    digits(out, 8, utc.getDayOfMonth(), 2);
+    out[10] = 'T';
+    digits(out, 11, utc.getHour(), 2);
+    out[13] = ':';
+    digits(out, 14, utc.getMinute(), 2);
+    out[16] = ':';
+    digits(out, 17, utc.getSecond(), 2);
+    out[19] = '.';
+    digits(out, 20, utc.getNano() / 1_000_000, 3);
+    out[23] = 'Z';
+    return new String(out);
+  }
+
+  private static void digits(char[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /**

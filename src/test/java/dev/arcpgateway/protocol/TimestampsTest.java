@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import net.jqwik.api.ForAll;
@@ -44,6 +46,15 @@ class TimestampsTest {
     assertEquals("2026-05-13T19:30:00.000Z", Timestamps.format(Instant.parse("2026-05-13T19:30:00Z")));
     assertEquals("2026-05-13T19:30:00.123Z", Timestamps.format(Instant.parse("2026-05-13T19:30:00.123999Z")));
     assertTrue(Timestamps.now().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"));
+  }
+
+  @Property(tries = 1000)
+  void formattedTimesAreWhatTheJavaFormatterWrites(
+      @ForAll @LongRange(min = -62167219200000L, max = 253402300799999L) long millis,
+      @ForAll @LongRange(min = 0, max = 999_999) long nanos) {
+    Instant instant = Instant.ofEpochMilli(millis).plusNanos(nanos);
+    assertEquals(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC).format(instant),
+        Timestamps.format(instant));
   }
 
   @Property(tries = 500)
