@@ -1,6 +1,5 @@
 package dev.arcpgateway.protocol;
 
-import java.util.regex.Pattern;
 
 /**
  * An agent reference from {@code job.submit.payload.agent}: {@code name} or {@code name@version} (§7.5).
@@ -10,16 +9,45 @@ import java.util.regex.Pattern;
  */
 public record AgentRef(String name, String version) {
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
-  private static final Pattern VERSION = Pattern.compile("[a-zA-Z0-9.+_-]+");
-
   public AgentRef {
-    if (name == null || !NAME.matcher(name).matches()) {
+    if (!isName(name)) {
       throw ArcpException.invalid("agent name must match [a-z0-9][a-z0-9._-]*, got " + describe(name));
     }
-    if (version != null && !VERSION.matcher(version).matches()) {
+    if (version != null && !isVersion(version)) {
       throw ArcpException.invalid("agent version must match [a-zA-Z0-9.+_-]+, got " + describe(version));
     }
+  }
+
+  /** {@code [a-z0-9][a-z0-9._-]*}, checked by hand: every submit and dispatch names an agent. */
+  private static boolean isName(String name) {
+    if (name == null || name.isEmpty() || !lowerOrDigit(name.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!lowerOrDigit(c) && c != '.' && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [a-zA-Z0-9.+_-]+}. */
+  private static boolean isVersion(String version) {
+    if (version.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < version.length(); i++) {
+      char c = version.charAt(i);
+      if (!lowerOrDigit(c) && !(c >= 'A' && c <= 'Z') && c != '.' && c != '+' && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean lowerOrDigit(char c) {
+    return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
   }
 
   /** Parses {@code name} or {@code name@version}; a malformed reference is an INVALID_REQUEST. */

@@ -64,4 +64,29 @@ class AgentRefTest {
     assertEquals(new AgentRef(name, version), ref);
     assertEquals(ref, AgentRef.parse(ref.toString()));
   }
+
+  /** Any string, from an alphabet around the grammar's edges: accepted exactly when the grammar's pattern matches. */
+  @Property(tries = 2000)
+  void namesAndVersionsAreAcceptedExactlyAsTheirPatternsSay(@ForAll("nearlyNames") String text) {
+    boolean name = text.matches("[a-z0-9][a-z0-9._-]*");
+    boolean version = text.matches("[a-zA-Z0-9.+_-]+");
+    assertEquals(name, accepted(() -> new AgentRef(text, null)), "name " + text);
+    assertEquals(version, accepted(() -> new AgentRef("a", text)), "version " + text);
+  }
+
+  @Provide
+  Arbitrary<String> nearlyNames() {
+    return Arbitraries.strings().withCharRange('a', 'c').withCharRange('x', 'z').withCharRange('A', 'B')
+        .withCharRange('Y', 'Z').withCharRange('0', '1').withCharRange('8', '9').withChars("._-+@/ `{:ßé\u0130")
+        .ofMinLength(0).ofMaxLength(6);
+  }
+
+  private static boolean accepted(Runnable build) {
+    try {
+      build.run();
+      return true;
+    } catch (ArcpException refused) {
+      return false;
+    }
+  }
 }
