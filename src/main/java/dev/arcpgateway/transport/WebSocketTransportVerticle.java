@@ -5,13 +5,11 @@ import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.transport.http.GatewayRouter;
 import dev.arcpgateway.transport.http.RouteGroup;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -92,7 +90,6 @@ public final class WebSocketTransportVerticle extends VerticleBase {
 
   private void connected(ServerWebSocket ws) {
     idle.upgraded(ws.remoteAddress());
-    consolidateFlushes(ws);
     ClientConnection connection = new ClientConnection(vertx, new WebSocketFrames(ws), options.maxFrameBytes(),
         options.helloTimeoutMs(), lane);
     WebSocketMessages messages = new WebSocketMessages(hardLimit, connection::onText,
@@ -115,18 +112,6 @@ public final class WebSocketTransportVerticle extends VerticleBase {
       });
       ws.resume();
     });
-  }
-
-  /**
-   * Frames for a connection arrive from its session in batches, outside any read of that socket, and Vert.x
-   * flushes each write made outside a read: one {@code write()} per frame. Netty's flush consolidation turns the
-   * flushes of one event-loop turn into one, so a batch reaches the socket in one system call.
-   */
-  private static void consolidateFlushes(ServerWebSocket ws) {
-    if (ws instanceof WebSocketInternal internal) {
-      internal.channelHandlerContext().pipeline().addFirst("arcp-flush-consolidation",
-          new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-    }
   }
 
   /**

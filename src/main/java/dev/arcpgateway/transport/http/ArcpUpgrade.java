@@ -1,11 +1,15 @@
 package dev.arcpgateway.transport.http;
 
 import dev.arcpgateway.transport.HostPolicy;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The ARCP path (§4): a WebSocket upgrade checked against the Host/Origin allowlist becomes an ARCP connection;
@@ -13,6 +17,9 @@ import io.vertx.ext.web.RoutingContext;
  * a bad request (RFC 9112 §3.2, RFC 6454 §7), whichever of them would be checked.
  */
 final class ArcpUpgrade implements Handler<RoutingContext> {
+
+  private static final System.Logger LOG = System.getLogger(ArcpUpgrade.class.getName());
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   private final String path;
   private final HostPolicy hostPolicy;
@@ -45,7 +52,26 @@ final class ArcpUpgrade implements Handler<RoutingContext> {
       request.response().setStatusCode(403).end();
     } else {
       // a failed upgrade (the client went away mid-handshake) has no one left to answer
-      request.toWebSocket().onSuccess(onConnected);
+      request.toWebSocket().onSuccess(ws -> {
+        consolidateFlushes(request.connection());
+        onConnected.handle(ws);
+      });
+    }
+  }
+
+  /**
+   * Frames reach a connection from its session in batches, outside any read of its socket, and Vert.x flushes
+   * each write made outside a read: one {@code write()} per frame. Netty's flush consolidation turns the flushes
+   * of one event-loop turn into one, so a batch reaches the socket in one system call. The router hands over a
+   * wrapper of the WebSocket, so the channel is found through the request's connection.
+   */
+  private static void consolidateFlushes(HttpConnection connection) {
+    if (connection instanceof ConnectionBase netty) {
+      netty.channel().pipeline().addFirst("arcp-flush-consolidation",
+          new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+    } else if (!WARNED.getAndSet(true)) {
+      LOG.log(System.Logger.Level.WARNING, "WebSocket connections of type {0} get no flush consolidation: each"
+          + " frame costs a write() of its own", connection.getClass().getName());
     }
   }
 }
