@@ -10,10 +10,10 @@ import io.vertx.core.json.JsonObject;
 /**
  * Event-bus conventions shared by every verticle.
  *
- * <p>Internal messages are {@link JsonObject}s and typed records ({@link JobFrame}) sent with {@link #OPTIONS}, whose
- * codec hands the same object to a local consumer instead of deep-copying it (the default JSON codec copies on every local delivery, which
- * dominated the cost of streaming events). The rule that makes this safe: <b>a message body is never mutated
- * after it is sent</b>. Across a cluster the codec writes plain JSON.
+ * <p>Internal messages are {@link JsonObject}s and typed records ({@link JobFrame}) sent with {@link #OPTIONS},
+ * whose codec hands the same object to a local consumer instead of deep-copying it (the default JSON codec copies
+ * on every local delivery, which dominated the cost of streaming events). The rule that makes this safe: <b>a
+ * message body is never mutated after it is sent</b>. Across a cluster the codec writes a tag and JSON.
  */
 public final class Bus {
 
@@ -61,7 +61,8 @@ public final class Bus {
     public void encodeToWire(Buffer buffer, Object body) {
       JsonObject json = body instanceof JobFrame frame ? frame.toJson() : (JsonObject) body;
       Buffer encoded = json.toBuffer();
-      buffer.appendByte(body instanceof JobFrame ? JOB_FRAME : JSON).appendInt(encoded.length()).appendBuffer(encoded);
+      buffer.appendByte(body instanceof JobFrame ? JOB_FRAME : JSON).appendInt(encoded.length())
+          .appendBuffer(encoded);
     }
 
     @Override
