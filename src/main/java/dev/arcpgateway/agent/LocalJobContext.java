@@ -10,6 +10,7 @@ import dev.arcpgateway.protocol.EventBodies;
 import dev.arcpgateway.protocol.EventKind;
 import dev.arcpgateway.protocol.Extensions;
 import dev.arcpgateway.protocol.Timestamps;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -77,7 +78,8 @@ final class LocalJobContext implements JobContext {
     this.lastOrderGraceMs = lastOrderGraceMs;
     this.routes = routes;
     this.ownerNode = dispatch.getString("node");
-    this.batch = new EventBatch(task -> vertx.runOnContext(endOfTurn -> task.run()), jobToken,
+    Context host = vertx.getOrCreateContext(); // the host's: where the job's window and batch live
+    this.batch = new EventBatch(task -> host.runOnContext(endOfTurn -> task.run()), jobToken,
         message -> routes.send(ownerNode, jobAddress, message));
     this.window = new EventWindow(batch, () -> envelope("heartbeat"));
   }
