@@ -422,7 +422,7 @@ final class LocalJobContext implements JobContext {
     if (done) {
       return Future.failedFuture(ArcpException.invalid("job " + jobId + " has ended"));
     }
-    // after the events sent before it, as without a window
+    // after the events sent before it: those waiting in the window, then those gathered in this turn's batch
     return window.whenEmpty().compose(v -> {
       batch.flush();
       return routes.request(ownerNode, jobAddress, request, Bus.OPTIONS);

@@ -16,7 +16,6 @@ import dev.arcpgateway.store.SessionStore;
 import dev.arcpgateway.store.TokenUses;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -11,8 +11,8 @@ import dev.arcpgateway.protocol.ErrorCode;
 import dev.arcpgateway.protocol.Feature;
 import dev.arcpgateway.protocol.Fields;
 import dev.arcpgateway.protocol.Frames;
-import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.Ids;
+import dev.arcpgateway.protocol.JobFrame;
 import dev.arcpgateway.protocol.JsonText;
 import dev.arcpgateway.protocol.MessageType;
 import dev.arcpgateway.protocol.Secrets;
@@ -795,20 +795,25 @@ final class Session {
       }
     }
     lastActivityNanos = System.nanoTime();
-    MessageType type = frame.type();
-    String text;
-    if (frame.payloadJson() != null && type == MessageType.JOB_EVENT) { // a job's events share their fields
-      if (view.eventFields == null) {
-        view.eventFields = JsonText.jobFrameFields(type, id, jobId, frame.traceId());
-      }
-      text = JsonText.jobFrame(view.eventFields, nextSeq, frame.payloadJson());
-    } else if (frame.payloadJson() != null) {
-      text = JsonText.jobFrame(type, id, jobId, frame.traceId(), nextSeq, frame.payloadJson());
-    } else {
-      text = Frames.jobFrame(type, id, jobId, frame.traceId(), nextSeq, frame.payload()).encode();
+    long seq = writeSequenced(frame.type(), jobId, frame.index(), frame.traceId(), frameText(view, frame));
+    jobs.delivered(jobId, seq, frame.type() != MessageType.JOB_EVENT);
+  }
+
+  /**
+   * The frame's text with the next {@code event_seq}: the runner's payload text spliced in when it has one, the
+   * fields every event of the job repeats written once per job.
+   */
+  private String frameText(JobViews.View view, JobFrame frame) {
+    if (frame.payloadJson() == null) {
+      return Frames.jobFrame(frame.type(), id, frame.jobId(), frame.traceId(), nextSeq, frame.payload()).encode();
     }
-    long seq = writeSequenced(type, jobId, frame.index(), frame.traceId(), text);
-    jobs.delivered(jobId, seq, type != MessageType.JOB_EVENT);
+    if (frame.type() != MessageType.JOB_EVENT) {
+      return JsonText.jobFrame(frame.type(), id, frame.jobId(), frame.traceId(), nextSeq, frame.payloadJson());
+    }
+    if (view.eventFields == null) {
+      view.eventFields = JsonText.jobFrameFields(MessageType.JOB_EVENT, id, frame.jobId(), frame.traceId());
+    }
+    return JsonText.jobFrame(view.eventFields, nextSeq, frame.payloadJson());
   }
 
   /**

@@ -91,7 +91,12 @@ class BridgeProtocolTest {
   }
 
   static JsonObject log(String level, String message) {
-    return new JsonObject().put("op", "event").put("kind", "log")
+    return logBody(level, message).put("op", "event");
+  }
+
+  /** A log event as one of an {@code events} batch carries it: no op of its own. */
+  static JsonObject logBody(String level, String message) {
+    return new JsonObject().put("kind", "log")
         .put("body", new JsonObject().put("level", level).put("message", message));
   }
 
@@ -260,14 +265,9 @@ class BridgeProtocolTest {
     WireClient client = gateway.session(TestGateway.ALICE);
     String jobId = submit(client, agent.name, null, null);
     JsonObject dispatch = agent.dispatch();
-    JsonObject first = log("info", "one");
-    first.remove("op");
-    JsonObject bad = log("loud", "dropped level");
-    bad.remove("op");
-    JsonObject last = log("info", "three").put("x-vendor.tag", "t3");
-    last.remove("op");
-    JsonObject refused = agent.request(dispatch, new JsonObject().put("op", "events")
-        .put("events", new JsonArray().add(first).add(bad).add("not an event").add(last)), "evs-1");
+    JsonArray batch = new JsonArray().add(logBody("info", "one")).add(logBody("loud", "dropped level"))
+        .add("not an event").add(logBody("info", "three").put("x-vendor.tag", "t3"));
+    JsonObject refused = agent.request(dispatch, new JsonObject().put("op", "events").put("events", batch), "evs-1");
     assertEquals("INVALID_REQUEST", arcpError(refused).getString("code"), refused.encode());
     JsonObject notAList = agent.request(dispatch, new JsonObject().put("op", "events").put("events", "x"), "evs-2");
     assertEquals("INVALID_REQUEST", arcpError(notAList).getString("code"), notAList.encode());
