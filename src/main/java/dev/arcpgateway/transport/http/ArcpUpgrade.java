@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The ARCP path (§4): a WebSocket upgrade checked against the Host/Origin allowlist becomes an ARCP connection;
@@ -19,11 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ArcpUpgrade implements Handler<RoutingContext> {
 
   private static final System.Logger LOG = System.getLogger(ArcpUpgrade.class.getName());
-  private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   private final String path;
   private final HostPolicy hostPolicy;
   private final Handler<ServerWebSocket> onConnected;
+  /** Said once per listener, so that each gateway (and each test's) tells when its connections go without. */
+  private boolean warned;
 
   ArcpUpgrade(String path, HostPolicy hostPolicy, Handler<ServerWebSocket> onConnected) {
     this.path = path;
@@ -65,11 +65,12 @@ final class ArcpUpgrade implements Handler<RoutingContext> {
    * of one event-loop turn into one, so a batch reaches the socket in one system call. The router hands over a
    * wrapper of the WebSocket, so the channel is found through the request's connection.
    */
-  private static void consolidateFlushes(HttpConnection connection) {
+  private void consolidateFlushes(HttpConnection connection) {
     if (connection instanceof ConnectionBase netty) {
       netty.channel().pipeline().addFirst("arcp-flush-consolidation",
           new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-    } else if (!WARNED.getAndSet(true)) {
+    } else if (!warned) {
+      warned = true;
       LOG.log(System.Logger.Level.WARNING, "WebSocket connections of type {0} get no flush consolidation: each"
           + " frame costs a write() of its own", connection.getClass().getName());
     }
