@@ -69,7 +69,7 @@ public final class AgentHostVerticle extends VerticleBase implements HandOver {
   @Override
   public Future<?> start() {
     routes = NodeRoutes.of(vertx);
-    queue = new DispatchQueue(vertx, registration.ref().toString(), options.agentQueueMax(), hostedJobs);
+    queue = new DispatchQueue(vertx, routes, registration.ref().toString(), options.agentQueueMax(), hostedJobs);
     long heartbeatMs = TimeUnit.SECONDS.toMillis(options.jobHeartbeatSec());
     vertx.setPeriodic(heartbeatMs, heartbeatMs, t -> running.values().forEach(LocalJobContext::heartbeat));
     dispatches = vertx.eventBus()

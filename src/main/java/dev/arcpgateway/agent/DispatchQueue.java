@@ -1,7 +1,9 @@
 package dev.arcpgateway.agent;
 
 import dev.arcpgateway.bus.Addresses;
+import dev.arcpgateway.bus.Bus;
 import dev.arcpgateway.bus.BusErrors;
+import dev.arcpgateway.cluster.NodeRoutes;
 import dev.arcpgateway.ops.LiveCount;
 import dev.arcpgateway.protocol.ArcpException;
 import dev.arcpgateway.protocol.ErrorCode;
@@ -10,6 +12,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,6 +27,12 @@ import java.util.Map;
  * waits, so a job that ends meanwhile (cancelled, timed out) leaves the queue and is never started; the host that
  * takes a job from the queue takes that consumer too and gives it its own handler, so no order falls between two
  * consumers. Waiting jobs count as hosted: a drain waits for them. Owned by the host's event loop.
+ *
+ * <p>A job's end can overtake its dispatch: the job runner tells a job's agent that it ended by a send to the
+ * job's order address, and while the dispatch is still on its way to the host nobody listens there yet. So a job
+ * that is to wait tells its owner it waits ({@code waiting}, with this node) once its orders are heard: a job that
+ * ended already finds its address gone and leaves the queue; a live one's owner now sends its orders here, across
+ * nodes too.
  */
 public final class DispatchQueue {
 
@@ -58,6 +68,7 @@ public final class DispatchQueue {
   }
 
   private final Vertx vertx;
+  private final NodeRoutes routes;
   private final String agent;
   private final int limit;
   private final LiveCount hostedJobs;
@@ -68,8 +79,9 @@ public final class DispatchQueue {
    * @param limit      how many dispatches may wait at once
    * @param hostedJobs counts the waiting jobs with the host's running ones, for a drain
    */
-  public DispatchQueue(Vertx vertx, String agent, int limit, LiveCount hostedJobs) {
+  public DispatchQueue(Vertx vertx, NodeRoutes routes, String agent, int limit, LiveCount hostedJobs) {
     this.vertx = vertx;
+    this.routes = routes;
     this.agent = agent;
     this.limit = limit;
     this.hostedJobs = hostedJobs;
@@ -93,7 +105,22 @@ public final class DispatchQueue {
         order -> onOrderWhileWaiting(jobId, order.body()));
     waiting.put(jobId, new Waiting(dispatch, orders));
     hostedJobs.added();
-    return orders.completion();
+    return orders.completion().onSuccess(heard -> {
+      if (waiting.size() > freeSlots) {
+        tellOwnerItWaits(jobId, dispatch.body().getString("node"));
+      }
+    });
+  }
+
+  private void tellOwnerItWaits(String jobId, String owner) {
+    JsonObject waits = new JsonObject().put("op", "waiting").put("node", routes.self());
+    routes.request(owner, Addresses.job(jobId), waits, Bus.OPTIONS).onFailure(failure -> {
+      // gone, or refused as ended; a slow answer leaves the job waiting, as long as its dispatch may wait
+      if (BusErrors.noHandlers(failure) || failure instanceof ReplyException reply
+          && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        leave(jobId);
+      }
+    });
   }
 
   public boolean isEmpty() {
@@ -121,6 +148,21 @@ public final class DispatchQueue {
     waiting.clear();
   }
 
+  /**
+   * A job that ended while it waited leaves the queue; its dispatch is answered, so the job runner's request
+   * does not linger until it times out.
+   */
+  private void leave(String jobId) {
+    Waiting job = waiting.remove(jobId);
+    if (job == null) {
+      return;
+    }
+    job.orders.unregister();
+    hostedJobs.removed();
+    BusErrors.fail(job.dispatch, new ArcpException(ErrorCode.CANCELLED, "job " + jobId
+        + " ended before " + agent + " took it"));
+  }
+
   /** A waiting job hears its end (cancel, or ended after its dispatch timed out) or its pacing, nothing else. */
   private void onOrderWhileWaiting(String jobId, JsonObject order) {
     Waiting job = waiting.get(jobId);
@@ -130,11 +172,7 @@ public final class DispatchQueue {
     switch (order.getString("op", "")) {
       case "pause" -> job.paused = true;
       case "resume" -> job.paused = false;
-      case "cancel", "ended" -> {
-        waiting.remove(jobId);
-        job.orders.unregister();
-        hostedJobs.removed();
-      }
+      case "cancel", "ended" -> leave(jobId);
       default -> {
         // nothing else is sent to a job no agent has taken
       }

@@ -191,11 +191,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     JobTracing.within(job.span, () -> vertx.eventBus().<JsonObject>request(address, dispatch, here != null
             ? Bus.localWithTimeout(options.requestTimeoutMs()) : Bus.withTimeout(options.requestTimeoutMs())))
         .onSuccess(started -> {
-          String agentNode = started.body().getString("node");
-          if (routes.remote(agentNode)) {
-            // the job's orders (cancel, pause, the end …) reach the agent on its node
-            job.agentRelay = routes.relay(Addresses.agentJob(job.id), agentNode, JobRunnerVerticle::lastOrder);
-          }
+          relayOrders(job, started.body().getString("node"));
           if (Boolean.TRUE.equals(started.body().getValue("credits"))) {
             job.taken.report();
           }
@@ -245,6 +241,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     try {
       answer = switch (op) {
         case "cancel" -> done(() -> cancel(job, body));
+        case "waiting" -> done(() -> waitsForAgent(job, body));
         case "subscribe" -> done(() -> subscriptions.subscribe(job, body));
         case "unsubscribe" -> done(() -> subscriptions.unsubscribe(job, body));
         case "throttle" -> done(() -> subscriptions.throttle(job, body));
@@ -309,6 +306,21 @@ public final class JobRunnerVerticle extends VerticleBase {
     table.finish(job, JobStatus.CANCELLED, MessageType.JOB_ERROR,
         Frames.errorPayload(JobStatus.CANCELLED.wire(), new ArcpException(ErrorCode.CANCELLED, message)),
         Lifecycle.CANCELLED, ErrorCode.CANCELLED.name(), message);
+  }
+
+  /**
+   * The job's dispatch waits in its agent host's queue on {@code node} (agent/DispatchQueue), which hears the
+   * job's orders from now on: on another node they are relayed there, so a cancel reaches a job that waits.
+   */
+  private void waitsForAgent(Job job, JsonObject body) {
+    relayOrders(job, body.getString("node"));
+  }
+
+  /** The job's orders (cancel, pause, the end …) reach its agent on {@code node} when that is another node. */
+  private void relayOrders(Job job, String node) {
+    if (routes.remote(node) && job.agentRelay == null) {
+      job.agentRelay = routes.relay(Addresses.agentJob(job.id), node, JobRunnerVerticle::lastOrder);
+    }
   }
 
   /** Ends running jobs whose agent stopped reporting (seed row §8.9). */

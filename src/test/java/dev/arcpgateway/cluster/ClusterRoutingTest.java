@@ -10,6 +10,7 @@ import dev.arcpgateway.testing.BridgeSocket;
 import dev.arcpgateway.testing.ClusterNodes;
 import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.GateAgent;
+import dev.arcpgateway.testing.JobFrames;
 import dev.arcpgateway.testing.LeaseAgents;
 import dev.arcpgateway.testing.Leases;
 import dev.arcpgateway.testing.TestGateway;
@@ -21,6 +22,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -254,6 +256,34 @@ class ClusterRoutingTest {
       JsonObject result = frames.get(frames.size() - 1);
       assertEquals("job.result", result.getString("type"), result.encode());
       assertEquals("done on B", result.getJsonObject("payload").getString("result"), result.encode());
+    }
+  }
+
+  /**
+   * A job submitted on A that waits for B's busy bridged agent hears its cancel there: it ends cancelled and is
+   * never dispatched when the agent's slot frees.
+   */
+  @Test
+  void aJobWaitingForABusyAgentOnBIsCancelledFromAAndNeverDispatched() {
+    TestGateway a = cluster.start(List.of());
+    TestGateway b = cluster.start(List.of(), options -> options.setBridge(new JsonObject().put("port", 0)
+        .put("tokens", new JsonArray().add(new JsonObject().put("token", "agent-secret").put("name", "b-agents")
+            .put("agents", new JsonArray().add("bridged-b"))))));
+    try (BridgeSocket agent = BridgeSocket.announced(b.gateway().bridgePort(), "agent-secret", "bridged-b", "1.0.0",
+        1)) {
+      WireClient client = a.session(TestGateway.ALICE);
+      String first = client.expectAccepted(client.submit("bridged-b", new JsonObject())).getString("job_id");
+      JsonObject dispatch = agent.nextInbox();
+      assertEquals(first, dispatch.getString("job_id"), dispatch.encode());
+      String waiting = client.expectAccepted(client.submit("bridged-b", new JsonObject())).getString("job_id");
+      client.send(Wire.cancel(client.sessionId(), waiting, "not needed"));
+      JsonObject ended = JobFrames.last(client.untilTerminal(waiting));
+      JobFrames.assertErrorPayload(JobFrames.payload(ended), "cancelled", "CANCELLED");
+      agent.sendTo(Addresses.job(first), new JsonObject().put("op", "result").put("result", "one")
+          .put("job_token", dispatch.getString("job_token")));
+      client.untilTerminal(first);
+      JsonObject stray = agent.poll(Duration.ofMillis(800));
+      assertTrue(stray == null, "the cancelled job " + waiting + " was dispatched on B after all: " + stray);
     }
   }
 }

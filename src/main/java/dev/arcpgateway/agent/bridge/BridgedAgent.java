@@ -85,8 +85,8 @@ final class BridgedAgent {
     this.version = version;
     this.heartbeatSec = heartbeatSec;
     this.hostedJobs = hostedJobs;
-    this.queue = new DispatchQueue(vertx, name + "@" + version, queueMax, hostedJobs);
     this.routes = routes;
+    this.queue = new DispatchQueue(vertx, routes, name + "@" + version, queueMax, hostedJobs);
   }
 
   String ref() {
