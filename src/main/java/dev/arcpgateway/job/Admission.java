@@ -50,7 +50,7 @@ final class Admission {
 
   /**
    * Admits {@code {session_id, principal, request_id, trace_id, job_id, payload, delegation_token?,
-   * delegated_by?}}; {@code create} registers the new job. The answer is {@code {job_id, accepted, credentials?,
+   * delegated_by?, lifecycle?}} ({@code lifecycle}: the session writes lifecycle events); {@code create} registers the new job. The answer is {@code {job_id, accepted, credentials?,
    * replayed}}.
    */
   Future<JsonObject> admit(JsonObject body, Function<Job, Future<Void>> create) {
@@ -88,7 +88,8 @@ final class Admission {
           Instant now = Instant.now();
           JsonObject accepted = acceptedPayload(jobId, agent, grant, traceId, body.getJsonObject("delegated_by"), now);
           Job job = new Job(jobId, token, principal, body.getString("session_id"), traceId, agent, request, grant,
-              accepted, new ResultChunks(options.resultChunkMaxBytes(), options.resultMaxBytes()), now);
+              accepted, new ResultChunks(options.resultChunkMaxBytes(), options.resultMaxBytes()), now,
+              body.getBoolean("lifecycle", false));
           job.delegatedBy = body.getJsonObject("delegated_by");
           // the extension's traceparent, else a whole traceparent given as the envelope's trace_id
           job.clientTraceparent = JobTracing.traceparent(carrier) != null ? JobTracing.traceparent(carrier)

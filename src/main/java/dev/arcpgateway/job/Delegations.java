@@ -72,6 +72,7 @@ final class Delegations {
               .put("payload", payload)
               .put("delegation_token", granted.body().getString("delegation_token"))
               .put("provision_credentials", parent.provisionCredentials)
+              .put("lifecycle", parent.observers.wantLifecycle(parent.sessionId))
               .put("delegated_by", new JsonObject().put("job_id", parent.id).put("delegate_id", delegateId));
           return vertx.eventBus().<JsonObject>request(Addresses.jobSubmit(lane), submit,
               Bus.localWithTimeout(options.requestTimeoutMs()));

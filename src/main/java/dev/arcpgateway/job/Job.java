@@ -82,7 +82,8 @@ final class Job {
   MessageConsumer<JsonObject> agentRelay;
 
   Job(String id, String token, String principal, String sessionId, String traceId, AgentRef agent,
-      SubmitRequest request, JsonObject grant, JsonObject accepted, ResultChunks chunks, Instant createdAt) {
+      SubmitRequest request, JsonObject grant, JsonObject accepted, ResultChunks chunks, Instant createdAt,
+      boolean submitterWantsLifecycle) {
     this.id = id;
     this.token = token;
     this.principal = principal;
@@ -99,7 +100,7 @@ final class Job {
         grant.getJsonObject("lease"), grant.getJsonObject("lease_constraints"), grant.getJsonObject("budget"),
         // the lease grant names the parent for both forms of delegation (parent_job_id or a delegation token)
         grant.getString("parent_job_id"), traceId, createdAt, accepted, createdAt, Secrets.hash(resumeToken));
-    observers.add(sessionId);
+    observers.add(sessionId, submitterWantsLifecycle);
   }
 
   void chargeSent() {

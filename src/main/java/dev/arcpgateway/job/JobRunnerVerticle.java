@@ -133,6 +133,7 @@ public final class JobRunnerVerticle extends VerticleBase {
         }
         vertx.eventBus().send(Addresses.session(job.sessionId), new JsonObject().put("op", "accepted")
             .put("job_id", job.id).put("accepted", accepted), LocalSessions.options(vertx, job.sessionId));
+        table.moment(job, Lifecycle.QUEUED); // after the session knows the child, or it would drop the frame
       }
       dispatch(job);
     });
@@ -150,7 +151,11 @@ public final class JobRunnerVerticle extends VerticleBase {
       });
     }
     return job.consumer.completion().compose(v -> store.jobs().put(job.snapshot))
-        .onSuccess(v -> table.moment(job, Lifecycle.QUEUED))
+        .onSuccess(v -> {
+          if (job.delegatedBy == null) {
+            table.moment(job, Lifecycle.QUEUED); // a child's, once its parent's session knows it (onSubmit)
+          }
+        })
         .onFailure(failure -> table.discard(job));
   }
 

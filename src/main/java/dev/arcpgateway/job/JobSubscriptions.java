@@ -36,7 +36,7 @@ final class JobSubscriptions {
     this.policy = policy;
   }
 
-  /** {@code {session_id, principal, request_id, history, from_event_seq}}; refuses as if the job did not exist. */
+  /** {@code {session_id, principal, request_id, history, from_event_seq, lifecycle?}}; refuses as if the job did not exist. */
   void subscribe(Job job, JsonObject body) {
     String subscriber = Fields.string(body, "principal");
     String session = Fields.string(body, "session_id");
@@ -48,7 +48,7 @@ final class JobSubscriptions {
     boolean history = body.getBoolean("history", false);
     long from = Math.max(0, body.getLong("from_event_seq", 0L));
     long upTo = job.storedIndex; // frames still being stored reach the subscriber live, held while it catches up
-    job.observers.catchUp(session);
+    job.observers.catchUp(session, body.getBoolean("lifecycle", false));
     String address = Addresses.session(session);
     DeliveryOptions delivery = LocalSessions.options(vertx, session);
     Future<Integer> replay = history

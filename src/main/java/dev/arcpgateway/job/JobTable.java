@@ -137,12 +137,15 @@ final class JobTable {
 
   /**
    * A moment before the end (§8.1 queued, §8.2 started, §8.9 heartbeat): published on {@code arcp.lifecycle}
-   * and sent as a {@code status} event that only sessions which negotiated the gateway's lifecycle feature
-   * write; {@code started} carries the job's resume token. Not logged: the log's numbering is the one clients
+   * and sent as a {@code status} event to the observers, when one of them negotiated the gateway's lifecycle
+   * feature (only those write it); {@code started} carries the job's resume token. Not logged: the log's numbering is the one clients
    * count in {@code from_event_seq}, and a replay has no use for these moments.
    */
   void moment(Job job, String moment) {
     lifecycle.publish(moment, job, null);
+    if (!job.observers.anyWantLifecycle()) {
+      return; // no observer would write it
+    }
     JsonObject body = new JsonObject().put("phase", moment);
     if (Lifecycle.STARTED.equals(moment)) {
       body.put("resume_token", job.resumeToken);

@@ -663,7 +663,8 @@ final class Session {
         .put("payload", envelope.payload())
         .put("trace_carrier", envelope.extension(JobTracing.CARRIER_KEY) instanceof JsonObject carrier ? carrier : null)
         .put("delegation_token", principal.delegationToken())
-        .put("provision_credentials", has(Feature.PROVISIONED_CREDENTIALS)); // §6.2: only if negotiated
+        .put("provision_credentials", has(Feature.PROVISIONED_CREDENTIALS)) // §6.2: only if negotiated
+        .put("lifecycle", has(Feature.LIFECYCLE)); // the job sends lifecycle events only to sessions that write them
     bus.<JsonObject>request(env.submitAddress(), request, Bus.localWithTimeout(env.options().requestTimeoutMs()))
         .onComplete(answer -> {
           if (answer.succeeded()) {

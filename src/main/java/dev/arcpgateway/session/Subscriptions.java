@@ -93,7 +93,8 @@ final class Subscriptions {
         .put("principal", session.principal.name())
         .put("request_id", requestId)
         .put("history", history)
-        .put("from_event_seq", from);
+        .put("from_event_seq", from)
+        .put("lifecycle", session.has(Feature.LIFECYCLE));
     env.routes().requestAnywhere(Addresses.job(jobId), request, Bus.withTimeout(env.options().requestTimeoutMs()))
         .<Object>map(reply -> null)
         .recover(failure -> BusErrors.noHandlers(failure)

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arcpgateway.testing.Continuity;
 import dev.arcpgateway.testing.LeaseAgents;
 import dev.arcpgateway.testing.Leases;
 import dev.arcpgateway.testing.Leases.Run;
@@ -124,6 +125,19 @@ class Section10_DelegationTest {
 
     // one session, one event_seq space (§8.3): strictly increasing across parent and child frames
     assertGapFree(frames);
+  }
+
+  /** A session that negotiated lifecycle events sees them for the children its jobs delegate to, as for its own. */
+  @Test
+  void aDelegatedChildsLifecycleEventsReachASessionThatAskedForThem() {
+    WireClient client = Continuity.session(gateway, TestGateway.ALICE, Section8_1_LifecycleEventsTest.withLifecycle());
+    JsonObject childLease = lease("tool.call", "search").put("cost.budget", arr("USD:0.50"));
+    Run parent = Leases.run(client, Leases.payload("delegator", delegation("spender", spend(1, 0.1), childLease),
+        PARENT));
+    String childId = acceptedOtherThan(parent.frames(), parent.jobId()).get(0).getString("job_id");
+    List<String> phases = Leases.bodies(parent.frames(), childId, "status").stream()
+        .map(body -> body.getString("phase")).toList();
+    assertEquals(List.of("queued", "started"), phases, parent.frames().toString());
   }
 
   @Test
