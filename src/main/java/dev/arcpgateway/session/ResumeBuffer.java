@@ -55,18 +55,21 @@ final class ResumeBuffer {
     entries.addLast(new Entry(seq, frame, size));
     bytes += size;
     lastSeq = seq;
-    ledger.accept(ENTRY_HEAP + size);
+    long change = ENTRY_HEAP + size;
     while (entries.size() > maxEvents || bytes > maxBytes) {
-      drop();
+      change -= drop();
     }
+    tell(change); // once, net: a full buffer drops about what it takes in, and the ledger is shared by every loop
   }
 
   /** Frees frames with seq ≤ {@code seq} (the client processed them). */
   void ack(long seq) {
     long upTo = Math.min(seq, lastSeq);
+    long freed = 0;
     while (!entries.isEmpty() && entries.peekFirst().seq() <= upTo) {
-      drop();
+      freed += drop();
     }
+    tell(-freed);
     ackedThrough = Math.max(ackedThrough, upTo);
     droppedThrough = Math.max(droppedThrough, upTo);
   }
@@ -76,16 +79,25 @@ final class ResumeBuffer {
    * (§6.5 allows it), and a resume from before {@code seq} then gets RESUME_WINDOW_EXPIRED.
    */
   void trimThrough(long seq) {
+    long freed = 0;
     while (!entries.isEmpty() && entries.peekFirst().seq() <= seq) {
-      drop();
+      freed += drop();
     }
+    tell(-freed);
   }
 
-  private void drop() {
+  /** Drops the oldest frame; the heap it held, for the caller to tell the ledger. */
+  private long drop() {
     Entry dropped = entries.removeFirst();
     bytes -= dropped.bytes();
     droppedThrough = Math.max(droppedThrough, dropped.seq());
-    ledger.accept(-ENTRY_HEAP - dropped.bytes());
+    return ENTRY_HEAP + dropped.bytes();
+  }
+
+  private void tell(long change) {
+    if (change != 0) {
+      ledger.accept(change);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arcpgateway.testing.BridgeSocket;
 import dev.arcpgateway.testing.Continuity;
+import dev.arcpgateway.testing.EmbeddedPg;
 import dev.arcpgateway.testing.Http;
 import dev.arcpgateway.testing.Leases;
 import dev.arcpgateway.testing.TestGateway;
@@ -63,6 +64,10 @@ class PrometheusMetricsTest {
 
   /** Every sample of a scrape by name and labels; fails on a line that is not Prometheus text. */
   private static Map<String, Double> scrape() {
+    return scrape(gateway);
+  }
+
+  private static Map<String, Double> scrape(TestGateway gateway) {
     Http.Response response = http.get(gateway.port(), "/metrics");
     assertEquals(200, response.status());
     assertTrue(response.headers().get("content-type").startsWith("text/plain"), response.headers().toString());
@@ -145,7 +150,7 @@ class PrometheusMetricsTest {
   }
 
   @Test
-  void leaseDenialsBudgetSpentAndStoreLatencyAreCounted() {
+  void leaseDenialsAndBudgetSpentAreCounted() {
     Map<String, Double> before = scrape();
     WireClient client = gateway.session(TestGateway.ALICE);
     Leases.Run run = Leases.run(client, Leases.payload("spender",
@@ -158,8 +163,30 @@ class PrometheusMetricsTest {
     assertEquals(1.2, value(after, spent) - value(before, spent), 1e-9, "three charges of 0.4");
     String denied = "arcp_lease_denials_total{capability=\"tool.call\"}";
     assertEquals(1.0, value(after, denied) - value(before, denied), "the call past the budget");
+  }
+
+  /**
+   * The durable store's calls are timed; the memory store's are not (it answers within the call: there is no
+   * latency to see, and timing it cost every job and event two clock reads and a histogram update).
+   */
+  @Test
+  void theDurableStoresCallsAreTimedAndTheMemoryStoresAreNot() throws Exception {
     String puts = "arcp_store_latency_seconds_count{operation=\"jobs.put\"}";
-    assertTrue(value(after, puts) > value(before, puts), "job snapshots were stored, timed");
+    WireClient client = gateway.session(TestGateway.ALICE);
+    client.untilTerminal(client.expectAccepted(client.submit("echo", "timed?")).getString("job_id"));
+    // this class's gateway is on the memory store, unless the run puts every test gateway on PostgreSQL
+    assertEquals(TestGateway.ON_PG, scrape().containsKey(puts), "timed only when the store is durable");
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx pgVertx = VertxMeters.builder(new VertxOptions(), registry, true).build();
+    try (TestGateway onPg = TestGateway.start(pgVertx, options -> options.setStore(new JsonObject().put("type", "pg")
+        .put("uri", EmbeddedPg.freshDatabase())), List.of(), builder -> builder.meterRegistry(registry))) {
+      WireClient pgClient = onPg.session(TestGateway.ALICE);
+      pgClient.untilTerminal(pgClient.expectAccepted(pgClient.submit("echo", "timed")).getString("job_id"));
+      assertTrue(value(scrape(onPg), puts) >= 1, "the job's snapshot was stored on PostgreSQL, timed");
+    } finally {
+      pgVertx.close().await(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
