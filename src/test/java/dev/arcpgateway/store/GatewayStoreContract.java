@@ -240,6 +240,29 @@ public abstract class GatewayStoreContract {
     }
   }
 
+  /** A move that fails does not take the next one down with it, even when a store runs them together. */
+  @Test
+  void aJobsMoveThatFailsLeavesTheNextMoveAskedForItsOwnChance() throws Exception {
+    List<String> jobIds = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String jobId = fresh("job");
+      jobIds.add(jobId);
+      await(store.jobs().put(job(jobId, "alice", null, JobStatus.RUNNING, Instant.now())));
+    }
+    List<Future<Boolean>> moves = new ArrayList<>();
+    for (String jobId : jobIds) {
+      moves.add(store.jobs().transition(jobId, JobStatus.PENDING, JobStatus.RUNNING, Instant.now()));
+      moves.add(store.jobs().transition(jobId, JobStatus.RUNNING, JobStatus.SUCCESS, Instant.now()));
+    }
+    await(Future.join(new ArrayList<>(moves)));
+    for (int i = 0; i < jobIds.size(); i++) {
+      String jobId = jobIds.get(i);
+      assertFalse(moves.get(2 * i).result(), "already running: not started again " + jobId);
+      assertTrue(moves.get(2 * i + 1).result(), "but ended " + jobId);
+      assertEquals(JobStatus.SUCCESS, await(store.jobs().get(jobId)).status());
+    }
+  }
+
   @Test
   void aTransitionFromAStatusTheJobIsNotInChangesNothing() throws Exception {
     String jobId = fresh("job");

@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,22 +105,79 @@ final class PgJobStore implements JobStore {
 
   /**
    * Several compare-and-sets in one round trip: each its own execution of the one-row update (an index lookup),
-   * in order, all in one implicit transaction, so that a job's second move in a batch sees its first.
+   * in order, all in one implicit transaction. A job's moves that follow one another in the batch (started, then
+   * ended: an echo job's two) are one update from the first move's status to the last's, a row version fewer; when
+   * that update finds the job in another status, its moves are asked again one by one, as if never joined.
    */
   private Future<Function<Transition, Boolean>> move(List<Transition> moves) {
-    List<Tuple> batch = new ArrayList<>(moves.size());
+    List<Chain> chains = new ArrayList<>(moves.size());
+    Map<String, Chain> lastOfJob = new HashMap<>();
     for (Transition move : moves) {
-      batch.add(Tuple.of(move.jobId(), move.from().wire(), move.to().wire(), time(move.at())));
+      Chain last = lastOfJob.get(move.jobId());
+      if (last != null && last.to() == move.from()) {
+        last.moves.add(move);
+      } else {
+        Chain chain = new Chain(move);
+        chains.add(chain);
+        lastOfJob.put(move.jobId(), chain);
+      }
     }
-    return db.executeBatch(TRANSITION, batch).map(first -> {
-      Map<Transition, Boolean> moved = new IdentityHashMap<>();
+    List<Tuple> batch = new ArrayList<>(chains.size());
+    for (Chain chain : chains) {
+      batch.add(Tuple.of(chain.jobId(), chain.from().wire(), chain.to().wire(), time(chain.at())));
+    }
+    Map<Transition, Boolean> moved = new IdentityHashMap<>();
+    return db.executeBatch(TRANSITION, batch).compose(first -> {
+      List<Chain> missed = new ArrayList<>();
       RowSet<Row> rows = first;
-      for (Transition move : moves) {
-        moved.put(move, rows.rowCount() == 1);
+      for (Chain chain : chains) {
+        boolean applied = rows.rowCount() == 1;
+        if (applied || chain.moves.size() == 1) {
+          chain.moves.forEach(move -> moved.put(move, applied));
+        } else {
+          missed.add(chain);
+        }
         rows = rows.next();
       }
-      return moved::get;
-    });
+      return oneByOne(missed.stream().flatMap(chain -> chain.moves.stream()).toList(), 0, moved);
+    }).map(done -> moved::get);
+  }
+
+  private Future<Void> oneByOne(List<Transition> moves, int index, Map<Transition, Boolean> moved) {
+    if (index == moves.size()) {
+      return Future.succeededFuture();
+    }
+    Transition move = moves.get(index);
+    return db.execute(TRANSITION, Tuple.of(move.jobId(), move.from().wire(), move.to().wire(), time(move.at())))
+        .compose(rows -> {
+          moved.put(move, rows.rowCount() == 1);
+          return oneByOne(moves, index + 1, moved);
+        });
+  }
+
+  /** A job's moves that follow one another in a batch, from the first's status to the last's. */
+  private static final class Chain {
+    final List<Transition> moves = new ArrayList<>(2);
+
+    Chain(Transition first) {
+      moves.add(first);
+    }
+
+    String jobId() {
+      return moves.get(0).jobId();
+    }
+
+    JobStatus from() {
+      return moves.get(0).from();
+    }
+
+    JobStatus to() {
+      return moves.get(moves.size() - 1).to();
+    }
+
+    Instant at() {
+      return moves.get(moves.size() - 1).at();
+    }
   }
 
   @Override
