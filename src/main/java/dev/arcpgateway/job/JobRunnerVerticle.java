@@ -38,8 +38,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One instance per lane takes the submissions of its lane's sessions on {@link Addresses#jobSubmit(int)}; each
  * job then lives on that instance, at {@link Addresses#job(String)}, and is dispatched to the host of its agent in
- * the same lane when there is one (in-process agents without a concurrency limit run in every lane). Frames to sessions are {@code {op:"job", type, job_id, trace_id, payload}};
- * sessions number them.
+ * the same lane when there is one (in-process agents without a concurrency limit run in every lane). Frames to
+ * sessions are {@link dev.arcpgateway.protocol.JobFrame}s; sessions number them.
  */
 public final class JobRunnerVerticle extends VerticleBase {
 
