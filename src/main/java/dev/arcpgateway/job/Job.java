@@ -19,7 +19,10 @@ final class Job {
 
   final String id;
   final String token;
-  /** Handed to lifecycle observers in the {@code started} event; the snapshot keeps its hash. */
+  /**
+   * Handed to lifecycle observers in the {@code started} event, the only place it is shown, so minted only when the
+   * submitting session writes lifecycle events (else null: no token names the job); the snapshot keeps its hash.
+   */
   final String resumeToken;
   final String principal;
   final String sessionId;
@@ -95,11 +98,12 @@ final class Job {
     this.leaseAddress = Addresses.lease(grant.getInteger("lease_lane"));
     this.accepted = accepted;
     this.chunks = chunks;
-    this.resumeToken = JobResumeToken.mint(id);
+    this.resumeToken = submitterWantsLifecycle ? JobResumeToken.mint(id) : null;
     this.snapshot = new JobSnapshot(id, principal, sessionId, agent.toString(), JobStatus.PENDING,
         grant.getJsonObject("lease"), grant.getJsonObject("lease_constraints"), grant.getJsonObject("budget"),
         // the lease grant names the parent for both forms of delegation (parent_job_id or a delegation token)
-        grant.getString("parent_job_id"), traceId, createdAt, accepted, createdAt, Secrets.hash(resumeToken));
+        grant.getString("parent_job_id"), traceId, createdAt, accepted, createdAt,
+        resumeToken == null ? null : Secrets.hash(resumeToken));
     observers.add(sessionId, submitterWantsLifecycle);
   }
 

@@ -138,7 +138,8 @@ final class JobTable {
   /**
    * A moment before the end (§8.1 queued, §8.2 started, §8.9 heartbeat): published on {@code arcp.lifecycle}
    * and sent as a {@code status} event to the observers, when one of them negotiated the gateway's lifecycle
-   * feature (only those write it); {@code started} carries the job's resume token. Not logged: the log's numbering is the one clients
+   * feature (only those write it); {@code started} carries the job's resume token when the submitting session
+   * negotiated the feature (the token is minted only then). Not logged: the log's numbering is the one clients
    * count in {@code from_event_seq}, and a replay has no use for these moments.
    */
   void moment(Job job, String moment) {
@@ -147,8 +148,8 @@ final class JobTable {
       return; // no observer would write it
     }
     JsonObject body = new JsonObject().put("phase", moment);
-    if (Lifecycle.STARTED.equals(moment)) {
-      body.put("resume_token", job.resumeToken);
+    if (Lifecycle.STARTED.equals(moment) && job.resumeToken != null) {
+      body.put("resume_token", job.resumeToken); // none when only a later subscriber asked for lifecycle events
     }
     JsonObject payload = new JsonObject().put("kind", EventKind.STATUS.wire()).put("ts", Timestamps.now())
         .put("body", body);

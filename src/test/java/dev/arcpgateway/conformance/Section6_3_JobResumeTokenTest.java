@@ -147,4 +147,21 @@ class Section6_3_JobResumeTokenTest {
     GateAgent.finish(gateway.vertx(), job.key());
     owner.untilTerminal(job.jobId());
   }
+
+  /**
+   * A job submitted by a session without lifecycle events gets no resume token (it would be shown nowhere), so no
+   * token, guessed in the token's own shape, follows it: the refusal is the one a forged token gets.
+   */
+  @Test
+  void aJobWhoseSubmitterAskedForNoLifecycleEventsHasNoTokenToPresent() {
+    WireClient owner = gateway.session(TestGateway.ALICE);
+    String key = "jrt-" + KEYS.incrementAndGet();
+    String jobId = owner.expectAccepted(owner.submit(GateAgent.NAME, GateAgent.input(key))).getString("job_id");
+    WireClient later = gateway.session(TestGateway.ALICE);
+    String guessed = "jrt_" + jobId + "." + "0".repeat(64);
+    JsonObject refused = assertRejectedSubmit(later, resumeSubmit(later, guessed), "JOB_NOT_FOUND");
+    assertTrue(payload(refused).getString("message").contains(jobId), refused.encode());
+    GateAgent.finish(gateway.vertx(), key);
+    owner.untilTerminal(jobId);
+  }
 }
