@@ -216,14 +216,20 @@ public abstract class GatewayStoreContract {
     }
   }
 
-  @Test
-  void aJobsMovesAskedForWithoutWaitingLandInTheOrderAsked() throws Exception {
+  /** Many stored jobs in {@code status}: moved all at once, a gathering store batches several moves together. */
+  private List<String> jobsIn(JobStatus status) throws Exception {
     List<String> jobIds = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       String jobId = fresh("job");
       jobIds.add(jobId);
-      await(store.jobs().put(job(jobId, "alice", null, JobStatus.PENDING, Instant.now())));
+      await(store.jobs().put(job(jobId, "alice", null, status, Instant.now())));
     }
+    return jobIds;
+  }
+
+  @Test
+  void aJobsMovesAskedForWithoutWaitingLandInTheOrderAsked() throws Exception {
+    List<String> jobIds = jobsIn(JobStatus.PENDING);
     List<Future<Boolean>> moves = new ArrayList<>();
     for (String jobId : jobIds) { // many jobs at once, so that a gathering store batches several moves together
       moves.add(store.jobs().transition(jobId, JobStatus.PENDING, JobStatus.RUNNING, Instant.now()));
@@ -240,25 +246,25 @@ public abstract class GatewayStoreContract {
     }
   }
 
-  /** A move that fails does not take the next one down with it, even when a store runs them together. */
+  /**
+   * A move that fails does not take the next one down with it, even when a store runs them together, and a later
+   * move of the same job still comes after both.
+   */
   @Test
   void aJobsMoveThatFailsLeavesTheNextMoveAskedForItsOwnChance() throws Exception {
-    List<String> jobIds = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      String jobId = fresh("job");
-      jobIds.add(jobId);
-      await(store.jobs().put(job(jobId, "alice", null, JobStatus.RUNNING, Instant.now())));
-    }
+    List<String> jobIds = jobsIn(JobStatus.RUNNING);
     List<Future<Boolean>> moves = new ArrayList<>();
     for (String jobId : jobIds) {
       moves.add(store.jobs().transition(jobId, JobStatus.PENDING, JobStatus.RUNNING, Instant.now()));
       moves.add(store.jobs().transition(jobId, JobStatus.RUNNING, JobStatus.SUCCESS, Instant.now()));
+      moves.add(store.jobs().transition(jobId, JobStatus.RUNNING, JobStatus.ERROR, Instant.now()));
     }
     await(Future.join(new ArrayList<>(moves)));
     for (int i = 0; i < jobIds.size(); i++) {
       String jobId = jobIds.get(i);
-      assertFalse(moves.get(2 * i).result(), "already running: not started again " + jobId);
-      assertTrue(moves.get(2 * i + 1).result(), "but ended " + jobId);
+      assertFalse(moves.get(3 * i).result(), "already running: not started again " + jobId);
+      assertTrue(moves.get(3 * i + 1).result(), "but ended " + jobId);
+      assertFalse(moves.get(3 * i + 2).result(), "and ended once " + jobId);
       assertEquals(JobStatus.SUCCESS, await(store.jobs().get(jobId)).status());
     }
   }

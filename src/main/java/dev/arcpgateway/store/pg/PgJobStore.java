@@ -106,41 +106,58 @@ final class PgJobStore implements JobStore {
   /**
    * Several compare-and-sets in one round trip: each its own execution of the one-row update (an index lookup),
    * in order, all in one implicit transaction. A job's moves that follow one another in the batch (started, then
-   * ended: an echo job's two) are one update from the first move's status to the last's, a row version fewer; when
-   * that update finds the job in another status, its moves are asked again one by one, as if never joined.
+   * ended: an echo job's two) are one update from the first move's status to the last's, a row version fewer, when
+   * they are the job's only moves in the batch; when that update finds the job in another status, its moves are
+   * asked again one by one, as if never joined (nothing else of that job ran in between).
    */
   private Future<Function<Transition, Boolean>> move(List<Transition> moves) {
-    List<Chain> chains = new ArrayList<>(moves.size());
-    Map<String, Chain> lastOfJob = new HashMap<>();
-    for (Transition move : moves) {
-      Chain last = lastOfJob.get(move.jobId());
-      if (last != null && last.to() == move.from()) {
-        last.moves.add(move);
-      } else {
-        Chain chain = new Chain(move);
-        chains.add(chain);
-        lastOfJob.put(move.jobId(), chain);
-      }
-    }
+    List<Chain> chains = chains(moves);
     List<Tuple> batch = new ArrayList<>(chains.size());
     for (Chain chain : chains) {
-      batch.add(Tuple.of(chain.jobId(), chain.from().wire(), chain.to().wire(), time(chain.at())));
+      batch.add(row(chain.jobId(), chain.from(), chain.to(), chain.at()));
     }
     Map<Transition, Boolean> moved = new IdentityHashMap<>();
     return db.executeBatch(TRANSITION, batch).compose(first -> {
-      List<Chain> missed = new ArrayList<>();
+      List<Transition> missed = new ArrayList<>();
       RowSet<Row> rows = first;
       for (Chain chain : chains) {
         boolean applied = rows.rowCount() == 1;
         if (applied || chain.moves.size() == 1) {
           chain.moves.forEach(move -> moved.put(move, applied));
         } else {
-          missed.add(chain);
+          missed.addAll(chain.moves);
         }
         rows = rows.next();
       }
-      return oneByOne(missed.stream().flatMap(chain -> chain.moves.stream()).toList(), 0, moved);
+      return oneByOne(missed, 0, moved);
     }).map(done -> moved::get);
+  }
+
+  /** The batch's moves, a job's consecutive ones joined when they are all it has in the batch. */
+  private static List<Chain> chains(List<Transition> moves) {
+    Map<String, Chain> onlyChainOf = new HashMap<>();
+    Map<String, Boolean> joinable = new HashMap<>();
+    for (Transition move : moves) {
+      Chain chain = onlyChainOf.get(move.jobId());
+      if (chain == null) {
+        onlyChainOf.put(move.jobId(), new Chain(move));
+        joinable.put(move.jobId(), true);
+      } else if (chain.to() == move.from()) {
+        chain.moves.add(move);
+      } else {
+        joinable.put(move.jobId(), false);
+      }
+    }
+    List<Chain> chains = new ArrayList<>(moves.size());
+    for (Transition move : moves) {
+      Chain chain = onlyChainOf.get(move.jobId());
+      if (!joinable.get(move.jobId())) {
+        chains.add(new Chain(move));
+      } else if (chain.moves.get(0) == move) {
+        chains.add(chain);
+      }
+    }
+    return chains;
   }
 
   private Future<Void> oneByOne(List<Transition> moves, int index, Map<Transition, Boolean> moved) {
@@ -148,11 +165,14 @@ final class PgJobStore implements JobStore {
       return Future.succeededFuture();
     }
     Transition move = moves.get(index);
-    return db.execute(TRANSITION, Tuple.of(move.jobId(), move.from().wire(), move.to().wire(), time(move.at())))
-        .compose(rows -> {
-          moved.put(move, rows.rowCount() == 1);
-          return oneByOne(moves, index + 1, moved);
-        });
+    return db.execute(TRANSITION, row(move.jobId(), move.from(), move.to(), move.at())).compose(rows -> {
+      moved.put(move, rows.rowCount() == 1);
+      return oneByOne(moves, index + 1, moved);
+    });
+  }
+
+  private static Tuple row(String jobId, JobStatus from, JobStatus to, Instant at) {
+    return Tuple.of(jobId, from.wire(), to.wire(), time(at));
   }
 
   /** A job's moves that follow one another in a batch, from the first's status to the last's. */
