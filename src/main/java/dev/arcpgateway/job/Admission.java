@@ -50,8 +50,8 @@ final class Admission {
 
   /**
    * Admits {@code {session_id, principal, request_id, trace_id, job_id, payload, delegation_token?,
-   * delegated_by?, lifecycle?}} ({@code lifecycle}: the session writes lifecycle events); {@code create} registers the new job. The answer is {@code {job_id, accepted, credentials?,
-   * replayed}}.
+   * delegated_by?, lifecycle?}} ({@code lifecycle}: the session writes lifecycle events); {@code create} registers
+   * the new job. The answer is {@code {job_id, accepted, credentials?, replayed}}.
    */
   Future<JsonObject> admit(JsonObject body, Function<Job, Future<Void>> create) {
     SubmitRequest request;

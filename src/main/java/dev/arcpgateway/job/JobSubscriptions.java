@@ -36,7 +36,10 @@ final class JobSubscriptions {
     this.policy = policy;
   }
 
-  /** {@code {session_id, principal, request_id, history, from_event_seq, lifecycle?}}; refuses as if the job did not exist. */
+  /**
+   * {@code {session_id, principal, request_id, history, from_event_seq, lifecycle?}}; refuses as if the job did
+   * not exist.
+   */
   void subscribe(Job job, JsonObject body) {
     String subscriber = Fields.string(body, "principal");
     String session = Fields.string(body, "session_id");

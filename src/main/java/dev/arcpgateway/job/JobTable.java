@@ -139,8 +139,8 @@ final class JobTable {
    * A moment before the end (§8.1 queued, §8.2 started, §8.9 heartbeat): published on {@code arcp.lifecycle}
    * and sent as a {@code status} event to the observers, when one of them negotiated the gateway's lifecycle
    * feature (only those write it); {@code started} carries the job's resume token when the submitting session
-   * negotiated the feature (the token is minted only then). Not logged: the log's numbering is the one clients
-   * count in {@code from_event_seq}, and a replay has no use for these moments.
+   * negotiated the feature (the token is minted only then). Not logged: the log's numbering is the one clients count
+   * in {@code from_event_seq}, and a replay has no use for these moments.
    */
   void moment(Job job, String moment) {
     lifecycle.publish(moment, job, null);

@@ -27,8 +27,12 @@ final class Observers {
   private final Set<String> lifecycle = new HashSet<>();
 
   void add(String sessionId, boolean wantsLifecycle) {
-    live.put(sessionId, Addresses.session(sessionId));
+    receivesLive(sessionId);
     wantsLifecycle(sessionId, wantsLifecycle);
+  }
+
+  private void receivesLive(String sessionId) {
+    live.put(sessionId, Addresses.session(sessionId));
   }
 
   void remove(String sessionId) {
@@ -68,7 +72,7 @@ final class Observers {
     if (held == null) {
       return List.of(); // unsubscribed meanwhile
     }
-    live.put(sessionId, Addresses.session(sessionId));
+    receivesLive(sessionId);
     return held;
   }
 

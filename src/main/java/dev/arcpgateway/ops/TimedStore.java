@@ -27,8 +27,8 @@ import java.util.function.Supplier;
 /**
  * A store whose job, event, session and idempotency operations are timed ({@code arcp_store_latency_seconds} by
  * operation), in front of a durable store when metrics are on (the memory store answers within the call, so it is
- * left untimed). Each timer is looked up once, here, so a
- * call costs two clock reads and one record; the credential ledger, rarely used, is passed through untimed.
+ * left untimed). Each timer is looked up once, here, so a call costs two clock reads and one record; the credential
+ * ledger, rarely used, is passed through untimed.
  */
 public final class TimedStore implements GatewayStore {
 
